@@ -1,0 +1,30 @@
+package io.aifabric.api.v1alpha1.aijob;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+import lombok.Data;
+
+/** Conditions: Valid, Placed, Running, Succeeded, Settled. */
+@Data
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class AIJobStatus {
+  private Long observedGeneration;
+  private List<Condition> conditions = new ArrayList<>();
+  private JobPhase phase;
+  private Placement placement;
+  private String startTime;
+  private String endTime;
+  private Long gpuSeconds;
+
+  /** Cost so far at the member's price, a decimal string in the settlement token. */
+  private String cost;
+
+  private Integer receiptCount;
+
+  /** sha256 over the job's verified work receipts, in replica order. */
+  private String receiptsDigest;
+
+  private Settlement settlement;
+}

@@ -1,0 +1,19 @@
+package io.aifabric.api.v1alpha1.storagevolume;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+import lombok.Data;
+
+/** Conditions: Ready. */
+@Data
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class StorageVolumeStatus {
+  private Long observedGeneration;
+  private List<Condition> conditions = new ArrayList<>();
+  private List<ClusterClaim> claims = new ArrayList<>();
+
+  /** sha256:<hex> of the sealed content, so any copy can be checked. */
+  private String contentAddress;
+}
