@@ -63,6 +63,9 @@ var components = map[string]func(args []string) int{
 }
 
 func runKwok(args []string) int {
+	// The Kubernetes components linked here register a global --version flag (component-base
+	// verflag) that cobra would mistake for KWOK's own boolean --version.
+	pflag.CommandLine = pflag.NewFlagSet("kwok", pflag.ContinueOnError)
 	flags := pflag.NewFlagSet("global", pflag.ContinueOnError)
 	flags.ParseErrorsAllowlist.UnknownFlags = true
 	flags.Usage = func() {}

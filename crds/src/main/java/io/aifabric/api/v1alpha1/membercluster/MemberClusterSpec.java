@@ -5,7 +5,8 @@ import io.aifabric.api.v1alpha1.Formats;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import lombok.Data;
 
 @Data
@@ -27,15 +28,10 @@ public class MemberClusterSpec {
   @ValidationRule(value = Formats.WALLET_RULE, message = Formats.WALLET_MESSAGE)
   private String providerWallet;
 
-  /**
-   * Price per GPU-hour by GPU model (the GPU Feature Discovery product name, e.g.
-   * NVIDIA-H100-80GB-HBM3), as a decimal string in the settlement token.
-   */
+  /** Price per GPU-hour of each GPU model the provider offers; one entry per model. */
   @Size(max = 64)
   @ValidationRule(
-      value =
-          "self.all(model, self[model].size() <= 32 && "
-              + "self[model].matches('^[0-9]{1,12}([.][0-9]{1,18})?$') && self[model].matches('[1-9]'))",
-      message = "every price per GPU-hour " + Formats.POSITIVE_AMOUNT_MESSAGE)
-  private Map<String, String> pricePerGpuHour;
+      value = "self.all(p, self.exists_one(q, q.gpuModel == p.gpuModel))",
+      message = "pricing lists a gpuModel more than once: give each GPU model one price")
+  private List<GpuPrice> pricing = new ArrayList<>();
 }

@@ -1,0 +1,204 @@
+package io.aifabric.testbed;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aifabric.testbed.TestBedState.ClusterInfo;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running test bed: a host cluster and member clusters, each a real control plane with
+ * KWOK-simulated GPU nodes, started by the {@code testbed} binary (e2e/cmd/testbed).
+ */
+public final class TestBed implements AutoCloseable {
+  public static final String HOST = "host";
+
+  private final Process process;
+  private final TestBedState state;
+  private final Path bin;
+  private final Map<String, KubernetesClient> clients = new ConcurrentHashMap<>();
+
+  private TestBed(Process process, TestBedState state, Path bin) {
+    this.process = process;
+    this.state = state;
+    this.bin = bin;
+  }
+
+  /**
+   * Starts {@code testbed up} and waits until it reports ready. The test bed stops when {@link
+   * #close()} is called or, should this JVM die, when its standard input closes.
+   */
+  public static TestBed start(Path bin, Path dir, int members, int gpuNodesPerMember)
+      throws IOException {
+    Path testbed = bin.resolve("testbed");
+    if (!Files.isExecutable(testbed)) {
+      throw new IllegalStateException(
+          testbed + " is missing: build the test bed with e2e/build.sh (./mvnw verify does)");
+    }
+    Process process =
+        new ProcessBuilder(
+                testbed.toString(),
+                "up",
+                "--dir=" + dir,
+                "--members=" + members,
+                "--gpu-nodes=" + gpuNodesPerMember,
+                "--stdin-lifeline")
+            .redirectErrorStream(true)
+            .start();
+    List<String> output = new ArrayList<>();
+    var reader =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    String line;
+    while ((line = reader.readLine()) != null) {
+      output.add(line);
+      if (line.startsWith("READY ")) {
+        TestBedState state =
+            new ObjectMapper().readValue(Path.of(line.substring(6)).toFile(), TestBedState.class);
+        drainInBackground(reader);
+        return new TestBed(process, state, bin);
+      }
+    }
+    throw new IllegalStateException(
+        "the test bed did not start:\n" + String.join("\n", output) + "\nlogs: " + dir);
+  }
+
+  private static void drainInBackground(BufferedReader reader) {
+    Thread drain =
+        new Thread(
+            () -> {
+              try {
+                while (reader.readLine() != null) {
+                  // The harness reports exited components; its log files say more.
+                }
+              } catch (IOException e) {
+                // The test bed stopped.
+              }
+            },
+            "testbed-output");
+    drain.setDaemon(true);
+    drain.start();
+  }
+
+  public TestBedState state() {
+    return state;
+  }
+
+  public Path dir() {
+    return Path.of(state.dir());
+  }
+
+  public List<String> members() {
+    return state.clusters().stream()
+        .filter(c -> c.role().equals("member"))
+        .map(ClusterInfo::name)
+        .toList();
+  }
+
+  public ClusterInfo cluster(String name) {
+    return state.clusters().stream()
+        .filter(c -> c.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no cluster " + name));
+  }
+
+  /** Path of the cluster's admin kubeconfig (credentials embedded). */
+  public Path kubeconfig(String cluster) {
+    return Path.of(cluster(cluster).kubeconfig());
+  }
+
+  /** A Fabric8 client for the cluster, shared and closed with the test bed. */
+  public KubernetesClient client(String cluster) {
+    return clients.computeIfAbsent(
+        cluster,
+        name -> {
+          try {
+            Config config = Config.fromKubeconfig(Files.readString(kubeconfig(name)));
+            return new KubernetesClientBuilder().withConfig(config).build();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+  }
+
+  /** Runs the test bed's own kubectl (the pinned version) against the cluster. */
+  public CommandResult kubectl(String cluster, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(bin.resolve("k8s-bundle").toString());
+    command.add("kubectl");
+    command.add("--kubeconfig=" + kubeconfig(cluster));
+    // Its own discovery cache: ~/.kube/cache is keyed by host:port, and ports are reused by later
+    // test beds, whose APIs differ.
+    command.add("--cache-dir=" + dir().resolve("kubectl-cache"));
+    command.addAll(List.of(args));
+    try {
+      Process p = new ProcessBuilder(command).start();
+      p.getOutputStream().close();
+      var stdout = p.getInputStream().readAllBytes();
+      var stderr = p.getErrorStream().readAllBytes();
+      if (!p.waitFor(2, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("kubectl " + String.join(" ", args) + " timed out");
+      }
+      return new CommandResult(
+          p.exitValue(),
+          new String(stdout, StandardCharsets.UTF_8),
+          new String(stderr, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Creates a namespace with a random name and waits for its default ServiceAccount: until the
+   * controller manager creates it, the API server refuses pods there.
+   */
+  public String createNamespace(String cluster, String prefix) {
+    String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    KubernetesClient client = client(cluster);
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
+    client
+        .serviceAccounts()
+        .inNamespace(name)
+        .withName("default")
+        .waitUntilCondition(Objects::nonNull, 60, TimeUnit.SECONDS);
+    return name;
+  }
+
+  @Override
+  public void close() {
+    clients.values().forEach(KubernetesClient::close);
+    try {
+      // Closing stdin is the harness's signal to stop every component.
+      process.getOutputStream().close();
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (IOException e) {
+      process.destroyForcibly();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+}

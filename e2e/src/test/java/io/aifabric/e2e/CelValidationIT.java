@@ -1,0 +1,268 @@
+package io.aifabric.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.aifabric.api.v1alpha1.aijob.AIJob;
+import io.aifabric.api.v1alpha1.aijob.AIJobStatus;
+import io.aifabric.api.v1alpha1.aijob.JobPhase;
+import io.aifabric.testbed.AifabricApi;
+import io.aifabric.testbed.TestBed;
+import io.aifabric.testbed.TestBedExtension;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The API server itself refuses what must never be accepted, with a message that says what to fix.
+ * Each case starts from a valid object and breaks one thing.
+ */
+@ExtendWith(TestBedExtension.class)
+class CelValidationIT {
+  static final String KEY = "hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=";
+
+  static final String AIJOB =
+      """
+      apiVersion: aifabric.io/v1alpha1
+      kind: AIJob
+      metadata: {name: x}
+      spec:
+        image: ghcr.io/example/app:1.0
+        replicas: 2
+        maxDuration: 2h
+        resources: {gpusPerReplica: 1, minGpuMemoryMiB: 20000}
+        placement: {maxPricePerGpuHour: "2.00", regions: [eu-west-1]}
+        payment: {payer: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", budget: "10"}
+        encryption: {userPublicKey: "%s"}
+      """
+          .formatted(KEY);
+
+  static final String MEMBER =
+      """
+      apiVersion: aifabric.io/v1alpha1
+      kind: MemberCluster
+      metadata: {name: x}
+      spec:
+        kubeconfigSecretRef: {name: k, namespace: aifabric-system}
+        region: eu-west-1
+        providerWallet: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
+        pricing: [{gpuModel: NVIDIA-H100-80GB-HBM3, pricePerGpuHour: "2.40"}]
+      """;
+
+  static final String VOLUME =
+      """
+      apiVersion: aifabric.io/v1alpha1
+      kind: StorageVolume
+      metadata: {name: x}
+      spec: {size: 10Gi, accessMode: ReadWriteOnce, encryptionKey: "%s"}
+      """
+          .formatted(KEY);
+
+  static final String GPU_RANGE = "gpusPerReplica must be between 1 and 64";
+  static final String AMOUNT = "must be a positive decimal amount";
+  static final String WALLET = "must be an Ethereum address: 0x followed by 40 hex digits";
+  static final String X25519 = "must be a base64-encoded 32-byte X25519 public key";
+
+  static List<InvalidObject> invalidObjects() {
+    return List.of(
+        aijob("GPUs per replica 0", "spec.resources.gpusPerReplica", 0, GPU_RANGE),
+        aijob("GPUs per replica 65", "spec.resources.gpusPerReplica", 65, GPU_RANGE),
+        aijob("replicas 0", "spec.replicas", 0, "replicas must be between 1 and 1024"),
+        aijob("budget zero", "spec.payment.budget", "0.00", "budget " + AMOUNT),
+        aijob("budget negative", "spec.payment.budget", "-5", "budget " + AMOUNT),
+        aijob("max price zero", "spec.placement.maxPricePerGpuHour", "0", AMOUNT),
+        aijob("payer too short", "spec.payment.payer", "0x1234", "payer " + WALLET),
+        aijob(
+            "payer not hex",
+            "spec.payment.payer",
+            "0xZZ9Fd6e51aad88F6F4ce6aB8827279cffFb92266",
+            "payer " + WALLET),
+        aijob("public key not base64", "spec.encryption.userPublicKey", "not-a-key!", X25519),
+        aijob(
+            "public key of 31 bytes",
+            "spec.encryption.userPublicKey",
+            "hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTg==",
+            X25519),
+        aijob(
+            "max duration too long",
+            "spec.maxDuration",
+            "200h",
+            "maxDuration must be between 1m and 168h"),
+        aijob(
+            "max duration too short",
+            "spec.maxDuration",
+            "30s",
+            "maxDuration must be between 1m and 168h"),
+        aijob(
+            "max duration malformed",
+            "spec.maxDuration",
+            "forever",
+            "maxDuration must be a duration such as 90m"),
+        aijob("image empty", "spec.image", "", "image must not be empty"),
+        aijob("image blank", "spec.image", "   ", "image must not be empty"),
+        aijob("image missing", "spec.image", null, "spec.image: Required value"),
+        aijob(
+            "escrow deposit malformed",
+            "spec.payment.escrowDeposit",
+            "deposit-42",
+            "escrowDeposit must be a deposit id"),
+        aijob(
+            "type error: GPUs as a string",
+            "spec.resources.gpusPerReplica",
+            "many",
+            "gpusPerReplica in body must be of type integer"),
+        aijob(
+            "type error: replicas as a fraction",
+            "spec.replicas",
+            1.5,
+            "replicas in body must be of type integer"),
+        aijob(
+            "type error: command as a string",
+            "spec.command",
+            "python train.py",
+            "command in body must be of type array"),
+        member("provider wallet malformed", "spec.providerWallet", "provider@example.com", WALLET),
+        member(
+            "price zero",
+            "spec.pricing",
+            List.of(java.util.Map.of("gpuModel", "NVIDIA-H100-80GB-HBM3", "pricePerGpuHour", "0")),
+            "pricePerGpuHour " + AMOUNT),
+        member(
+            "one model priced twice",
+            "spec.pricing",
+            List.of(
+                java.util.Map.of("gpuModel", "NVIDIA-H100-80GB-HBM3", "pricePerGpuHour", "2"),
+                java.util.Map.of("gpuModel", "NVIDIA-H100-80GB-HBM3", "pricePerGpuHour", "3")),
+            "pricing lists a gpuModel more than once"),
+        volume("size zero", "spec.size", "0", "size must be a positive quantity"),
+        volume(
+            "access mode unknown",
+            "spec.accessMode",
+            "WriteSometimes",
+            "Unsupported value: \"WriteSometimes\""),
+        volume("encryption key malformed", "spec.encryptionKey", "abc", X25519));
+  }
+
+  static InvalidObject aijob(String name, String path, Object value, String expected) {
+    return new InvalidObject("AIJob: " + name, AIJOB, path, value, expected);
+  }
+
+  static InvalidObject member(String name, String path, Object value, String expected) {
+    return new InvalidObject("MemberCluster: " + name, MEMBER, path, value, expected);
+  }
+
+  static InvalidObject volume(String name, String path, Object value, String expected) {
+    return new InvalidObject("StorageVolume: " + name, VOLUME, path, value, expected);
+  }
+
+  private static KubernetesClient host;
+  private static String namespace;
+
+  @BeforeAll
+  static void setUp(TestBed bed) throws IOException {
+    host = bed.client(TestBed.HOST);
+    AifabricApi.install(host);
+    namespace = bed.createNamespace(TestBed.HOST, "cel");
+  }
+
+  @Test
+  void theValidBaseObjectsAreAccepted() {
+    // Without this, a broken base object would make every case below pass for the wrong reason.
+    for (String yaml : List.of(AIJOB, MEMBER, VOLUME)) {
+      var valid = InvalidObject.valid(yaml);
+      var created = host.resource(valid.object(namespace, "valid-" + suffix())).create();
+      assertThat(created.getMetadata().getUid()).isNotBlank();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalidObjects")
+  void isRejectedWithAMessageThatSaysWhatToFix(InvalidObject invalid) {
+    var object = invalid.object(namespace, "bad-" + suffix());
+    assertThatThrownBy(() -> host.resource(object).create())
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422))
+        .hasMessageContaining(invalid.expected());
+  }
+
+  @Test
+  void replicasCannotChangeOncePlaced() {
+    AIJob job = createPlacedJob();
+    assertThatThrownBy(() -> edit(job, j -> j.getSpec().setReplicas(3)))
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining(
+            "spec.resources and spec.replicas cannot change once the job is placed");
+  }
+
+  @Test
+  void resourcesCannotChangeOncePlaced() {
+    AIJob job = createPlacedJob();
+    assertThatThrownBy(() -> edit(job, j -> j.getSpec().getResources().setGpusPerReplica(4)))
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("cannot change once the job is placed");
+  }
+
+  @Test
+  void aPendingJobCanStillBeResized() {
+    AIJob job = createJob();
+    setPhase(job, JobPhase.Pending);
+    AIJob resized = edit(job, j -> j.getSpec().setReplicas(3));
+    assertThat(resized.getSpec().getReplicas()).isEqualTo(3);
+  }
+
+  @Test
+  void otherFieldsOfAPlacedJobCanChange() {
+    AIJob job = createPlacedJob();
+    AIJob edited = edit(job, j -> j.getSpec().setMaxDuration("3h"));
+    assertThat(edited.getSpec().getMaxDuration()).isEqualTo("3h");
+  }
+
+  private AIJob createJob() {
+    AIJob job = Serialization.unmarshal(AIJOB, AIJob.class);
+    job.getMetadata().setName("job-" + suffix());
+    job.getMetadata().setNamespace(namespace);
+    return host.resource(job).create();
+  }
+
+  private AIJob createPlacedJob() {
+    AIJob job = createJob();
+    setPhase(job, JobPhase.Placed);
+    return job;
+  }
+
+  private void setPhase(AIJob job, JobPhase phase) {
+    host.resources(AIJob.class)
+        .inNamespace(namespace)
+        .withName(job.getMetadata().getName())
+        .editStatus(
+            j -> {
+              j.setStatus(new AIJobStatus());
+              j.getStatus().setPhase(phase);
+              return j;
+            });
+  }
+
+  private AIJob edit(AIJob job, Consumer<AIJob> change) {
+    return host.resources(AIJob.class)
+        .inNamespace(namespace)
+        .withName(job.getMetadata().getName())
+        .edit(
+            j -> {
+              change.accept(j);
+              return j;
+            });
+  }
+
+  private static String suffix() {
+    return UUID.randomUUID().toString().substring(0, 8);
+  }
+}
