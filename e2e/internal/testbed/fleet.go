@@ -37,13 +37,8 @@ func memberFleet(i int) (region string, mix []GPUModel) {
 // gpuNode is the Node manifest of one KWOK-managed GPU node.
 func gpuNode(name, region string, m GPUModel) map[string]any {
 	gpus := strconv.Itoa(m.GPUsPerNode)
-	labels := map[string]string{
-		"kubernetes.io/hostname":           name,
-		"kubernetes.io/os":                 "linux",
-		"kubernetes.io/arch":               "amd64",
-		"type":                             "kwok",
-		"topology.kubernetes.io/region":    region,
-		"topology.kubernetes.io/zone":      region + "a",
+	labels := baseLabels(name, region)
+	for k, v := range map[string]string{
 		"node.kubernetes.io/instance-type": "gpu-" + m.Short + "-x" + gpus,
 		"nvidia.com/gpu.present":           "true",
 		"nvidia.com/gpu.product":           m.Product,
@@ -58,6 +53,8 @@ func gpuNode(name, region string, m GPUModel) map[string]any {
 		"nvidia.com/cuda.driver.rev":       "05",
 		"nvidia.com/cuda.runtime.major":    "12",
 		"nvidia.com/cuda.runtime.minor":    "4",
+	} {
+		labels[k] = v
 	}
 	resources := map[string]string{
 		"cpu": m.CPU, "memory": m.Memory, "pods": "110", "ephemeral-storage": "4Ti", "nvidia.com/gpu": gpus,
@@ -67,7 +64,12 @@ func gpuNode(name, region string, m GPUModel) map[string]any {
 
 // cpuNode is a node without GPUs, for the host cluster and for pods that need no GPU.
 func cpuNode(name, region string) map[string]any {
-	labels := map[string]string{
+	return node(name, baseLabels(name, region), map[string]string{"cpu": "32", "memory": "128Gi", "pods": "110"})
+}
+
+// baseLabels are the well-known labels every node carries.
+func baseLabels(name, region string) map[string]string {
+	return map[string]string{
 		"kubernetes.io/hostname":        name,
 		"kubernetes.io/os":              "linux",
 		"kubernetes.io/arch":            "amd64",
@@ -75,7 +77,6 @@ func cpuNode(name, region string) map[string]any {
 		"topology.kubernetes.io/region": region,
 		"topology.kubernetes.io/zone":   region + "a",
 	}
-	return node(name, labels, map[string]string{"cpu": "32", "memory": "128Gi", "pods": "110"})
 }
 
 func node(name string, labels, resources map[string]string) map[string]any {
