@@ -1,0 +1,21 @@
+package io.aifabric.operator.placement;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+
+/** A member cluster as placement sees it: where it is, what it charges, and its GPU nodes. */
+public record ClusterView(
+    String name,
+    String region,
+    Map<String, String> labels,
+    boolean ready,
+    Map<String, BigDecimal> pricePerGpuHour,
+    List<GpuNodeView> nodes) {
+
+  public ClusterView {
+    labels = Map.copyOf(labels);
+    pricePerGpuHour = Map.copyOf(pricePerGpuHour);
+    nodes = List.copyOf(nodes);
+  }
+}

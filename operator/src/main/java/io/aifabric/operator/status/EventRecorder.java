@@ -1,0 +1,72 @@
+package io.aifabric.operator.status;
+
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Records Kubernetes Events on aifabric objects (kubectl describe shows them). Events of
+ * cluster-scoped objects go to the default namespace, as Kubernetes does for Nodes.
+ */
+@ApplicationScoped
+public class EventRecorder {
+  private static final Logger LOG = Logger.getLogger(EventRecorder.class);
+  public static final String NORMAL = "Normal";
+  public static final String WARNING = "Warning";
+
+  private final KubernetesClient client;
+
+  public EventRecorder(KubernetesClient client) {
+    this.client = client;
+  }
+
+  public void record(HasMetadata object, String type, String reason, String message) {
+    String namespace =
+        object.getMetadata().getNamespace() == null
+            ? "default"
+            : object.getMetadata().getNamespace();
+    String now = Instant.now().toString();
+    var event =
+        new EventBuilder()
+            .withNewMetadata()
+            .withNamespace(namespace)
+            .withName(
+                object.getMetadata().getName()
+                    + "."
+                    + UUID.randomUUID().toString().substring(0, 13))
+            .endMetadata()
+            .withInvolvedObject(
+                new ObjectReferenceBuilder()
+                    .withApiVersion(object.getApiVersion())
+                    .withKind(object.getKind())
+                    .withName(object.getMetadata().getName())
+                    .withNamespace(object.getMetadata().getNamespace())
+                    .withUid(object.getMetadata().getUid())
+                    .withResourceVersion(object.getMetadata().getResourceVersion())
+                    .build())
+            .withType(type)
+            .withReason(reason)
+            .withMessage(message)
+            .withFirstTimestamp(now)
+            .withLastTimestamp(now)
+            .withCount(1)
+            .withNewSource()
+            .withComponent("aifabric-operator")
+            .endSource()
+            .build();
+    try {
+      client.v1().events().inNamespace(namespace).resource(event).create();
+    } catch (KubernetesClientException e) {
+      // An event is a courtesy: failing to record one must not fail the reconcile.
+      LOG.debugf(
+          "could not record event %s on %s: %s",
+          reason, object.getMetadata().getName(), e.getMessage());
+    }
+  }
+}
