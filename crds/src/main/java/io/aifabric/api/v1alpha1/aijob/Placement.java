@@ -10,6 +10,11 @@ import lombok.Data;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Placement {
   private String cluster;
+
+  /** The GPU model the job was placed on (GPU Feature Discovery product name). */
+  private String gpuModel;
+
+  /** The node of each replica, by completion index: planned at placement, then as scheduled. */
   private List<String> nodes = new ArrayList<>();
 
   /** Price per GPU-hour agreed at placement. */

@@ -1,0 +1,454 @@
+package io.aifabric.operator.aijob;
+
+import io.aifabric.api.v1alpha1.aijob.AIJob;
+import io.aifabric.api.v1alpha1.aijob.AIJobStatus;
+import io.aifabric.api.v1alpha1.aijob.JobPhase;
+import io.aifabric.operator.OperatorConfig;
+import io.aifabric.operator.fleet.FleetState;
+import io.aifabric.operator.membercluster.MemberClients;
+import io.aifabric.operator.placement.Placement;
+import io.aifabric.operator.placement.Placement.Placed;
+import io.aifabric.operator.placement.Placement.Unplaceable;
+import io.aifabric.operator.placement.PlacementEngine;
+import io.aifabric.operator.status.Conditions;
+import io.aifabric.operator.status.EventRecorder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs AIJobs on the network: validate → place → dispatch → observe. The placement is written to
+ * status before anything is created in a member, so a crash at any point finds either no placement
+ * (and places again) or a placement and deterministic names (and creates nothing twice). A job
+ * whose member is lost past the grace period is placed again elsewhere; the member's stale copy is
+ * removed when it comes back (StaleWorkCollector).
+ */
+@ControllerConfiguration(name = "aijob")
+public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
+  private static final Logger LOG = Logger.getLogger(AIJobReconciler.class);
+  static final String VALID = "Valid";
+  static final String PLACED = "Placed";
+  static final String DISPATCHED = "Dispatched";
+  static final String RUNNING = "Running";
+  static final String SUCCEEDED = "Succeeded";
+
+  private final PlacementEngine engine;
+  private final FleetState fleet;
+  private final MemberClients clients;
+  private final Dispatcher dispatcher;
+  private final MemberJobObserver observer;
+  private final Conditions conditions;
+  private final EventRecorder events;
+  private final AIJobMetrics metrics;
+  private final OperatorConfig config;
+  private final Clock clock;
+  private volatile boolean reservationsRestored;
+
+  public AIJobReconciler(
+      PlacementEngine engine,
+      FleetState fleet,
+      MemberClients clients,
+      Dispatcher dispatcher,
+      MemberJobObserver observer,
+      Conditions conditions,
+      EventRecorder events,
+      AIJobMetrics metrics,
+      OperatorConfig config,
+      Clock clock) {
+    this.engine = engine;
+    this.fleet = fleet;
+    this.clients = clients;
+    this.dispatcher = dispatcher;
+    this.observer = observer;
+    this.conditions = conditions;
+    this.events = events;
+    this.metrics = metrics;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  @Override
+  public UpdateControl<AIJob> reconcile(AIJob job, Context<AIJob> ctx) {
+    restoreReservations(ctx);
+    AIJobStatus status = copy(job.getStatus());
+    Long generation = job.getMetadata().getGeneration();
+
+    if (!validate(job, status)) {
+      return write(job, status, null);
+    }
+    if (isFinished(status.getPhase())) {
+      engine.release(job.getMetadata().getUid());
+      return write(job, status, null);
+    }
+    replaceIfClusterLost(job, status);
+    if (status.getPlacement() == null) {
+      if (!place(job, status)) {
+        return write(job, status, config.dispatch().pendingRetry());
+      }
+      // The commit point: where the job runs is on record before it runs there.
+      job = commitStatus(job, status, ctx);
+      status = copy(job.getStatus());
+    }
+    String cluster = status.getPlacement().getCluster();
+    Optional<KubernetesClient> member = clients.get(cluster);
+    if (member.isEmpty() || !fleet.isReady(cluster)) {
+      // Just restarted (the member is not probed yet) or within the member's grace period.
+      return write(job, status, Duration.ofSeconds(2));
+    }
+    MemberJobState state = observer.observe(member.get(), job);
+    if (!state.exists()) {
+      dispatchOrFail(member.get(), job, status, generation);
+    } else {
+      mirror(job, status, state, generation);
+    }
+    Duration next = isFinished(status.getPhase()) ? null : config.dispatch().statusInterval();
+    return write(job, status, next);
+  }
+
+  @Override
+  public DeleteControl cleanup(AIJob job, Context<AIJob> ctx) {
+    engine.release(job.getMetadata().getUid());
+    if (job.getStatus() != null && job.getStatus().getPlacement() != null) {
+      String cluster = job.getStatus().getPlacement().getCluster();
+      Optional<KubernetesClient> member = clients.get(cluster);
+      if (member.isPresent() && fleet.isReady(cluster)) {
+        try {
+          dispatcher.delete(member.get(), DispatchNames.namespace(job), DispatchNames.name(job));
+        } catch (KubernetesClientException e) {
+          // The member's stale-work collection removes it once the member answers again.
+          LOG.warnf(
+              "AIJob %s: could not delete its work in %s: %s", key(job), cluster, e.getMessage());
+        }
+      }
+    }
+    return DeleteControl.defaultDelete();
+  }
+
+  private boolean validate(AIJob job, AIJobStatus status) {
+    List<String> problems = SpecValidator.problems(job.getSpec());
+    Long generation = job.getMetadata().getGeneration();
+    if (!problems.isEmpty()) {
+      String message = String.join("; ", problems);
+      if (!Conditions.find(status.getConditions(), VALID)
+          .map(c -> message.equals(c.getMessage()))
+          .orElse(false)) {
+        events.record(job, EventRecorder.WARNING, "InvalidSpec", message);
+      }
+      conditions.set(
+          status.getConditions(), VALID, Conditions.FALSE, "InvalidSpec", message, generation);
+      if (status.getPhase() == null) {
+        status.setPhase(JobPhase.Pending);
+      }
+      return false;
+    }
+    conditions.set(
+        status.getConditions(),
+        VALID,
+        Conditions.TRUE,
+        "SpecValid",
+        "the spec is valid",
+        generation);
+    return true;
+  }
+
+  private void replaceIfClusterLost(AIJob job, AIJobStatus status) {
+    if (status.getPlacement() == null) {
+      return;
+    }
+    String cluster = status.getPlacement().getCluster();
+    Instant now = clock.instant();
+    Optional<Duration> down = fleet.unreachableFor(cluster, now);
+    boolean lost =
+        !fleet.isReady(cluster)
+            && down.map(d -> d.compareTo(config.member().gracePeriod()) >= 0).orElse(false);
+    if (!lost) {
+      return;
+    }
+    String message =
+        "member "
+            + cluster
+            + " lost (not answering for "
+            + down.get().toSeconds()
+            + "s): placing the job again";
+    LOG.warnf("AIJob %s: %s", key(job), message);
+    events.record(job, EventRecorder.WARNING, "ClusterLost", message);
+    metrics.failover();
+    engine.release(job.getMetadata().getUid());
+    status.setPlacement(null);
+    status.setPhase(JobPhase.Pending);
+    status.setStartTime(null);
+    status.setEndTime(null);
+    conditions.set(
+        status.getConditions(),
+        PLACED,
+        Conditions.FALSE,
+        "ClusterLost",
+        message,
+        job.getMetadata().getGeneration());
+    conditions.set(
+        status.getConditions(),
+        DISPATCHED,
+        Conditions.FALSE,
+        "ClusterLost",
+        message,
+        job.getMetadata().getGeneration());
+  }
+
+  /** Places the job; false when no cluster fits (the status then says why). */
+  private boolean place(AIJob job, AIJobStatus status) {
+    long started = System.nanoTime();
+    Placement result = engine.place(JobRequests.of(job), fleet.views());
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    Long generation = job.getMetadata().getGeneration();
+    if (result instanceof Unplaceable none) {
+      metrics.placement("unplaceable", took);
+      String message = none.message();
+      boolean changed =
+          !Conditions.find(status.getConditions(), PLACED)
+              .map(c -> message.equals(c.getMessage()))
+              .orElse(false);
+      if (changed) {
+        events.record(job, EventRecorder.WARNING, "NoClusterFits", message);
+      }
+      status.setPhase(JobPhase.Pending);
+      conditions.set(
+          status.getConditions(), PLACED, Conditions.FALSE, "NoClusterFits", message, generation);
+      return false;
+    }
+    Placed placed = (Placed) result;
+    metrics.placement("placed", took);
+    int gpus = job.getSpec().getResources().getGpusPerReplica();
+    var placement = new io.aifabric.api.v1alpha1.aijob.Placement();
+    placement.setCluster(placed.cluster());
+    placement.setGpuModel(placed.gpuModel());
+    placement.setPricePerGpuHour(placed.pricePerGpuHour().toPlainString());
+    placement.setNodes(JobRequests.replicaNodes(placed.gpusByNode(), gpus));
+    status.setPlacement(placement);
+    status.setPhase(JobPhase.Placed);
+    String message =
+        "placed on "
+            + placed.cluster()
+            + ": "
+            + job.getSpec().getReplicas()
+            + " × "
+            + gpus
+            + " "
+            + placed.gpuModel()
+            + " at "
+            + placed.pricePerGpuHour().toPlainString()
+            + " per GPU-hour";
+    conditions.set(status.getConditions(), PLACED, Conditions.TRUE, "Placed", message, generation);
+    events.record(job, EventRecorder.NORMAL, "Placed", message);
+    LOG.infof("AIJob %s: %s", key(job), message);
+    return true;
+  }
+
+  private void dispatchOrFail(
+      KubernetesClient member, AIJob job, AIJobStatus status, Long generation) {
+    String cluster = status.getPlacement().getCluster();
+    if (Conditions.isTrue(status.getConditions(), DISPATCHED)) {
+      // It was created there and is gone: running it again would bill the work twice.
+      String message = "the job's work was deleted in member " + cluster;
+      status.setPhase(JobPhase.Failed);
+      status.setEndTime(clock.instant().toString());
+      conditions.set(
+          status.getConditions(),
+          SUCCEEDED,
+          Conditions.FALSE,
+          "MemberJobDeleted",
+          message,
+          generation);
+      events.record(job, EventRecorder.WARNING, "MemberJobDeleted", message);
+      engine.release(job.getMetadata().getUid());
+      metrics.finished("Failed");
+      return;
+    }
+    dispatcher.apply(member, job, status.getPlacement().getGpuModel());
+    Instant created = Instant.parse(job.getMetadata().getCreationTimestamp());
+    metrics.dispatched(Duration.between(created, clock.instant()));
+    String message =
+        "Job "
+            + DispatchNames.namespace(job)
+            + "/"
+            + DispatchNames.name(job)
+            + " created in "
+            + cluster;
+    conditions.set(
+        status.getConditions(), DISPATCHED, Conditions.TRUE, "Dispatched", message, generation);
+    events.record(job, EventRecorder.NORMAL, "Dispatched", message);
+  }
+
+  private void mirror(AIJob job, AIJobStatus status, MemberJobState state, Long generation) {
+    JobPhase before = status.getPhase();
+    int gpus = job.getSpec().getResources().getGpusPerReplica();
+    if (state.startTime() != null) {
+      status.setStartTime(state.startTime().toString());
+    }
+    if (state.endTime() != null) {
+      status.setEndTime(state.endTime().toString());
+    }
+    status.setGpuSeconds(state.gpuSeconds());
+    BigDecimal price = new BigDecimal(status.getPlacement().getPricePerGpuHour());
+    status.setCost(
+        price
+            .multiply(BigDecimal.valueOf(state.gpuSeconds()))
+            .divide(BigDecimal.valueOf(3600), 6, RoundingMode.HALF_UP)
+            .stripTrailingZeros()
+            .toPlainString());
+    if (state.nodes().stream().allMatch(Objects::nonNull)) {
+      status.getPlacement().setNodes(state.nodes());
+      engine.reanchor(job.getMetadata().getUid(), JobRequests.gpusByNode(state.nodes(), gpus));
+    }
+    if (state.phase() != JobPhase.Placed || before == null) {
+      status.setPhase(state.phase());
+    }
+    if (status.getPhase() == before) {
+      return;
+    }
+    switch (status.getPhase()) {
+      case Running -> {
+        conditions.set(
+            status.getConditions(),
+            RUNNING,
+            Conditions.TRUE,
+            "PodsRunning",
+            state.message(),
+            generation);
+        events.record(
+            job,
+            EventRecorder.NORMAL,
+            "Running",
+            "running on "
+                + String.join(
+                    ", ",
+                    new java.util.TreeSet<>(
+                        state.nodes().stream().filter(Objects::nonNull).toList())));
+      }
+      case Succeeded, Failed -> {
+        boolean ok = status.getPhase() == JobPhase.Succeeded;
+        conditions.set(
+            status.getConditions(),
+            RUNNING,
+            Conditions.FALSE,
+            ok ? "Completed" : "Failed",
+            state.message(),
+            generation);
+        conditions.set(
+            status.getConditions(),
+            SUCCEEDED,
+            ok ? Conditions.TRUE : Conditions.FALSE,
+            ok ? "Completed" : "Failed",
+            state.message(),
+            generation);
+        events.record(
+            job,
+            ok ? EventRecorder.NORMAL : EventRecorder.WARNING,
+            status.getPhase().name(),
+            state.message()
+                + "; "
+                + status.getGpuSeconds()
+                + " GPU-seconds, cost "
+                + status.getCost());
+        engine.release(job.getMetadata().getUid());
+        metrics.finished(status.getPhase().name());
+      }
+      default -> {}
+    }
+  }
+
+  /**
+   * After a restart, the GPUs of jobs placed by the previous run count before anything new is
+   * placed.
+   */
+  private void restoreReservations(Context<AIJob> ctx) {
+    if (reservationsRestored) {
+      return;
+    }
+    synchronized (this) {
+      if (reservationsRestored) {
+        return;
+      }
+      ctx.getPrimaryCache()
+          .list()
+          .filter(j -> j.getStatus() != null && j.getStatus().getPlacement() != null)
+          .filter(j -> !isFinished(j.getStatus().getPhase()))
+          .forEach(j -> engine.restore(j.getMetadata().getUid(), JobRequests.placedFromStatus(j)));
+      reservationsRestored = true;
+    }
+  }
+
+  private AIJob commitStatus(AIJob job, AIJobStatus status, Context<AIJob> ctx) {
+    status.setObservedGeneration(job.getMetadata().getGeneration());
+    AIJob patch = new AIJob();
+    patch.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(job.getMetadata().getName())
+            .withNamespace(job.getMetadata().getNamespace())
+            .build());
+    patch.setStatus(status);
+    return PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(job, patch, ctx);
+  }
+
+  private static UpdateControl<AIJob> write(
+      AIJob job, AIJobStatus status, Duration rescheduleAfter) {
+    status.setObservedGeneration(job.getMetadata().getGeneration());
+    UpdateControl<AIJob> control;
+    if (Objects.equals(job.getStatus(), status)) {
+      control = UpdateControl.noUpdate();
+    } else {
+      job.setStatus(status);
+      control = UpdateControl.patchStatus(job);
+    }
+    return rescheduleAfter == null ? control : control.rescheduleAfter(rescheduleAfter);
+  }
+
+  private static boolean isFinished(JobPhase phase) {
+    return phase == JobPhase.Succeeded || phase == JobPhase.Failed || phase == JobPhase.Settled;
+  }
+
+  private static String key(AIJob job) {
+    return job.getMetadata().getNamespace() + "/" + job.getMetadata().getName();
+  }
+
+  private static AIJobStatus copy(AIJobStatus status) {
+    AIJobStatus copy = new AIJobStatus();
+    if (status != null) {
+      copy.setObservedGeneration(status.getObservedGeneration());
+      copy.setConditions(new ArrayList<>(status.getConditions()));
+      copy.setPhase(status.getPhase());
+      if (status.getPlacement() != null) {
+        var p = new io.aifabric.api.v1alpha1.aijob.Placement();
+        p.setCluster(status.getPlacement().getCluster());
+        p.setGpuModel(status.getPlacement().getGpuModel());
+        p.setPricePerGpuHour(status.getPlacement().getPricePerGpuHour());
+        p.setNodes(new ArrayList<>(status.getPlacement().getNodes()));
+        copy.setPlacement(p);
+      }
+      copy.setStartTime(status.getStartTime());
+      copy.setEndTime(status.getEndTime());
+      copy.setGpuSeconds(status.getGpuSeconds());
+      copy.setCost(status.getCost());
+      copy.setReceiptCount(status.getReceiptCount());
+      copy.setReceiptsDigest(status.getReceiptsDigest());
+      copy.setSettlement(status.getSettlement());
+    }
+    return copy;
+  }
+}

@@ -1,0 +1,179 @@
+package io.aifabric.operator.aijob;
+
+import io.aifabric.api.v1alpha1.aijob.AIJob;
+import io.aifabric.api.v1alpha1.aijob.AIJobSpec;
+import io.aifabric.api.v1alpha1.aijob.EnvVar;
+import io.aifabric.operator.OperatorConfig;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Creates an AIJob's work in its member cluster: the tenant namespace, a headless Service for the
+ * replicas to find each other, and an Indexed Job (completions = parallelism = replicas) whose pods
+ * ask for the placed GPU model. Server-side apply with deterministic names: applying twice, or
+ * after a crash, changes nothing.
+ */
+@ApplicationScoped
+public class Dispatcher {
+  static final String FIELD_MANAGER = "aifabric-operator";
+  private static final PatchContext APPLY =
+      new PatchContext.Builder()
+          .withPatchType(PatchType.SERVER_SIDE_APPLY)
+          .withFieldManager(FIELD_MANAGER)
+          .withForce(true)
+          .build();
+
+  private final OperatorConfig config;
+
+  public Dispatcher(OperatorConfig config) {
+    this.config = config;
+  }
+
+  public void apply(KubernetesClient member, AIJob job, String gpuModel) {
+    String namespace = DispatchNames.namespace(job);
+    String name = DispatchNames.name(job);
+    Map<String, String> labels = DispatchNames.labels(job);
+    member
+        .namespaces()
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(namespace)
+                .addToLabels(DispatchNames.MANAGED_BY, DispatchNames.OPERATOR)
+                .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+                .endMetadata()
+                .build())
+        .patch(APPLY);
+    member
+        .services()
+        .inNamespace(namespace)
+        .resource(
+            new ServiceBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .withClusterIP("None")
+                .withSelector(Map.of(DispatchNames.JOB_UID, job.getMetadata().getUid()))
+                .withPublishNotReadyAddresses(true)
+                .endSpec()
+                .build())
+        .patch(APPLY);
+    member.batch().v1().jobs().inNamespace(namespace).resource(job(job, gpuModel)).patch(APPLY);
+  }
+
+  /** Deletes the job's Job (and its pods) and Service; the tenant namespace stays. */
+  public void delete(KubernetesClient member, String namespace, String name) {
+    member
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(namespace)
+        .withName(name)
+        .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND)
+        .delete();
+    member.services().inNamespace(namespace).withName(name).delete();
+  }
+
+  Job job(AIJob job, String gpuModel) {
+    AIJobSpec spec = job.getSpec();
+    String name = DispatchNames.name(job);
+    String namespace = DispatchNames.namespace(job);
+    int replicas = spec.getReplicas() == null ? 1 : spec.getReplicas();
+    Map<String, Quantity> limits = new HashMap<>();
+    limits.put(
+        "nvidia.com/gpu", new Quantity(String.valueOf(spec.getResources().getGpusPerReplica())));
+    Map<String, Quantity> requests = new HashMap<>(limits);
+    if (spec.getResources().getCpu() != null) {
+      requests.put("cpu", spec.getResources().getCpu());
+    }
+    if (spec.getResources().getMemory() != null) {
+      requests.put("memory", spec.getResources().getMemory());
+    }
+    List<io.fabric8.kubernetes.api.model.EnvVar> env = new ArrayList<>();
+    for (EnvVar e : spec.getEnv()) {
+      env.add(new EnvVarBuilder().withName(e.getName()).withValue(e.getValue()).build());
+    }
+    env.add(
+        new EnvVarBuilder()
+            .withName("AIFABRIC_JOB_UID")
+            .withValue(job.getMetadata().getUid())
+            .build());
+    env.add(
+        new EnvVarBuilder()
+            .withName("AIFABRIC_REPLICAS")
+            .withValue(String.valueOf(replicas))
+            .build());
+    // Replica i is reachable at <name>-<i>.<name>.<namespace>.svc: the rendezvous for a gang.
+    env.add(
+        new EnvVarBuilder()
+            .withName("AIFABRIC_RENDEZVOUS")
+            .withValue(name + "-0." + name + "." + namespace + ".svc")
+            .build());
+    return new JobBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(namespace)
+        .withLabels(DispatchNames.labels(job))
+        .endMetadata()
+        .withNewSpec()
+        .withCompletions(replicas)
+        .withParallelism(replicas)
+        .withCompletionMode("Indexed")
+        // A failed replica fails the job: the network does not silently run paid work again.
+        .withBackoffLimit(0)
+        .withActiveDeadlineSeconds(
+            Duration.parse("PT" + spec.getMaxDuration().toUpperCase()).toSeconds())
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(DispatchNames.labels(job))
+        .endMetadata()
+        .withNewSpec()
+        .withSchedulerName(config.dispatch().schedulerName())
+        .withSubdomain(name)
+        .withRestartPolicy("Never")
+        .withAutomountServiceAccountToken(false)
+        .withNodeSelector(Map.of("nvidia.com/gpu.product", gpuModel))
+        .withNewSecurityContext()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(1000L)
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .endSecurityContext()
+        .addNewContainer()
+        .withName("main")
+        .withImage(spec.getImage())
+        .withCommand(spec.getCommand())
+        .withEnv(env)
+        .withResources(
+            new ResourceRequirementsBuilder().withLimits(limits).withRequests(requests).build())
+        .withNewSecurityContext()
+        .withAllowPrivilegeEscalation(false)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
+        .endSecurityContext()
+        .endContainer()
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+}

@@ -1,0 +1,131 @@
+package io.aifabric.operator.aijob;
+
+import io.aifabric.api.v1alpha1.aijob.AIJob;
+import io.aifabric.api.v1alpha1.aijob.JobPhase;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Reads an AIJob's member Job and pods and sums up what they did. */
+@ApplicationScoped
+public class MemberJobObserver {
+  private final Clock clock;
+
+  public MemberJobObserver(Clock clock) {
+    this.clock = clock;
+  }
+
+  public MemberJobState observe(KubernetesClient member, AIJob job) {
+    String namespace = DispatchNames.namespace(job);
+    Job memberJob =
+        member.batch().v1().jobs().inNamespace(namespace).withName(DispatchNames.name(job)).get();
+    if (memberJob == null) {
+      return MemberJobState.missing();
+    }
+    List<Pod> pods =
+        member
+            .pods()
+            .inNamespace(namespace)
+            .withLabel(DispatchNames.JOB_UID, job.getMetadata().getUid())
+            .list()
+            .getItems();
+    return summarize(job, memberJob, pods, clock.instant());
+  }
+
+  static MemberJobState summarize(AIJob job, Job memberJob, List<Pod> pods, Instant now) {
+    int replicas = job.getSpec().getReplicas();
+    int gpusPerReplica = job.getSpec().getResources().getGpusPerReplica();
+    String[] nodes = new String[replicas];
+    Instant start = null;
+    Instant end = null;
+    long gpuSeconds = 0;
+    boolean anyRunning = false;
+    for (Pod pod : pods) {
+      Integer index = completionIndex(pod);
+      if (index != null && index < replicas && pod.getSpec().getNodeName() != null) {
+        nodes[index] = pod.getSpec().getNodeName();
+      }
+      if (pod.getStatus() == null || pod.getStatus().getStartTime() == null) {
+        continue;
+      }
+      Instant podStart = Instant.parse(pod.getStatus().getStartTime());
+      Instant podEnd = finishedAt(pod);
+      anyRunning |= "Running".equals(pod.getStatus().getPhase());
+      start = start == null || podStart.isBefore(start) ? podStart : start;
+      Instant until = podEnd == null ? now : podEnd;
+      if (podEnd != null) {
+        end = end == null || podEnd.isAfter(end) ? podEnd : end;
+      }
+      gpuSeconds +=
+          Math.max(0, until.getEpochSecond() - podStart.getEpochSecond()) * gpusPerReplica;
+    }
+    JobPhase phase = anyRunning ? JobPhase.Running : JobPhase.Placed;
+    String message =
+        pods.isEmpty() ? "waiting for the member to create pods" : pods.size() + " pods";
+    JobCondition done = terminalCondition(memberJob);
+    if (done != null) {
+      phase = "Complete".equals(done.getType()) ? JobPhase.Succeeded : JobPhase.Failed;
+      message =
+          done.getMessage() == null
+              ? done.getReason()
+              : done.getReason() + ": " + done.getMessage();
+      if (memberJob.getStatus().getCompletionTime() != null) {
+        end = Instant.parse(memberJob.getStatus().getCompletionTime());
+      } else if (end == null) {
+        end = now;
+      }
+    } else {
+      end = null;
+    }
+    return new MemberJobState(
+        true, phase, new ArrayList<>(Arrays.asList(nodes)), start, end, gpuSeconds, message);
+  }
+
+  private static JobCondition terminalCondition(Job job) {
+    if (job.getStatus() == null || job.getStatus().getConditions() == null) {
+      return null;
+    }
+    return job.getStatus().getConditions().stream()
+        .filter(c -> "True".equals(c.getStatus()))
+        .filter(c -> "Complete".equals(c.getType()) || "Failed".equals(c.getType()))
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static Integer completionIndex(Pod pod) {
+    var annotations = pod.getMetadata().getAnnotations();
+    String index =
+        annotations == null ? null : annotations.get("batch.kubernetes.io/job-completion-index");
+    try {
+      return index == null ? null : Integer.valueOf(index);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private static Instant finishedAt(Pod pod) {
+    Instant latest = null;
+    if (pod.getStatus().getContainerStatuses() == null) {
+      return null;
+    }
+    for (ContainerStatus cs : pod.getStatus().getContainerStatuses()) {
+      if (cs.getState() == null || cs.getState().getTerminated() == null) {
+        return null;
+      }
+      String finished = cs.getState().getTerminated().getFinishedAt();
+      if (finished != null) {
+        Instant t = Instant.parse(finished);
+        latest = latest == null || t.isAfter(latest) ? t : latest;
+      }
+    }
+    return latest;
+  }
+}

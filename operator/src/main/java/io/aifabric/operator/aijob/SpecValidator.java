@@ -1,0 +1,50 @@
+package io.aifabric.operator.aijob;
+
+import io.aifabric.api.v1alpha1.aijob.AIJobSpec;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The operator's second line behind the API server's CEL rules: what those rules cannot express,
+ * and the essentials again, for objects that reached the API some other way.
+ */
+final class SpecValidator {
+  private SpecValidator() {}
+
+  static List<String> problems(AIJobSpec spec) {
+    List<String> problems = new ArrayList<>();
+    if (spec.getImage() == null || spec.getImage().isBlank()) {
+      problems.add("spec.image is empty: name the container image to run");
+    }
+    if (spec.getResources() == null || spec.getResources().getGpusPerReplica() == null) {
+      problems.add("spec.resources.gpusPerReplica is missing");
+    } else if (spec.getResources().getGpusPerReplica() < 1
+        || spec.getResources().getGpusPerReplica() > 64) {
+      problems.add("spec.resources.gpusPerReplica must be between 1 and 64");
+    } else if (spec.getResources().getGpuModels().stream()
+        .anyMatch(m -> m == null || m.isBlank())) {
+      problems.add("spec.resources.gpuModels has an empty model name");
+    }
+    if (spec.getReplicas() == null || spec.getReplicas() < 1) {
+      problems.add("spec.replicas must be at least 1");
+    }
+    if (spec.getPlacement() != null
+        && spec.getPlacement().getClusterSelector() != null
+        && spec.getPlacement().getClusterSelector().getMatchExpressions() != null
+        && !spec.getPlacement().getClusterSelector().getMatchExpressions().isEmpty()) {
+      problems.add(
+          "spec.placement.clusterSelector.matchExpressions is not supported yet: use matchLabels");
+    }
+    try {
+      Duration d = Duration.parse("PT" + spec.getMaxDuration().toUpperCase());
+      if (d.compareTo(Duration.ofMinutes(1)) < 0 || d.compareTo(Duration.ofHours(168)) > 0) {
+        problems.add("spec.maxDuration must be between 1m and 168h");
+      }
+    } catch (DateTimeParseException | NullPointerException e) {
+      problems.add("spec.maxDuration must be a duration such as 90m or 4h");
+    }
+    return problems;
+  }
+}

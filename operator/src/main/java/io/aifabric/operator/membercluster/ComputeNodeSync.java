@@ -1,0 +1,175 @@
+package io.aifabric.operator.membercluster;
+
+import io.aifabric.api.v1alpha1.computenode.ComputeNode;
+import io.aifabric.api.v1alpha1.computenode.ComputeNodeSpec;
+import io.aifabric.api.v1alpha1.computenode.ComputeNodeStatus;
+import io.aifabric.api.v1alpha1.computenode.GpuInventory;
+import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
+import io.aifabric.operator.status.Conditions;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps one ComputeNode per GPU node of a member, named {@code <cluster>.<node>}: created when a
+ * GPU node appears, its inventory and Schedulable/Available conditions kept current, deleted when
+ * the node goes. Owned by the MemberCluster, so they go with it.
+ */
+@ApplicationScoped
+public class ComputeNodeSync {
+  private static final Logger LOG = Logger.getLogger(ComputeNodeSync.class);
+  public static final String CLUSTER_LABEL = "aifabric.io/cluster";
+
+  private final Conditions conditions;
+
+  public ComputeNodeSync(Conditions conditions) {
+    this.conditions = conditions;
+  }
+
+  public static String name(String cluster, String node) {
+    return cluster + "." + node;
+  }
+
+  /** Brings the member's ComputeNodes in line with its inventory; returns them by node name. */
+  public Map<String, ComputeNode> sync(
+      KubernetesClient host, MemberCluster member, MemberInventory inventory) {
+    String cluster = member.getMetadata().getName();
+    Map<String, ComputeNode> existing = new HashMap<>();
+    for (ComputeNode cn : list(host, cluster)) {
+      existing.put(cn.getSpec().getNodeName(), cn);
+    }
+    Map<String, ComputeNode> current = new HashMap<>();
+    for (GpuNodeInventory node : inventory.gpuNodes()) {
+      ComputeNode cn = existing.remove(node.nodeName());
+      if (cn == null) {
+        cn = host.resource(newComputeNode(member, node.nodeName())).create();
+      }
+      ComputeNodeStatus status = copy(cn.getStatus());
+      status.setGpu(inventoryOf(node));
+      String ready = node.schedulable() ? Conditions.TRUE : Conditions.FALSE;
+      conditions.set(
+          status.getConditions(),
+          "Schedulable",
+          ready,
+          node.schedulable() ? "NodeReady" : node.ready() ? "NodeCordoned" : "NodeNotReady",
+          node.schedulable()
+              ? "the member's node is Ready and accepts pods"
+              : node.ready() ? "the member's node is cordoned" : "the member's node is not Ready",
+          cn.getMetadata().getGeneration());
+      conditions.set(
+          status.getConditions(),
+          "Available",
+          ready,
+          node.ready() ? "NodeReady" : "NodeNotReady",
+          node.ready()
+              ? "the member reports the node Ready"
+              : "the member reports the node not Ready",
+          cn.getMetadata().getGeneration());
+      if (Conditions.find(status.getConditions(), "Verified").isEmpty()) {
+        conditions.set(
+            status.getConditions(),
+            "Verified",
+            Conditions.UNKNOWN,
+            "AwaitingNodeAgent",
+            "no node agent has reported measurements for this node yet",
+            cn.getMetadata().getGeneration());
+      }
+      current.put(node.nodeName(), writeStatusIfChanged(host, cn, status));
+    }
+    for (ComputeNode gone : existing.values()) {
+      LOG.infof("ComputeNode %s: node left member %s", gone.getMetadata().getName(), cluster);
+      host.resource(gone).delete();
+    }
+    return current;
+  }
+
+  /** The member is lost: none of its nodes is available. */
+  public void markUnavailable(KubernetesClient host, String cluster, String message) {
+    for (ComputeNode cn : list(host, cluster)) {
+      ComputeNodeStatus status = copy(cn.getStatus());
+      conditions.set(
+          status.getConditions(),
+          "Available",
+          Conditions.FALSE,
+          "ClusterUnreachable",
+          message,
+          cn.getMetadata().getGeneration());
+      writeStatusIfChanged(host, cn, status);
+    }
+  }
+
+  private static java.util.List<ComputeNode> list(KubernetesClient host, String cluster) {
+    return host.resources(ComputeNode.class).withLabel(CLUSTER_LABEL, cluster).list().getItems();
+  }
+
+  private ComputeNode writeStatusIfChanged(
+      KubernetesClient host, ComputeNode cn, ComputeNodeStatus status) {
+    if (Objects.equals(cn.getStatus(), status)) {
+      return cn;
+    }
+    cn.setStatus(status);
+    try {
+      // Optimistic: a concurrent writer (the node-agent pipeline) wins, and the next probe retries.
+      return host.resource(cn).updateStatus();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        return cn;
+      }
+      throw e;
+    }
+  }
+
+  private static ComputeNode newComputeNode(MemberCluster member, String node) {
+    String cluster = member.getMetadata().getName();
+    ComputeNode cn = new ComputeNode();
+    cn.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(name(cluster, node))
+            .addToLabels(CLUSTER_LABEL, cluster)
+            .addToOwnerReferences(
+                new OwnerReferenceBuilder()
+                    .withApiVersion(member.getApiVersion())
+                    .withKind(member.getKind())
+                    .withName(cluster)
+                    .withUid(member.getMetadata().getUid())
+                    .build())
+            .build());
+    ComputeNodeSpec spec = new ComputeNodeSpec();
+    spec.setCluster(cluster);
+    spec.setNodeName(node);
+    cn.setSpec(spec);
+    return cn;
+  }
+
+  private static GpuInventory inventoryOf(GpuNodeInventory node) {
+    GpuInventory gpu = new GpuInventory();
+    gpu.setProduct(node.product());
+    gpu.setMemoryMiB(node.memoryMiB());
+    gpu.setCount(node.capacity());
+    gpu.setDriverVersion(node.driverVersion());
+    gpu.setCudaVersion(node.cudaVersion());
+    return gpu;
+  }
+
+  private static ComputeNodeStatus copy(ComputeNodeStatus status) {
+    ComputeNodeStatus copy = new ComputeNodeStatus();
+    if (status != null) {
+      copy.setObservedGeneration(status.getObservedGeneration());
+      copy.setConditions(new java.util.ArrayList<>(status.getConditions()));
+      copy.setGpu(status.getGpu());
+      copy.setIdentity(status.getIdentity());
+      copy.setVerification(status.getVerification());
+      copy.setAvailability(status.getAvailability());
+      copy.setTier(status.getTier());
+      copy.setStake(status.getStake());
+      copy.setSlashingEvents(new java.util.ArrayList<>(status.getSlashingEvents()));
+    }
+    return copy;
+  }
+}

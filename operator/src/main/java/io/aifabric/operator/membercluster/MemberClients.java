@@ -1,0 +1,91 @@
+package io.aifabric.operator.membercluster;
+
+import io.aifabric.operator.OperatorConfig;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One Kubernetes client per member cluster, built from the kubeconfig in its Secret and rebuilt
+ * when that kubeconfig changes.
+ */
+@ApplicationScoped
+public class MemberClients {
+  private record Entry(String kubeconfig, KubernetesClient client) {}
+
+  private final Map<String, Entry> clients = new ConcurrentHashMap<>();
+  private final OperatorConfig config;
+
+  public MemberClients(OperatorConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * The member's client for this kubeconfig.
+   *
+   * @throws InvalidKubeconfigException when the kubeconfig cannot be used
+   */
+  public KubernetesClient clientFor(String cluster, String kubeconfig) {
+    Entry entry =
+        clients.compute(
+            cluster,
+            (name, old) -> {
+              if (old != null && old.kubeconfig().equals(kubeconfig)) {
+                return old;
+              }
+              if (old != null) {
+                old.client().close();
+              }
+              return new Entry(kubeconfig, build(kubeconfig));
+            });
+    return entry.client();
+  }
+
+  /** The member's client, if the operator has connected to it. */
+  public Optional<KubernetesClient> get(String cluster) {
+    return Optional.ofNullable(clients.get(cluster)).map(Entry::client);
+  }
+
+  public void forget(String cluster) {
+    Entry old = clients.remove(cluster);
+    if (old != null) {
+      old.client().close();
+    }
+  }
+
+  private KubernetesClient build(String kubeconfig) {
+    Config parsed;
+    try {
+      parsed = Config.fromKubeconfig(kubeconfig);
+    } catch (RuntimeException e) {
+      throw new InvalidKubeconfigException("the kubeconfig cannot be parsed: " + e.getMessage());
+    }
+    if (parsed.getMasterUrl() == null || parsed.getMasterUrl().isBlank()) {
+      throw new InvalidKubeconfigException("the kubeconfig names no server");
+    }
+    int timeout = (int) config.member().requestTimeout().toMillis();
+    parsed.setRequestTimeout(timeout);
+    parsed.setConnectionTimeout(timeout);
+    // Probes run every few seconds: a failed request is reported, not retried behind our back.
+    parsed.setRequestRetryBackoffLimit(0);
+    return new KubernetesClientBuilder().withConfig(parsed).build();
+  }
+
+  @PreDestroy
+  void closeAll() {
+    clients.values().forEach(e -> e.client().close());
+    clients.clear();
+  }
+
+  /** The kubeconfig in the member's Secret is not usable. */
+  public static class InvalidKubeconfigException extends RuntimeException {
+    public InvalidKubeconfigException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,258 @@
+package io.aifabric.operator.membercluster;
+
+import io.aifabric.api.v1alpha1.membercluster.GpuCapacity;
+import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
+import io.aifabric.api.v1alpha1.membercluster.MemberClusterStatus;
+import io.aifabric.api.v1alpha1.membercluster.SecretKeyRef;
+import io.aifabric.operator.OperatorConfig;
+import io.aifabric.operator.aijob.StaleWorkCollector;
+import io.aifabric.operator.fleet.FleetState;
+import io.aifabric.operator.membercluster.MemberClients.InvalidKubeconfigException;
+import io.aifabric.operator.status.Conditions;
+import io.aifabric.operator.status.EventRecorder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Joins member clusters: connect with the kubeconfig from the member's Secret → probe version,
+ * nodes and GPU usage → remove work that no longer belongs there → keep ComputeNodes current →
+ * report Reachable/Ready and GPU capacity by model. Probes repeat every probe interval; a member
+ * that stops answering stays Ready for the grace period, then is lost: not Ready, its ComputeNodes
+ * not Available, and (through placement) its jobs move.
+ */
+@ControllerConfiguration(name = "membercluster")
+public class MemberClusterReconciler implements Reconciler<MemberCluster>, Cleaner<MemberCluster> {
+  private static final Logger LOG = Logger.getLogger(MemberClusterReconciler.class);
+  static final String REACHABLE = "Reachable";
+  static final String READY = "Ready";
+
+  private final MemberClients clients;
+  private final MemberProbe probe;
+  private final ComputeNodeSync computeNodes;
+  private final StaleWorkCollector staleWork;
+  private final FleetState fleet;
+  private final Conditions conditions;
+  private final EventRecorder events;
+  private final OperatorConfig config;
+
+  public MemberClusterReconciler(
+      MemberClients clients,
+      MemberProbe probe,
+      ComputeNodeSync computeNodes,
+      StaleWorkCollector staleWork,
+      FleetState fleet,
+      Conditions conditions,
+      EventRecorder events,
+      OperatorConfig config) {
+    this.clients = clients;
+    this.probe = probe;
+    this.computeNodes = computeNodes;
+    this.staleWork = staleWork;
+    this.fleet = fleet;
+    this.conditions = conditions;
+    this.events = events;
+    this.config = config;
+  }
+
+  @Override
+  public UpdateControl<MemberCluster> reconcile(MemberCluster member, Context<MemberCluster> ctx) {
+    String name = member.getMetadata().getName();
+    KubernetesClient host = ctx.getClient();
+    MemberClusterStatus status = copy(member.getStatus());
+    Long generation = member.getMetadata().getGeneration();
+    Instant now = conditions.now();
+    boolean wasReady = Conditions.isTrue(status.getConditions(), READY);
+    try {
+      KubernetesClient client = connect(host, member);
+      MemberInventory inventory = probe.probe(client);
+      // Before the member counts as Ready again: no copy of a job that moved away keeps running.
+      staleWork.collect(host, name, client);
+      var nodes = computeNodes.sync(host, member, inventory);
+      fleet.reached(ClusterViews.of(member, inventory, nodes));
+      record(status, inventory);
+      conditions.set(
+          status.getConditions(),
+          REACHABLE,
+          Conditions.TRUE,
+          "Probed",
+          "the member's API server answers",
+          generation);
+      conditions.set(
+          status.getConditions(),
+          READY,
+          Conditions.TRUE,
+          "Probed",
+          status.getGpuNodeCount() + " GPU nodes, " + status.getGpuTotal() + " GPUs",
+          generation);
+      if (!wasReady) {
+        events.record(
+            member,
+            EventRecorder.NORMAL,
+            "MemberReady",
+            "joined: "
+                + status.getGpuNodeCount()
+                + " GPU nodes, "
+                + status.getGpuTotal()
+                + " GPUs, Kubernetes "
+                + status.getKubernetesVersion());
+      }
+    } catch (ProbeFailure failure) {
+      Duration down = fleet.unreachable(name, now);
+      conditions.set(
+          status.getConditions(),
+          REACHABLE,
+          failure.reachable() ? Conditions.TRUE : Conditions.FALSE,
+          failure.reason(),
+          failure.getMessage(),
+          generation);
+      Duration grace = config.member().gracePeriod();
+      if (!wasReady || down.compareTo(grace) >= 0) {
+        fleet.notReady(name);
+        conditions.set(
+            status.getConditions(),
+            READY,
+            Conditions.FALSE,
+            failure.reason(),
+            failure.getMessage(),
+            generation);
+        computeNodes.markUnavailable(
+            host, name, "member " + name + " is lost: " + failure.getMessage());
+        if (wasReady) {
+          LOG.warnf(
+              "MemberCluster %s: lost after %ss: %s", name, down.toSeconds(), failure.getMessage());
+          events.record(member, EventRecorder.WARNING, "MemberLost", failure.getMessage());
+        }
+      } else {
+        LOG.infof(
+            "MemberCluster %s: not answering for %ss (grace %ss): %s",
+            name, down.toSeconds(), grace.toSeconds(), failure.getMessage());
+      }
+    }
+    status.setObservedGeneration(generation);
+    return writeIfChanged(member, status, now);
+  }
+
+  @Override
+  public DeleteControl cleanup(MemberCluster member, Context<MemberCluster> ctx) {
+    String name = member.getMetadata().getName();
+    fleet.remove(name);
+    clients.forget(name);
+    // ComputeNodes are owned by the MemberCluster: the garbage collector removes them.
+    return DeleteControl.defaultDelete();
+  }
+
+  private UpdateControl<MemberCluster> writeIfChanged(
+      MemberCluster member, MemberClusterStatus status, Instant now) {
+    MemberClusterStatus old = member.getStatus();
+    Duration interval = config.member().probeInterval();
+    boolean probeTimeStale =
+        old == null
+            || old.getLastProbeTime() == null
+            || Instant.parse(old.getLastProbeTime()).plus(Duration.ofMinutes(1)).isBefore(now);
+    status.setLastProbeTime(old == null ? null : old.getLastProbeTime());
+    if (!probeTimeStale && Objects.equals(old, status)) {
+      // Nothing new: no write (a probe every few seconds must not become an etcd write).
+      return UpdateControl.<MemberCluster>noUpdate().rescheduleAfter(interval);
+    }
+    status.setLastProbeTime(now.toString());
+    member.setStatus(status);
+    return UpdateControl.patchStatus(member).rescheduleAfter(interval);
+  }
+
+  private static void record(MemberClusterStatus status, MemberInventory inventory) {
+    status.setKubernetesVersion(inventory.kubernetesVersion());
+    status.setNodeCount(inventory.nodeCount());
+    status.setGpuNodeCount(inventory.gpuNodes().size());
+    Map<String, GpuCapacity> byModel = new TreeMap<>();
+    for (GpuNodeInventory node : inventory.gpuNodes()) {
+      GpuCapacity c =
+          byModel.computeIfAbsent(
+              node.product(),
+              model -> {
+                GpuCapacity capacity = new GpuCapacity();
+                capacity.setModel(model);
+                capacity.setMemoryMiB(node.memoryMiB());
+                capacity.setTotal(0);
+                capacity.setAllocatable(0);
+                capacity.setInUse(0);
+                return capacity;
+              });
+      c.setTotal(c.getTotal() + node.capacity());
+      c.setAllocatable(c.getAllocatable() + node.allocatable());
+      c.setInUse(c.getInUse() + inventory.usage(node.nodeName()).total());
+    }
+    status.setGpuCapacity(new ArrayList<>(byModel.values()));
+    status.setGpuTotal(byModel.values().stream().mapToInt(GpuCapacity::getTotal).sum());
+  }
+
+  private KubernetesClient connect(KubernetesClient host, MemberCluster member)
+      throws ProbeFailure {
+    String kubeconfig = kubeconfig(host, member);
+    try {
+      return clients.clientFor(member.getMetadata().getName(), kubeconfig);
+    } catch (InvalidKubeconfigException e) {
+      throw new ProbeFailure("InvalidKubeconfig", e.getMessage(), false);
+    }
+  }
+
+  /** The kubeconfig from the member's Secret, or why it cannot be had. */
+  private static String kubeconfig(KubernetesClient host, MemberCluster member)
+      throws ProbeFailure {
+    SecretKeyRef ref = member.getSpec().getKubeconfigSecretRef();
+    String key = ref.getKey() == null ? "kubeconfig" : ref.getKey();
+    String where = ref.getNamespace() + "/" + ref.getName();
+    Secret secret = host.secrets().inNamespace(ref.getNamespace()).withName(ref.getName()).get();
+    if (secret == null) {
+      throw new ProbeFailure(
+          "KubeconfigSecretMissing",
+          "Secret "
+              + where
+              + " not found: create it with kubectl create secret generic "
+              + ref.getName()
+              + " -n "
+              + ref.getNamespace()
+              + " --from-file="
+              + key
+              + "=<member kubeconfig>",
+          false);
+    }
+    String data = secret.getData() == null ? null : secret.getData().get(key);
+    if (data == null) {
+      throw new ProbeFailure(
+          "KubeconfigKeyMissing",
+          "Secret " + where + " has no key " + key + " holding the member's kubeconfig",
+          false);
+    }
+    return new String(Base64.getDecoder().decode(data), StandardCharsets.UTF_8);
+  }
+
+  private static MemberClusterStatus copy(MemberClusterStatus status) {
+    MemberClusterStatus copy = new MemberClusterStatus();
+    if (status != null) {
+      copy.setConditions(new ArrayList<>(status.getConditions()));
+      copy.setKubernetesVersion(status.getKubernetesVersion());
+      copy.setNodeCount(status.getNodeCount());
+      copy.setGpuNodeCount(status.getGpuNodeCount());
+      copy.setGpuTotal(status.getGpuTotal());
+      copy.setGpuCapacity(new ArrayList<>(status.getGpuCapacity()));
+      copy.setLastProbeTime(status.getLastProbeTime());
+      copy.setObservedGeneration(status.getObservedGeneration());
+    }
+    return copy;
+  }
+}
