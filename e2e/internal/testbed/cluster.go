@@ -7,12 +7,14 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"math/rand"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aifabric/aifabric/e2e/internal/stages"
@@ -328,21 +330,49 @@ func waitHTTP(ctx context.Context, comp *component, client *http.Client, url str
 	return fmt.Errorf("%s not healthy at %s after %s: %s", comp.Name, url, timeout, last)
 }
 
+// Ports are handed out by one allocator for the whole test bed: clusters start in parallel, and
+// asking the kernel for port 0 twice can return the same port once the first probe closed it.
+// They come from below the kernel's ephemeral range (32768 and up on Linux), which outgoing
+// connections use, so a component's port cannot be taken by some client's connection either.
+var portAllocator struct {
+	sync.Mutex
+	next  int
+	taken map[int]bool
+}
+
+const (
+	portRangeStart = 20000
+	portRangeEnd   = 32000
+)
+
 func freePorts(n int) ([]int, error) {
-	var listeners []net.Listener
-	defer func() {
-		for _, l := range listeners {
-			l.Close()
-		}
-	}()
+	portAllocator.Lock()
+	defer portAllocator.Unlock()
+	if portAllocator.taken == nil {
+		portAllocator.taken = map[int]bool{}
+		// Different test beds on one machine start at different places in the range.
+		portAllocator.next = portRangeStart + rand.Intn(portRangeEnd-portRangeStart)
+	}
 	var out []int
-	for i := 0; i < n; i++ {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, err
+	for tries := 0; len(out) < n; tries++ {
+		if tries > portRangeEnd-portRangeStart {
+			return nil, fmt.Errorf("no free port in %d-%d", portRangeStart, portRangeEnd)
 		}
-		listeners = append(listeners, l)
-		out = append(out, l.Addr().(*net.TCPAddr).Port)
+		p := portAllocator.next
+		portAllocator.next++
+		if portAllocator.next >= portRangeEnd {
+			portAllocator.next = portRangeStart
+		}
+		if portAllocator.taken[p] {
+			continue
+		}
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
+		if err != nil {
+			continue // in use by someone else
+		}
+		l.Close()
+		portAllocator.taken[p] = true
+		out = append(out, p)
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package testbed
 
 import (
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -74,4 +75,33 @@ func TestMergedKubeconfigHasAContextPerCluster(t *testing.T) {
 			t.Fatalf("merged kubeconfig lacks %q:\n%s", want, merged)
 		}
 	}
+}
+
+func TestPortsAreNeverHandedOutTwice(t *testing.T) {
+	seen := map[int]bool{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got, err := freePorts(6)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			for _, p := range got {
+				if seen[p] {
+					t.Errorf("port %d handed out twice", p)
+				}
+				if p < portRangeStart || p >= portRangeEnd {
+					t.Errorf("port %d outside %d-%d", p, portRangeStart, portRangeEnd)
+				}
+				seen[p] = true
+			}
+		}()
+	}
+	wg.Wait()
 }
