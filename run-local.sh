@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The local aifabric network: a host cluster and two member clusters (real kube-apiserver, etcd,
 # controller-manager and scheduler each, 20 KWOK-simulated GPU nodes per member), the aifabric API
-# installed on the host, the members' kubeconfig Secrets created, and examples/ applied.
+# installed on the host, the members' kubeconfig Secrets created, the operator running, and
+# examples/ applied: the AIJobs are placed, dispatched to the members and run.
 #
 #   ./run-local.sh          start (or restart) it and show the network's state
 #   ./run-local.sh status   show the state again
@@ -10,6 +11,10 @@ set -euo pipefail
 cd "$(dirname "$0")"
 dir="$PWD/target/local-network"
 members=(member-a member-b)
+
+operator_jar=operator/target/quarkus-app/quarkus-run.jar
+operator_pid="$PWD/target/local-network-operator.pid"
+operator_log="$PWD/target/local-network-operator.log"
 
 bin=$(e2e/build.sh)
 k() { "$bin/k8s-bundle" kubectl --kubeconfig "$dir/kubeconfig" --cache-dir "$dir/kubectl-cache" "$@"; }
@@ -23,24 +28,43 @@ show() {
       | awk -v m="$m" '{n[$1]++; g[$1]+=$2} END {for (x in n) printf "  %-9s %-26s %3d nodes %4d GPUs\n", m, x, n[x], g[x]}'
   done
   echo
-  echo "== aifabric objects on the host (kubectl get aifabric -A)"
-  k --context host get aifabric -A
+  echo "== on the host: AIJobs, MemberClusters, ComputeNodes, StorageVolumes (all: kubectl get aifabric -A)"
+  k --context host get aijobs -A
   echo
-  echo "Note: the operator that places and dispatches AIJobs is not built yet (issue #3), so the"
-  echo "      AIJobs above have no phase; the clusters, GPU nodes and API are all real."
+  k --context host get memberclusters
   echo
+  k --context host get computenodes --no-headers | awk '{n[$2]++} END {for (c in n) printf "ComputeNodes of %s: %d\n", c, n[c]}'
+  echo
+  k --context host get storagevolumes -A
+  echo
+  echo "== why needs-b200 waits"
+  k --context host get aijob -n ml-team needs-b200 -o jsonpath='{.status.conditions[?(@.type=="Placed")].message}'
+  echo
+  echo
+  echo "Operator log: $operator_log"
   echo "Use it: export KUBECONFIG=$dir/kubeconfig   (contexts: host, ${members[*]})"
   echo "        kubectl --context host get aijobs -A -w"
   echo "Stop:   ./run-local.sh down"
 }
 
+stop_operator() {
+  if [[ -f "$operator_pid" ]]; then
+    kill "$(cat "$operator_pid")" 2>/dev/null || true
+    rm -f "$operator_pid"
+  fi
+}
+
 case "${1:-up}" in
   down)
+    stop_operator
     "$bin/testbed" down --dir "$dir"
     exit 0
     ;;
   status)
-    show
+    echo "waiting for the members to join and the jobs to run"
+k --context host wait --for=condition=Ready membercluster/member-a membercluster/member-b --timeout=60s >/dev/null
+k --context host wait --for=jsonpath='{.status.phase}'=Succeeded -n ml-team aijob/llama-inference aijob/gpt-finetune aijob/eu-embeddings --timeout=90s >/dev/null || true
+show
     exit 0
     ;;
   up) ;;
@@ -50,7 +74,12 @@ case "${1:-up}" in
     ;;
 esac
 
+stop_operator
 "$bin/testbed" down --dir "$dir" >/dev/null 2>&1 || true
+if [[ ! -f "$operator_jar" || -n "$(find operator/src crds/src -newer "$operator_jar" -type f | head -1)" ]]; then
+  echo "building the operator"
+  ./mvnw -q -B -ntp -pl operator -am install -DskipTests
+fi
 "$bin/testbed" up --dir "$dir" --detach --members "${#members[@]}" --gpu-nodes 20
 
 echo "installing the aifabric API on the host"
@@ -65,6 +94,15 @@ for m in "${members[@]}"; do
     --from-file=kubeconfig="$dir/$m/kubeconfig" --dry-run=client -o yaml | k --context host apply -f - >/dev/null
 done
 
+echo "starting the operator (log: $operator_log)"
+port="${AIFABRIC_OPERATOR_PORT:-8080}"
+KUBECONFIG="$dir/host/kubeconfig" QUARKUS_HTTP_PORT="$port" AIFABRIC_MEMBER_PROBE_INTERVAL=5s \
+  AIFABRIC_DISPATCH_PENDING_RETRY=5s nohup java -jar "$operator_jar" >"$operator_log" 2>&1 &
+echo $! >"$operator_pid"
+for _ in $(seq 60); do
+  curl -sf "localhost:$port/q/health/ready" >/dev/null 2>&1 && break
+  sleep 1
+done
 echo "applying examples/"
 for f in examples/*.yaml; do
   # Discovery of freshly installed kinds can lag a moment behind Established.
@@ -79,4 +117,7 @@ for f in examples/*.yaml; do
     sleep 1
   done
 done
+echo "waiting for the members to join and the jobs to run"
+k --context host wait --for=condition=Ready membercluster/member-a membercluster/member-b --timeout=60s >/dev/null
+k --context host wait --for=jsonpath='{.status.phase}'=Succeeded -n ml-team aijob/llama-inference aijob/gpt-finetune aijob/eu-embeddings --timeout=90s >/dev/null || true
 show

@@ -71,6 +71,10 @@ func startCluster(ctx context.Context, sup *supervisor, bundle, root string, spe
 	if err := os.WriteFile(c.Kubeconfig, c.kubeconfigYAML(), 0o600); err != nil {
 		return nil, err
 	}
+	// For tests of what a member kubeconfig without RBAC grants does.
+	if err := os.WriteFile(filepath.Join(dir, "nobody-kubeconfig"), c.kubeconfigFor("nobody", nobodyCertFile, nobodyKeyFile), 0o600); err != nil {
+		return nil, err
+	}
 	steps := []struct {
 		what string
 		run  func(context.Context, *supervisor) error
@@ -278,6 +282,10 @@ func (c *Cluster) adminHTTPClient() (*http.Client, error) {
 // kubeconfigYAML is a cluster-admin kubeconfig with the credentials embedded, so it can be copied
 // into a Secret as it is (the way a provider hands a member's kubeconfig to the host).
 func (c *Cluster) kubeconfigYAML() []byte {
+	return c.kubeconfigFor("admin", adminCertFile, adminKeyFile)
+}
+
+func (c *Cluster) kubeconfigFor(user, certFile, keyFile string) []byte {
 	read := func(name string) string {
 		data, _ := os.ReadFile(c.pki.path(name))
 		return base64.StdEncoding.EncodeToString(data)
@@ -290,7 +298,7 @@ clusters:
     server: %[2]s
     certificate-authority-data: %[3]s
 users:
-- name: %[1]s-admin
+- name: %[1]s-%[6]s
   user:
     client-certificate-data: %[4]s
     client-key-data: %[5]s
@@ -298,9 +306,9 @@ contexts:
 - name: %[1]s
   context:
     cluster: %[1]s
-    user: %[1]s-admin
+    user: %[1]s-%[6]s
 current-context: %[1]s
-`, c.Name, c.Server, read(caCertFile), read(adminCertFile), read(adminKeyFile)))
+`, c.Name, c.Server, read(caCertFile), read(certFile), read(keyFile), user))
 }
 
 // waitHTTP polls url until it answers 200, the component exits, or the timeout passes.

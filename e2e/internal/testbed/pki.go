@@ -29,6 +29,8 @@ const (
 	serverKeyFile  = "apiserver.key"
 	adminCertFile  = "admin.crt"
 	adminKeyFile   = "admin.key"
+	nobodyCertFile = "nobody.crt"
+	nobodyKeyFile  = "nobody.key"
 	saKeyFile      = "sa.key"
 	saPubFile      = "sa.pub"
 )
@@ -75,6 +77,14 @@ func newPKI(dir string) (*pki, error) {
 		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
 	}
 	if err := p.issue(admin, adminCertFile, adminKeyFile); err != nil {
+		return nil, err
+	}
+	// Authenticated but granted nothing: what a provider's kubeconfig without RBAC looks like.
+	nobody := &x509.Certificate{
+		Subject:     pkix.Name{CommonName: "aifabric-nobody"},
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+	}
+	if err := p.issue(nobody, nobodyCertFile, nobodyKeyFile); err != nil {
 		return nil, err
 	}
 	saKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)

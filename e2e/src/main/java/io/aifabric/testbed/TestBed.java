@@ -135,6 +135,43 @@ public final class TestBed implements AutoCloseable {
         });
   }
 
+  /**
+   * Stops a component of a cluster (SIGSTOP) without killing it: it stops answering, as a member
+   * behind a broken network link would, and {@link #thaw} lets it carry on where it was.
+   */
+  public void freeze(String cluster, String component) {
+    signal(cluster, component, "STOP");
+  }
+
+  public void thaw(String cluster, String component) {
+    signal(cluster, component, "CONT");
+  }
+
+  private void signal(String cluster, String component, String signal) {
+    int pid =
+        cluster(cluster).components().stream()
+            .filter(c -> c.name().equals(component))
+            .findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("no " + component + " in " + cluster))
+            .pid();
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).start();
+      if (kill.waitFor() != 0) {
+        throw new IllegalStateException("kill -" + signal + " " + pid + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A kubeconfig of the cluster for a user who is authenticated but granted nothing. */
+  public Path nobodyKubeconfig(String cluster) {
+    return kubeconfig(cluster).resolveSibling("nobody-kubeconfig");
+  }
+
   /** Runs the test bed's own kubectl (the pinned version) against the cluster. */
   public CommandResult kubectl(String cluster, String... args) {
     List<String> command = new ArrayList<>();

@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The API installs on a real API server, and everything in examples/ is accepted as written. */
 @ExtendWith(TestBedExtension.class)
+@org.junit.jupiter.api.Order(1)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ApiInstallIT {
   private static List<CustomResourceDefinition> installed;

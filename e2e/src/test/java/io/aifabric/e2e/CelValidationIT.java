@@ -27,6 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Each case starts from a valid object and breaks one thing.
  */
 @ExtendWith(TestBedExtension.class)
+@org.junit.jupiter.api.Order(2)
 class CelValidationIT {
   static final String KEY = "hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=";
 

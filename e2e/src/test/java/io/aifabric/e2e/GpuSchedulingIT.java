@@ -27,6 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Succeeded.
  */
 @ExtendWith(TestBedExtension.class)
+@org.junit.jupiter.api.Order(4)
 class GpuSchedulingIT {
   private static final String MEMBER_A = "member-a";
   private static final String MEMBER_B = "member-b";

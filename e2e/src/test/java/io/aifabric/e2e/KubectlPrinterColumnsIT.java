@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** What a user sees with the pinned kubectl: the printer columns, short names and category. */
 @ExtendWith(TestBedExtension.class)
+@org.junit.jupiter.api.Order(3)
 class KubectlPrinterColumnsIT {
   private static String namespace;
 

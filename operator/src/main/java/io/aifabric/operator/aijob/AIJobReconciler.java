@@ -165,6 +165,20 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
         "SpecValid",
         "the spec is valid",
         generation);
+    if (!job.getSpec().getVolumes().isEmpty()) {
+      // Said on the job, not silently dropped: dispatch does not mount StorageVolumes yet.
+      String names =
+          String.join(
+              ", ", job.getSpec().getVolumes().stream().map(v -> v.getStorageVolume()).toList());
+      conditions.set(
+          status.getConditions(),
+          "VolumesMounted",
+          Conditions.FALSE,
+          "NotSupportedYet",
+          "StorageVolumes are not mounted by this version of aifabric; the job runs without "
+              + names,
+          generation);
+    }
     return true;
   }
 

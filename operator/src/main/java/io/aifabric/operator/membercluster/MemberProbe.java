@@ -84,6 +84,11 @@ public class MemberProbe {
   }
 
   static ProbeFailure classify(KubernetesClientException e) {
+    if (e.getCode() <= 0) {
+      // No HTTP answer at all (Fabric8 reports transport failures as -1): refused, timed out.
+      return new ProbeFailure(
+          "Unreachable", "the member's API server does not answer: " + rootMessage(e), false);
+    }
     return switch (e.getCode()) {
       case 401 ->
           new ProbeFailure(
@@ -97,9 +102,6 @@ public class MemberProbe {
               "the kubeconfig's user may not read the member's nodes or pods (HTTP 403): "
                   + RBAC_HINT,
               true);
-      case 0 ->
-          new ProbeFailure(
-              "Unreachable", "the member's API server does not answer: " + rootMessage(e), false);
       default ->
           new ProbeFailure(
               "ProbeFailed",

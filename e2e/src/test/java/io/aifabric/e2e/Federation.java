@@ -1,0 +1,208 @@
+package io.aifabric.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import io.aifabric.api.v1alpha1.aijob.AIJob;
+import io.aifabric.api.v1alpha1.aijob.JobPhase;
+import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
+import io.aifabric.testbed.AifabricApi;
+import io.aifabric.testbed.OperatorProcess;
+import io.aifabric.testbed.TestBed;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The network as a user meets it: the API on the host, the members joined through their kubeconfig
+ * Secrets and the example MemberClusters, and the operator running as its packaged jar.
+ */
+final class Federation implements AutoCloseable {
+  static final String SECRETS_NAMESPACE = "aifabric-system";
+
+  /** Short intervals, so that the stories play out in seconds. */
+  static final Map<String, String> FAST_SETTINGS =
+      Map.of(
+          "AIFABRIC_MEMBER_PROBE_INTERVAL", "2s",
+          "AIFABRIC_MEMBER_GRACE_PERIOD", "10s",
+          "AIFABRIC_MEMBER_REQUEST_TIMEOUT", "2s",
+          "AIFABRIC_DISPATCH_STATUS_INTERVAL", "1s",
+          "AIFABRIC_DISPATCH_PENDING_RETRY", "2s");
+
+  final TestBed bed;
+  final KubernetesClient host;
+  final OperatorProcess operator;
+
+  private Federation(TestBed bed, OperatorProcess operator) {
+    this.bed = bed;
+    this.host = bed.client(TestBed.HOST);
+    this.operator = operator;
+  }
+
+  /**
+   * Installs the API, hands the members' kubeconfigs to the host, joins them, starts the operator.
+   */
+  static Federation start(TestBed bed) throws IOException {
+    KubernetesClient host = bed.client(TestBed.HOST);
+    AifabricApi.install(host);
+    host.namespaces()
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(SECRETS_NAMESPACE)
+                .endMetadata()
+                .build())
+        .serverSideApply();
+    for (String member : bed.members()) {
+      putKubeconfig(host, member + "-kubeconfig", Files.readString(bed.kubeconfig(member)));
+    }
+    var joined =
+        bed.kubectl(TestBed.HOST, "apply", "-f", example("10-memberclusters.yaml").toString());
+    if (!joined.succeeded()) {
+      throw new IllegalStateException(joined.stderr());
+    }
+    OperatorProcess operator =
+        new OperatorProcess(
+                OperatorProcess.defaultJar(),
+                bed.kubeconfig(TestBed.HOST),
+                bed.dir().resolve("operator"),
+                FAST_SETTINGS)
+            .start();
+    Federation federation = new Federation(bed, operator);
+    for (String member : bed.members()) {
+      federation.awaitCondition(member, "Ready", "True");
+    }
+    return federation;
+  }
+
+  static void putKubeconfig(KubernetesClient host, String secret, String kubeconfig) {
+    host.secrets()
+        .inNamespace(SECRETS_NAMESPACE)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(secret)
+                .withNamespace(SECRETS_NAMESPACE)
+                .endMetadata()
+                .addToStringData("kubeconfig", kubeconfig)
+                .build())
+        .serverSideApply();
+  }
+
+  static Path example(String name) {
+    return AifabricApi.repoRoot().resolve("examples").resolve(name);
+  }
+
+  /** An example AIJob as written in examples/, moved into the given namespace and renamed. */
+  static AIJob exampleJob(String file, String namespace, String name) throws IOException {
+    AIJob job = Serialization.unmarshal(Files.readString(example(file)), AIJob.class);
+    job.getMetadata().setNamespace(namespace);
+    job.getMetadata().setName(name);
+    return job;
+  }
+
+  AIJob create(AIJob job) {
+    return host.resource(job).create();
+  }
+
+  AIJob get(AIJob job) {
+    return host.resources(AIJob.class)
+        .inNamespace(job.getMetadata().getNamespace())
+        .withName(job.getMetadata().getName())
+        .get();
+  }
+
+  AIJob awaitPhase(AIJob job, JobPhase phase, Duration timeout) {
+    await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () ->
+                Optional.ofNullable(get(job))
+                    .map(j -> j.getStatus() != null && j.getStatus().getPhase() == phase)
+                    .orElse(false));
+    return get(job);
+  }
+
+  MemberCluster member(String name) {
+    return host.resources(MemberCluster.class).withName(name).get();
+  }
+
+  Condition awaitCondition(String member, String type, String status) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () ->
+                condition(member(member), type)
+                    .map(c -> status.equals(c.getStatus()))
+                    .orElse(false));
+    return condition(member(member), type).orElseThrow();
+  }
+
+  static Optional<Condition> condition(MemberCluster member, String type) {
+    if (member == null || member.getStatus() == null) {
+      return Optional.empty();
+    }
+    return member.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst();
+  }
+
+  static Optional<Condition> condition(AIJob job, String type) {
+    if (job == null || job.getStatus() == null) {
+      return Optional.empty();
+    }
+    return job.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst();
+  }
+
+  /** The member Jobs of an AIJob, in every member cluster, as "cluster/namespace/name". */
+  List<String> memberJobs(AIJob job) {
+    List<String> found = new ArrayList<>();
+    for (String member : bed.members()) {
+      for (Job j :
+          bed.client(member)
+              .batch()
+              .v1()
+              .jobs()
+              .inAnyNamespace()
+              .withLabel("aifabric.io/job-uid", job.getMetadata().getUid())
+              .list()
+              .getItems()) {
+        found.add(member + "/" + j.getMetadata().getNamespace() + "/" + j.getMetadata().getName());
+      }
+    }
+    return found;
+  }
+
+  /** Reasons of the Events recorded on an object. */
+  List<String> eventReasons(AIJob job) {
+    return host
+        .v1()
+        .events()
+        .inNamespace(job.getMetadata().getNamespace())
+        .list()
+        .getItems()
+        .stream()
+        .filter(e -> job.getMetadata().getUid().equals(e.getInvolvedObject().getUid()))
+        .map(io.fabric8.kubernetes.api.model.Event::getReason)
+        .toList();
+  }
+
+  @Override
+  public void close() {
+    operator.close();
+  }
+}

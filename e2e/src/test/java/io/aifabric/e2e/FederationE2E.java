@@ -1,0 +1,401 @@
+package io.aifabric.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.aifabric.api.v1alpha1.aijob.AIJob;
+import io.aifabric.api.v1alpha1.aijob.JobPhase;
+import io.aifabric.api.v1alpha1.computenode.ComputeNode;
+import io.aifabric.api.v1alpha1.membercluster.GpuCapacity;
+import io.aifabric.api.v1alpha1.membercluster.GpuPrice;
+import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
+import io.aifabric.api.v1alpha1.membercluster.MemberClusterSpec;
+import io.aifabric.api.v1alpha1.membercluster.SecretKeyRef;
+import io.aifabric.testbed.TestBed;
+import io.aifabric.testbed.TestBedExtension;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The federation's user stories, on the real host and members, with the packaged operator. */
+@ExtendWith(TestBedExtension.class)
+@Order(10)
+class FederationE2E {
+  static final String H100 = "NVIDIA-H100-80GB-HBM3";
+  static final String A100 = "NVIDIA-A100-SXM4-40GB";
+  static final String RTX4090 = "NVIDIA-GeForce-RTX-4090";
+
+  private static Federation federation;
+  private static KubernetesClient host;
+  private static String ns;
+
+  @BeforeAll
+  static void start(TestBed bed) throws IOException {
+    federation = Federation.start(bed);
+    host = federation.host;
+    ns = bed.createNamespace(TestBed.HOST, "fed");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (federation != null) {
+      federation.close();
+    }
+  }
+
+  // 1. Join a cluster
+
+  @Test
+  void membersJoinWithTheirVersionAndGpuCapacityByModel() {
+    MemberCluster a = federation.member("member-a");
+    assertThat(a.getStatus().getKubernetesVersion()).isEqualTo("v1.36.3");
+    assertThat(Federation.condition(a, "Reachable").orElseThrow().getStatus()).isEqualTo("True");
+    assertThat(a.getStatus().getGpuCapacity())
+        .extracting(GpuCapacity::getModel, GpuCapacity::getTotal, GpuCapacity::getMemoryMiB)
+        .contains(
+            org.assertj.core.groups.Tuple.tuple(H100, 80, 81559),
+            org.assertj.core.groups.Tuple.tuple(A100, 40, 40960));
+    // (Another story adds L40S nodes to member-b: count the models the test bed started with.)
+    assertThat(federation.member("member-b").getStatus().getGpuCapacity())
+        .extracting(GpuCapacity::getModel, GpuCapacity::getTotal)
+        .contains(
+            org.assertj.core.groups.Tuple.tuple(A100, 40),
+            org.assertj.core.groups.Tuple.tuple(RTX4090, 40));
+  }
+
+  @Test
+  void everyGpuNodeBecomesAComputeNode() {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              List<ComputeNode> nodes =
+                  host.resources(ComputeNode.class)
+                      .withLabel("aifabric.io/cluster", "member-b")
+                      .list()
+                      .getItems();
+              assertThat(nodes).hasSizeGreaterThanOrEqualTo(20);
+            });
+    ComputeNode cn = host.resources(ComputeNode.class).withName("member-b.gpu-rtx4090-01").get();
+    assertThat(cn.getSpec().getCluster()).isEqualTo("member-b");
+    assertThat(cn.getStatus().getGpu().getProduct()).isEqualTo(RTX4090);
+    assertThat(cn.getStatus().getGpu().getCount()).isEqualTo(4);
+    assertThat(cn.getStatus().getGpu().getMemoryMiB()).isEqualTo(24564);
+    assertThat(cn.getStatus().getGpu().getDriverVersion()).isEqualTo("550.127.05");
+    assertThat(cn.getStatus().getGpu().getCudaVersion()).isEqualTo("12.4");
+    assertThat(cn.getStatus().getConditions())
+        .anySatisfy(
+            c -> {
+              assertThat(c.getType()).isEqualTo("Schedulable");
+              assertThat(c.getStatus()).isEqualTo("True");
+            });
+    assertThat(cn.getMetadata().getOwnerReferences())
+        .extracting("kind")
+        .containsExactly("MemberCluster");
+  }
+
+  @Test
+  void computeNodesFollowTheMembersNodes(TestBed bed) {
+    String node = "gpu-extra-" + UUID.randomUUID().toString().substring(0, 5);
+    KubernetesClient memberA = bed.client("member-a");
+    memberA.resource(gpuNode(node, H100, 81559, 8)).create();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> host.resources(ComputeNode.class).withName("member-a." + node).get() != null);
+    memberA.nodes().withName(node).delete();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> host.resources(ComputeNode.class).withName("member-a." + node).get() == null);
+  }
+
+  static Stream<Arguments> badKubeconfigs() {
+    return Stream.of(
+        Arguments.of(
+            "secret missing",
+            null,
+            "KubeconfigSecretMissing",
+            "not found: create it with kubectl create secret generic"),
+        Arguments.of(
+            "not a kubeconfig",
+            "this is not yaml: [",
+            "InvalidKubeconfig",
+            "the kubeconfig cannot be parsed"),
+        Arguments.of("nobody answers", unreachableKubeconfig(), "Unreachable", "does not answer"),
+        Arguments.of(
+            "no RBAC grants",
+            "NOBODY",
+            "Forbidden",
+            "may not read the member's nodes or pods (HTTP 403)"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badKubeconfigs")
+  void aBadKubeconfigGivesReadyFalseWithAReason(
+      String story, String kubeconfig, String reason, String message, TestBed bed)
+      throws IOException {
+    String name = "bad-" + UUID.randomUUID().toString().substring(0, 8);
+    if (kubeconfig != null) {
+      String content =
+          kubeconfig.equals("NOBODY")
+              ? Files.readString(bed.nobodyKubeconfig("member-a"))
+              : kubeconfig;
+      Federation.putKubeconfig(host, name, content);
+    }
+    host.resource(memberCluster(name, name)).create();
+    var ready = federation.awaitCondition(name, "Ready", "False");
+    assertThat(ready.getReason()).isEqualTo(reason);
+    assertThat(ready.getMessage()).contains(message);
+    // And the members that work keep working.
+    assertThat(
+            Federation.condition(federation.member("member-a"), "Ready").orElseThrow().getStatus())
+        .isEqualTo("True");
+    host.resource(memberCluster(name, name)).delete();
+  }
+
+  // 2 and 3. Submit AIJobs, watch them
+
+  @Test
+  void singleGpuInferenceRunsWhereItIsCheapest() throws IOException {
+    AIJob job =
+        federation.create(Federation.exampleJob("20-aijob-inference.yaml", ns, "inference"));
+    AIJob done = federation.awaitPhase(job, JobPhase.Succeeded, Duration.ofSeconds(60));
+    // >= 20 GiB: the RTX 4090 (24 GiB) on member-b at 0.40 is the cheapest fit.
+    assertThat(done.getStatus().getPlacement().getCluster()).isEqualTo("member-b");
+    assertThat(done.getStatus().getPlacement().getGpuModel()).isEqualTo(RTX4090);
+    assertThat(done.getStatus().getPlacement().getNodes())
+        .hasSize(1)
+        .allMatch(n -> n.startsWith("gpu-rtx4090-"));
+    assertThat(done.getStatus().getStartTime()).isNotNull();
+    assertThat(done.getStatus().getEndTime()).isNotNull();
+    assertThat(done.getStatus().getGpuSeconds()).isPositive();
+    assertThat(new java.math.BigDecimal(done.getStatus().getCost())).isPositive();
+    assertThat(done.getStatus().getObservedGeneration())
+        .isEqualTo(done.getMetadata().getGeneration());
+    assertThat(federation.eventReasons(done)).contains("Placed", "Dispatched", "Succeeded");
+  }
+
+  @Test
+  void aTrainingGangIsDispatchedAsOneIndexedJobWithARendezvousService(TestBed bed)
+      throws IOException {
+    AIJob job = Federation.exampleJob("21-aijob-training-gang.yaml", ns, "gang");
+    job.getSpec().getEnv().add(simulatedRuntime("8s"));
+    job = federation.create(job);
+    AIJob running = federation.awaitPhase(job, JobPhase.Running, Duration.ofSeconds(60));
+    assertThat(running.getStatus().getPlacement().getCluster()).isEqualTo("member-a");
+    // 8 GPUs per replica: four different H100 nodes.
+    assertThat(running.getStatus().getPlacement().getNodes()).hasSize(4).doesNotHaveDuplicates();
+    KubernetesClient memberA = bed.client("member-a");
+    String memberNs = "aifabric-" + ns;
+    Job memberJob =
+        memberA
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(memberNs)
+            .withLabel("aifabric.io/job-uid", job.getMetadata().getUid())
+            .list()
+            .getItems()
+            .get(0);
+    assertThat(memberJob.getSpec().getCompletionMode()).isEqualTo("Indexed");
+    assertThat(memberJob.getSpec().getCompletions()).isEqualTo(4);
+    assertThat(memberJob.getSpec().getParallelism()).isEqualTo(4);
+    assertThat(memberJob.getMetadata().getLabels())
+        .containsEntry("aifabric.io/job-name", "gang")
+        .containsEntry("aifabric.io/job-namespace", ns);
+    var service =
+        memberA.services().inNamespace(memberNs).withName(memberJob.getMetadata().getName()).get();
+    assertThat(service.getSpec().getClusterIP()).isEqualTo("None");
+    assertThat(memberJob.getSpec().getTemplate().getSpec().getSubdomain())
+        .isEqualTo(service.getMetadata().getName());
+    assertThat(Federation.condition(running, "VolumesMounted").orElseThrow().getReason())
+        .isEqualTo("NotSupportedYet");
+    AIJob done = federation.awaitPhase(job, JobPhase.Succeeded, Duration.ofSeconds(60));
+    // 4 replicas x 8 GPUs for about 8 s each.
+    assertThat(done.getStatus().getGpuSeconds()).isBetween(4L * 8 * 6, 4L * 8 * 20);
+  }
+
+  @Test
+  void regionAndPriceLimitsAreKept() throws IOException {
+    AIJob job = federation.create(Federation.exampleJob("22-aijob-eu-capped-price.yaml", ns, "eu"));
+    AIJob done = federation.awaitPhase(job, JobPhase.Succeeded, Duration.ofSeconds(60));
+    // EU only (member-b is in us-east-1), at most 1.50: member-a's A100 at 1.10, not its H100 at
+    // 2.40.
+    assertThat(done.getStatus().getPlacement().getCluster()).isEqualTo("member-a");
+    assertThat(done.getStatus().getPlacement().getGpuModel()).isEqualTo(A100);
+    assertThat(done.getStatus().getPlacement().getPricePerGpuHour()).isEqualTo("1.10");
+  }
+
+  @Test
+  void aJobThatFitsNowhereWaitsWithTheReasonAndIsPlacedWhenCapacityAppears(TestBed bed)
+      throws IOException {
+    String model = "NVIDIA-L40S";
+    AIJob job = Federation.exampleJob("23-aijob-fits-nowhere.yaml", ns, "l40s");
+    job.getSpec().getResources().setGpuModels(List.of(model));
+    job = federation.create(job);
+    AIJob pending = federation.awaitPhase(job, JobPhase.Pending, Duration.ofSeconds(30));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              var placed = Federation.condition(federation.get(pending), "Placed").orElseThrow();
+              assertThat(placed.getStatus()).isEqualTo("False");
+              assertThat(placed.getReason()).isEqualTo("NoClusterFits");
+              assertThat(placed.getMessage())
+                  .contains("member-a: no GPU of an accepted model [" + model + "]")
+                  .contains("member-b: no GPU of an accepted model [" + model + "]");
+            });
+    // A provider adds L40S nodes to member-b and prices them.
+    bed.client("member-b").resource(gpuNode("gpu-l40s-00", model, 46068, 8)).create();
+    host.resources(MemberCluster.class)
+        .withName("member-b")
+        .edit(
+            mc -> {
+              mc.getSpec().getPricing().add(new GpuPrice(model, "0.80"));
+              return mc;
+            });
+    AIJob done = federation.awaitPhase(job, JobPhase.Succeeded, Duration.ofSeconds(60));
+    assertThat(done.getStatus().getPlacement().getCluster()).isEqualTo("member-b");
+    assertThat(done.getStatus().getPlacement().getNodes()).containsExactly("gpu-l40s-00");
+  }
+
+  @Test
+  void theOperatorRejectsWhatCelCannotWithACondition() throws IOException {
+    AIJob job = Federation.exampleJob("20-aijob-inference.yaml", ns, "bad-selector");
+    job.getSpec().setPlacement(new io.aifabric.api.v1alpha1.aijob.PlacementConstraints());
+    job.getSpec()
+        .getPlacement()
+        .setClusterSelector(
+            new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
+                .addNewMatchExpression()
+                .withKey("tier")
+                .withOperator("In")
+                .withValues("gold")
+                .endMatchExpression()
+                .build());
+    AIJob created = federation.create(job);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              var valid = Federation.condition(federation.get(created), "Valid").orElseThrow();
+              assertThat(valid.getStatus()).isEqualTo("False");
+              assertThat(valid.getReason()).isEqualTo("InvalidSpec");
+              assertThat(valid.getMessage())
+                  .contains("matchExpressions is not supported yet: use matchLabels");
+            });
+    assertThat(federation.memberJobs(created)).isEmpty();
+  }
+
+  // 4. Cancel or delete
+
+  @Test
+  void deletingAnAIJobRemovesItsWorkInTheMemberAndNothingElse() throws IOException {
+    AIJob keep = Federation.exampleJob("20-aijob-inference.yaml", ns, "keep");
+    AIJob drop = Federation.exampleJob("20-aijob-inference.yaml", ns, "drop");
+    for (AIJob j : List.of(keep, drop)) {
+      j.getSpec().getEnv().add(simulatedRuntime("120s"));
+    }
+    keep = federation.create(keep);
+    drop = federation.create(drop);
+    federation.awaitPhase(keep, JobPhase.Running, Duration.ofSeconds(60));
+    federation.awaitPhase(drop, JobPhase.Running, Duration.ofSeconds(60));
+    assertThat(federation.memberJobs(drop)).hasSize(1);
+    AIJob dropped = drop;
+    host.resource(drop).delete();
+    await().atMost(Duration.ofSeconds(30)).until(() -> federation.get(dropped) == null);
+    await().atMost(Duration.ofSeconds(30)).until(() -> federation.memberJobs(dropped).isEmpty());
+    assertThat(federation.memberJobs(keep)).hasSize(1);
+    assertThat(federation.get(keep).getStatus().getPhase()).isEqualTo(JobPhase.Running);
+  }
+
+  @Test
+  void metricsCountPlacementsAndDispatchLatency() throws IOException {
+    AIJob job = federation.create(Federation.exampleJob("20-aijob-inference.yaml", ns, "metered"));
+    federation.awaitPhase(job, JobPhase.Succeeded, Duration.ofSeconds(60));
+    String metrics = federation.operator.metrics();
+    // Prometheus text format; older exporters end label sets with a comma.
+    assertThat(metrics)
+        .containsPattern("aifabric_placements_total\\{result=\"placed\",?\\} [1-9]")
+        .containsPattern("aifabric_dispatch_latency_seconds_count [1-9]")
+        .containsPattern("aifabric_jobs_finished_total\\{phase=\"Succeeded\",?\\} [1-9]");
+  }
+
+  static io.aifabric.api.v1alpha1.aijob.EnvVar simulatedRuntime(String value) {
+    var env = new io.aifabric.api.v1alpha1.aijob.EnvVar();
+    env.setName("SIMULATED_RUNTIME");
+    env.setValue(value);
+    return env;
+  }
+
+  static io.fabric8.kubernetes.api.model.Node gpuNode(
+      String name, String product, int memoryMiB, int gpus) {
+    var resources =
+        Map.of(
+            "cpu", new io.fabric8.kubernetes.api.model.Quantity("64"),
+            "memory", new io.fabric8.kubernetes.api.model.Quantity("512Gi"),
+            "pods", new io.fabric8.kubernetes.api.model.Quantity("110"),
+            "nvidia.com/gpu", new io.fabric8.kubernetes.api.model.Quantity(String.valueOf(gpus)));
+    return new io.fabric8.kubernetes.api.model.NodeBuilder()
+        .withMetadata(
+            new ObjectMetaBuilder()
+                .withName(name)
+                .addToAnnotations("kwok.x-k8s.io/node", "fake")
+                .addToLabels("kubernetes.io/hostname", name)
+                .addToLabels("type", "kwok")
+                .addToLabels("nvidia.com/gpu.present", "true")
+                .addToLabels("nvidia.com/gpu.product", product)
+                .addToLabels("nvidia.com/gpu.memory", String.valueOf(memoryMiB))
+                .addToLabels("nvidia.com/gpu.count", String.valueOf(gpus))
+                .build())
+        .withNewStatus()
+        .withCapacity(resources)
+        .withAllocatable(resources)
+        .endStatus()
+        .build();
+  }
+
+  static MemberCluster memberCluster(String name, String secret) {
+    MemberCluster mc = new MemberCluster();
+    mc.setMetadata(new ObjectMetaBuilder().withName(name).build());
+    MemberClusterSpec spec = new MemberClusterSpec();
+    spec.setKubeconfigSecretRef(
+        new SecretKeyRef(secret, Federation.SECRETS_NAMESPACE, "kubeconfig"));
+    spec.setRegion("eu-west-1");
+    spec.setProviderWallet("0x70997970C51812dc3A010C7d01b50e0d17dc79C8");
+    spec.setPricing(List.of(new GpuPrice(H100, "9.00")));
+    mc.setSpec(spec);
+    return mc;
+  }
+
+  static String unreachableKubeconfig() {
+    return """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: gone
+          cluster: {server: "https://127.0.0.1:9", insecure-skip-tls-verify: true}
+        users:
+        - name: u
+          user: {token: not-used}
+        contexts:
+        - name: gone
+          context: {cluster: gone, user: u}
+        current-context: gone
+        """;
+  }
+}
