@@ -53,6 +53,13 @@ final class Federation implements AutoCloseable {
    * Installs the API, hands the members' kubeconfigs to the host, joins them, starts the operator.
    */
   static Federation start(TestBed bed) throws IOException {
+    return start(bed, Map.of());
+  }
+
+  /** As {@link #start(TestBed)}, with some operator settings replaced. */
+  static Federation start(TestBed bed, Map<String, String> overrides) throws IOException {
+    Map<String, String> settings = new java.util.HashMap<>(FAST_SETTINGS);
+    settings.putAll(overrides);
     KubernetesClient host = bed.client(TestBed.HOST);
     AifabricApi.install(host);
     host.namespaces()
@@ -76,7 +83,7 @@ final class Federation implements AutoCloseable {
                 OperatorProcess.defaultJar(),
                 bed.kubeconfig(TestBed.HOST),
                 bed.dir().resolve("operator"),
-                FAST_SETTINGS)
+                settings)
             .start();
     Federation federation = new Federation(bed, operator);
     for (String member : bed.members()) {

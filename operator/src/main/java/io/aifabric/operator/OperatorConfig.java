@@ -12,6 +12,13 @@ public interface OperatorConfig {
 
   Dispatch dispatch();
 
+  /**
+   * Requests the operator keeps in flight to one API server (host or member). Fabric8's default (5)
+   * serialises a burst of jobs behind a few slow calls; the JOSDK runs 50 reconcilers.
+   */
+  @WithDefault("64")
+  int maxRequestsPerServer();
+
   interface Member {
     /** How often each member cluster is probed and its inventory refreshed. */
     @WithDefault("10s")

@@ -112,11 +112,17 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
       // Just restarted (the member is not probed yet) or within the member's grace period.
       return write(job, status, Duration.ofSeconds(2));
     }
-    MemberJobState state = observer.observe(member.get(), job);
-    if (!state.exists()) {
-      dispatchOrFail(member.get(), job, status, generation);
+    if (!Conditions.isTrue(status.getConditions(), DISPATCHED)) {
+      // Not dispatched yet, or a crash came between apply and the status write: applying is
+      // idempotent, so there is nothing to look at first.
+      dispatch(member.get(), job, status, generation);
     } else {
-      mirror(job, status, state, generation);
+      MemberJobState state = observer.observe(member.get(), job);
+      if (state.exists()) {
+        mirror(job, status, state, generation);
+      } else {
+        failDeletedInMember(job, status, generation);
+      }
     }
     Duration next = isFinished(status.getPhase()) ? null : config.dispatch().statusInterval();
     return write(job, status, next);
@@ -274,27 +280,27 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
     return true;
   }
 
-  private void dispatchOrFail(
-      KubernetesClient member, AIJob job, AIJobStatus status, Long generation) {
+  /** The member Job of a dispatched job is gone: running it again would bill the work twice. */
+  private void failDeletedInMember(AIJob job, AIJobStatus status, Long generation) {
     String cluster = status.getPlacement().getCluster();
-    if (Conditions.isTrue(status.getConditions(), DISPATCHED)) {
-      // It was created there and is gone: running it again would bill the work twice.
-      String message = "the job's work was deleted in member " + cluster;
-      status.setPhase(JobPhase.Failed);
-      status.setEndTime(clock.instant().toString());
-      conditions.set(
-          status.getConditions(),
-          SUCCEEDED,
-          Conditions.FALSE,
-          "MemberJobDeleted",
-          message,
-          generation);
-      events.record(job, EventRecorder.WARNING, "MemberJobDeleted", message);
-      engine.release(job.getMetadata().getUid());
-      metrics.finished("Failed");
-      return;
-    }
-    dispatcher.apply(member, job, status.getPlacement().getGpuModel());
+    String message = "the job's work was deleted in member " + cluster;
+    status.setPhase(JobPhase.Failed);
+    status.setEndTime(clock.instant().toString());
+    conditions.set(
+        status.getConditions(),
+        SUCCEEDED,
+        Conditions.FALSE,
+        "MemberJobDeleted",
+        message,
+        generation);
+    events.record(job, EventRecorder.WARNING, "MemberJobDeleted", message);
+    engine.release(job.getMetadata().getUid());
+    metrics.finished("Failed");
+  }
+
+  private void dispatch(KubernetesClient member, AIJob job, AIJobStatus status, Long generation) {
+    String cluster = status.getPlacement().getCluster();
+    dispatcher.apply(cluster, member, job, status.getPlacement().getGpuModel());
     Instant created = Instant.parse(job.getMetadata().getCreationTimestamp());
     metrics.dispatched(Duration.between(created, clock.instant()));
     String message =

@@ -73,6 +73,9 @@ public class MemberClients {
     parsed.setConnectionTimeout(timeout);
     // Probes run every few seconds: a failed request is reported, not retried behind our back.
     parsed.setRequestRetryBackoffLimit(0);
+    parsed.setMaxConcurrentRequestsPerHost(config.maxRequestsPerServer());
+    parsed.setMaxConcurrentRequests(
+        Math.max(config.maxRequestsPerServer(), parsed.getMaxConcurrentRequests()));
     return new KubernetesClientBuilder().withConfig(parsed).build();
   }
 

@@ -1,0 +1,142 @@
+package io.aifabric.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.aifabric.api.v1alpha1.aijob.AIJob;
+import io.aifabric.testbed.TestBed;
+import io.aifabric.testbed.TestBedExtension;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Benchmark harness, not a test (it asserts only that every job arrived, never a time): AIJob
+ * applied on the host → its Job created in a member, for 200 AIJobs applied at once, measured from
+ * just before each create to the member's watch event for its Job. Run it alone:
+ *
+ * <pre>
+ * ./mvnw -B verify -pl e2e -am -Dit.test=DispatchLatencyBenchmark -Dsurefire.failIfNoSpecifiedTests=false
+ * </pre>
+ *
+ * Results: stdout and e2e/target/bench/dispatch-latency.txt.
+ */
+@ExtendWith(TestBedExtension.class)
+class DispatchLatencyBenchmark {
+  static final int JOBS = 200;
+
+  @Test
+  void appliedToCreatedInMember(TestBed bed) throws Exception {
+    // Status mirroring polls each running job's member; at the tests' 1 s that load competes
+    // with dispatch, so the benchmark uses the operator's default interval.
+    try (Federation federation =
+        Federation.start(bed, Map.of("AIFABRIC_DISPATCH_STATUS_INTERVAL", "5s"))) {
+      String ns = bed.createNamespace(TestBed.HOST, "bench");
+      StringBuilder report = new StringBuilder();
+      // A fresh JVM runs interpreted code at first: report the cold burst and a later one apart.
+      report.append(burst(bed, federation, ns, "cold", 100));
+      await().atMost(Duration.ofMinutes(2)).until(() -> allFinished(federation, ns));
+      report.append(burst(bed, federation, ns, "warm", JOBS));
+      System.out.print(report);
+      Path out = Path.of("target/bench/dispatch-latency.txt");
+      Files.createDirectories(out.getParent());
+      Files.writeString(out, report.toString());
+    }
+  }
+
+  private static boolean allFinished(Federation federation, String ns) {
+    return federation.host.resources(AIJob.class).inNamespace(ns).list().getItems().stream()
+        .allMatch(
+            j ->
+                j.getStatus() != null
+                    && j.getStatus().getPhase()
+                        == io.aifabric.api.v1alpha1.aijob.JobPhase.Succeeded);
+  }
+
+  private static String burst(
+      TestBed bed, Federation federation, String ns, String label, int count) throws Exception {
+    Map<String, Long> applied = new ConcurrentHashMap<>();
+    Map<String, Long> created = new ConcurrentHashMap<>();
+    List<Watch> watches = new ArrayList<>();
+    for (String member : bed.members()) {
+      watches.add(
+          bed.client(member)
+              .batch()
+              .v1()
+              .jobs()
+              .inAnyNamespace()
+              .withLabel("app.kubernetes.io/managed-by", "aifabric-operator")
+              .watch(
+                  new Watcher<Job>() {
+                    @Override
+                    public void eventReceived(Action action, Job job) {
+                      if (action == Action.ADDED) {
+                        created.putIfAbsent(
+                            job.getMetadata().getLabels().get("aifabric.io/job-name"),
+                            System.nanoTime());
+                      }
+                    }
+
+                    @Override
+                    public void onClose(WatcherException cause) {}
+                  }));
+    }
+    List<AIJob> jobs = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      jobs.add(Federation.exampleJob("20-aijob-inference.yaml", ns, label + "-" + i));
+    }
+    long start = System.nanoTime();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    for (AIJob job : jobs) {
+      pool.submit(
+          () -> {
+            applied.put(job.getMetadata().getName(), System.nanoTime());
+            federation.create(job);
+          });
+    }
+    pool.shutdown();
+    pool.awaitTermination(2, TimeUnit.MINUTES);
+    long appliedIn = System.nanoTime() - start;
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .until(() -> applied.keySet().stream().allMatch(created::containsKey));
+    long wall = System.nanoTime() - start;
+    watches.forEach(Watch::close);
+    List<Double> millis = new ArrayList<>();
+    for (var e : applied.entrySet()) {
+      millis.add((created.get(e.getKey()) - e.getValue()) / 1e6);
+    }
+    millis.sort(Double::compare);
+    assertThat(millis).hasSize(count);
+    return String.format(
+        "%s: AIJob applied -> Job created in member, %d jobs applied at once from 8 threads:%n"
+            + "  p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms; all applied in %.1f s,"
+            + " all dispatched in %.1f s (%.0f jobs/s)%n",
+        label,
+        count,
+        pct(millis, 0.50),
+        pct(millis, 0.90),
+        pct(millis, 0.99),
+        millis.get(millis.size() - 1),
+        appliedIn / 1e9,
+        wall / 1e9,
+        count / (wall / 1e9));
+  }
+
+  static double pct(List<Double> sorted, double p) {
+    return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(p * sorted.size()) - 1));
+  }
+}
