@@ -7,40 +7,19 @@ import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.aijob.JobPhase;
 import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.testbed.TestBed;
-import io.aifabric.testbed.TestBedExtension;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A member's API server stops answering: after the grace period the member is not Ready, its
  * ComputeNodes are not Available, and its running job is placed on the other member. When it
  * answers again, its stale copy is removed before it counts as Ready: the job never runs twice.
  */
-@ExtendWith(TestBedExtension.class)
 @Order(12)
-class FailoverE2E {
-  private static Federation federation;
-  private static String ns;
-
-  @BeforeAll
-  static void start(TestBed bed) throws IOException {
-    federation = Federation.start(bed);
-    ns = bed.createNamespace(TestBed.HOST, "failover");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (federation != null) {
-      federation.close();
-    }
-  }
-
+class FailoverE2E extends FederatedE2E {
   @Test
   void aLostMembersJobMovesAndItsStaleCopyIsRemovedWhenItReturns(TestBed bed) throws IOException {
     // A100s exist in both members, so the job has somewhere to go.

@@ -158,21 +158,19 @@ final class Federation implements AutoCloseable {
   }
 
   static Optional<Condition> condition(MemberCluster member, String type) {
-    if (member == null || member.getStatus() == null) {
-      return Optional.empty();
-    }
-    return member.getStatus().getConditions().stream()
-        .filter(c -> type.equals(c.getType()))
-        .findFirst();
+    return member == null || member.getStatus() == null
+        ? Optional.empty()
+        : condition(member.getStatus().getConditions(), type);
   }
 
   static Optional<Condition> condition(AIJob job, String type) {
-    if (job == null || job.getStatus() == null) {
-      return Optional.empty();
-    }
-    return job.getStatus().getConditions().stream()
-        .filter(c -> type.equals(c.getType()))
-        .findFirst();
+    return job == null || job.getStatus() == null
+        ? Optional.empty()
+        : condition(job.getStatus().getConditions(), type);
+  }
+
+  private static Optional<Condition> condition(List<Condition> conditions, String type) {
+    return conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
   }
 
   /** The member Jobs of an AIJob, in every member cluster, as "cluster/namespace/name". */

@@ -12,7 +12,6 @@ import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
 import io.aifabric.api.v1alpha1.membercluster.MemberClusterSpec;
 import io.aifabric.api.v1alpha1.membercluster.SecretKeyRef;
 import io.aifabric.testbed.TestBed;
-import io.aifabric.testbed.TestBedExtension;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -23,40 +22,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The federation's user stories, on the real host and members, with the packaged operator. */
-@ExtendWith(TestBedExtension.class)
 @Order(10)
-class FederationE2E {
+class FederationE2E extends FederatedE2E {
+  private static KubernetesClient host() {
+    return federation.host;
+  }
+
   static final String H100 = "NVIDIA-H100-80GB-HBM3";
   static final String A100 = "NVIDIA-A100-SXM4-40GB";
   static final String RTX4090 = "NVIDIA-GeForce-RTX-4090";
-
-  private static Federation federation;
-  private static KubernetesClient host;
-  private static String ns;
-
-  @BeforeAll
-  static void start(TestBed bed) throws IOException {
-    federation = Federation.start(bed);
-    host = federation.host;
-    ns = bed.createNamespace(TestBed.HOST, "fed");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (federation != null) {
-      federation.close();
-    }
-  }
 
   // 1. Join a cluster
 
@@ -85,13 +66,14 @@ class FederationE2E {
         .untilAsserted(
             () -> {
               List<ComputeNode> nodes =
-                  host.resources(ComputeNode.class)
+                  host()
+                      .resources(ComputeNode.class)
                       .withLabel("aifabric.io/cluster", "member-b")
                       .list()
                       .getItems();
               assertThat(nodes).hasSizeGreaterThanOrEqualTo(20);
             });
-    ComputeNode cn = host.resources(ComputeNode.class).withName("member-b.gpu-rtx4090-01").get();
+    ComputeNode cn = host().resources(ComputeNode.class).withName("member-b.gpu-rtx4090-01").get();
     assertThat(cn.getSpec().getCluster()).isEqualTo("member-b");
     assertThat(cn.getStatus().getGpu().getProduct()).isEqualTo(RTX4090);
     assertThat(cn.getStatus().getGpu().getCount()).isEqualTo(4);
@@ -116,11 +98,13 @@ class FederationE2E {
     memberA.resource(gpuNode(node, H100, 81559, 8)).create();
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> host.resources(ComputeNode.class).withName("member-a." + node).get() != null);
+        .until(
+            () -> host().resources(ComputeNode.class).withName("member-a." + node).get() != null);
     memberA.nodes().withName(node).delete();
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> host.resources(ComputeNode.class).withName("member-a." + node).get() == null);
+        .until(
+            () -> host().resources(ComputeNode.class).withName("member-a." + node).get() == null);
   }
 
   static Stream<Arguments> badKubeconfigs() {
@@ -154,9 +138,9 @@ class FederationE2E {
           kubeconfig.equals("NOBODY")
               ? Files.readString(bed.nobodyKubeconfig("member-a"))
               : kubeconfig;
-      Federation.putKubeconfig(host, name, content);
+      Federation.putKubeconfig(host(), name, content);
     }
-    host.resource(memberCluster(name, name)).create();
+    host().resource(memberCluster(name, name)).create();
     var ready = federation.awaitCondition(name, "Ready", "False");
     assertThat(ready.getReason()).isEqualTo(reason);
     assertThat(ready.getMessage()).contains(message);
@@ -164,7 +148,7 @@ class FederationE2E {
     assertThat(
             Federation.condition(federation.member("member-a"), "Ready").orElseThrow().getStatus())
         .isEqualTo("True");
-    host.resource(memberCluster(name, name)).delete();
+    host().resource(memberCluster(name, name)).delete();
   }
 
   // 2 and 3. Submit AIJobs, watch them
@@ -261,7 +245,8 @@ class FederationE2E {
             });
     // A provider adds L40S nodes to member-b and prices them.
     bed.client("member-b").resource(gpuNode("gpu-l40s-00", model, 46068, 8)).create();
-    host.resources(MemberCluster.class)
+    host()
+        .resources(MemberCluster.class)
         .withName("member-b")
         .edit(
             mc -> {
@@ -316,7 +301,7 @@ class FederationE2E {
     federation.awaitPhase(drop, JobPhase.Running, Duration.ofSeconds(60));
     assertThat(federation.memberJobs(drop)).hasSize(1);
     AIJob dropped = drop;
-    host.resource(drop).delete();
+    host().resource(drop).delete();
     await().atMost(Duration.ofSeconds(30)).until(() -> federation.get(dropped) == null);
     await().atMost(Duration.ofSeconds(30)).until(() -> federation.memberJobs(dropped).isEmpty());
     assertThat(federation.memberJobs(keep)).hasSize(1);

@@ -5,41 +5,19 @@ import static org.awaitility.Awaitility.await;
 
 import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.aijob.JobPhase;
-import io.aifabric.testbed.TestBed;
-import io.aifabric.testbed.TestBedExtension;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The operator is killed (SIGKILL) in the middle of dispatching a burst of jobs and started again:
  * every job ends up running exactly once, with no duplicate in any member.
  */
-@ExtendWith(TestBedExtension.class)
 @Order(11)
-class OperatorRestartE2E {
-  private static Federation federation;
-  private static String ns;
-
-  @BeforeAll
-  static void start(TestBed bed) throws IOException {
-    federation = Federation.start(bed);
-    ns = bed.createNamespace(TestBed.HOST, "restart");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (federation != null) {
-      federation.close();
-    }
-  }
-
+class OperatorRestartE2E extends FederatedE2E {
   @Test
   void aKillMidDispatchLeavesNoDuplicateWork() throws IOException {
     List<AIJob> jobs = new ArrayList<>();

@@ -15,6 +15,7 @@ import io.aifabric.operator.status.EventRecorder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -27,7 +28,6 @@ import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -447,28 +447,8 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
     return job.getMetadata().getNamespace() + "/" + job.getMetadata().getName();
   }
 
+  /** A deep copy to change and compare with what the API server holds. */
   private static AIJobStatus copy(AIJobStatus status) {
-    AIJobStatus copy = new AIJobStatus();
-    if (status != null) {
-      copy.setObservedGeneration(status.getObservedGeneration());
-      copy.setConditions(new ArrayList<>(status.getConditions()));
-      copy.setPhase(status.getPhase());
-      if (status.getPlacement() != null) {
-        var p = new io.aifabric.api.v1alpha1.aijob.Placement();
-        p.setCluster(status.getPlacement().getCluster());
-        p.setGpuModel(status.getPlacement().getGpuModel());
-        p.setPricePerGpuHour(status.getPlacement().getPricePerGpuHour());
-        p.setNodes(new ArrayList<>(status.getPlacement().getNodes()));
-        copy.setPlacement(p);
-      }
-      copy.setStartTime(status.getStartTime());
-      copy.setEndTime(status.getEndTime());
-      copy.setGpuSeconds(status.getGpuSeconds());
-      copy.setCost(status.getCost());
-      copy.setReceiptCount(status.getReceiptCount());
-      copy.setReceiptsDigest(status.getReceiptsDigest());
-      copy.setSettlement(status.getSettlement());
-    }
-    return copy;
+    return status == null ? new AIJobStatus() : Serialization.clone(status);
   }
 }

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashMap;
 import java.util.Map;
@@ -157,19 +158,8 @@ public class ComputeNodeSync {
     return gpu;
   }
 
+  /** A deep copy to change and compare with what the API server holds. */
   private static ComputeNodeStatus copy(ComputeNodeStatus status) {
-    ComputeNodeStatus copy = new ComputeNodeStatus();
-    if (status != null) {
-      copy.setObservedGeneration(status.getObservedGeneration());
-      copy.setConditions(new java.util.ArrayList<>(status.getConditions()));
-      copy.setGpu(status.getGpu());
-      copy.setIdentity(status.getIdentity());
-      copy.setVerification(status.getVerification());
-      copy.setAvailability(status.getAvailability());
-      copy.setTier(status.getTier());
-      copy.setStake(status.getStake());
-      copy.setSlashingEvents(new java.util.ArrayList<>(status.getSlashingEvents()));
-    }
-    return copy;
+    return status == null ? new ComputeNodeStatus() : Serialization.clone(status);
   }
 }

@@ -12,6 +12,7 @@ import io.aifabric.operator.status.Conditions;
 import io.aifabric.operator.status.EventRecorder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -241,18 +242,8 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
     return new String(Base64.getDecoder().decode(data), StandardCharsets.UTF_8);
   }
 
+  /** A deep copy to change and compare with what the API server holds. */
   private static MemberClusterStatus copy(MemberClusterStatus status) {
-    MemberClusterStatus copy = new MemberClusterStatus();
-    if (status != null) {
-      copy.setConditions(new ArrayList<>(status.getConditions()));
-      copy.setKubernetesVersion(status.getKubernetesVersion());
-      copy.setNodeCount(status.getNodeCount());
-      copy.setGpuNodeCount(status.getGpuNodeCount());
-      copy.setGpuTotal(status.getGpuTotal());
-      copy.setGpuCapacity(new ArrayList<>(status.getGpuCapacity()));
-      copy.setLastProbeTime(status.getLastProbeTime());
-      copy.setObservedGeneration(status.getObservedGeneration());
-    }
-    return copy;
+    return status == null ? new MemberClusterStatus() : Serialization.clone(status);
   }
 }
