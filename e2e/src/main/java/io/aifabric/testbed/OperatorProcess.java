@@ -16,6 +16,9 @@ import java.util.concurrent.TimeUnit;
  * at the host cluster with KUBECONFIG. Tests can kill it (SIGKILL, mid-work) and start it again.
  */
 public final class OperatorProcess implements AutoCloseable {
+  /** A setting that is not an environment variable: the JVM's heap option (default -Xmx512m). */
+  public static final String HEAP_SETTING = "jvm.heap";
+
   private final Path jar;
   private final Path kubeconfig;
   private final Path logDir;
@@ -56,12 +59,13 @@ public final class OperatorProcess implements AutoCloseable {
       ProcessBuilder pb =
           new ProcessBuilder(
                   Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-Xmx512m",
+                  settings.getOrDefault(HEAP_SETTING, "-Xmx512m"),
                   "-jar",
                   jar.toString())
               .redirectErrorStream(true)
               .redirectOutput(log.toFile());
       Map<String, String> env = new HashMap<>(settings);
+      env.remove(HEAP_SETTING);
       env.put("KUBECONFIG", kubeconfig.toString());
       env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
       pb.environment().putAll(env);
@@ -88,6 +92,27 @@ public final class OperatorProcess implements AutoCloseable {
     try (var in = connection.getInputStream()) {
       return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
+  }
+
+  /** Live heap after a full collection, in KiB (jcmd GC.run, then GC.heap_info). */
+  public long heapUsedAfterGcKib() throws IOException, InterruptedException {
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    new ProcessBuilder(jcmd, String.valueOf(pid()), "GC.run")
+        .redirectErrorStream(true)
+        .start()
+        .waitFor();
+    Process info =
+        new ProcessBuilder(jcmd, String.valueOf(pid()), "GC.heap_info")
+            .redirectErrorStream(true)
+            .start();
+    String out =
+        new String(info.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    info.waitFor();
+    var m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(out);
+    if (!m.find()) {
+      throw new IllegalStateException("unexpected GC.heap_info output:\n" + out);
+    }
+    return Long.parseLong(m.group(1));
   }
 
   public long pid() {
