@@ -152,9 +152,7 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
     Long generation = job.getMetadata().getGeneration();
     if (!problems.isEmpty()) {
       String message = String.join("; ", problems);
-      if (!Conditions.find(status.getConditions(), VALID)
-          .map(c -> message.equals(c.getMessage()))
-          .orElse(false)) {
+      if (!Conditions.says(status.getConditions(), VALID, message)) {
         events.record(job, EventRecorder.WARNING, "InvalidSpec", message);
       }
       conditions.set(
@@ -240,11 +238,7 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
     if (result instanceof Unplaceable none) {
       metrics.placement("unplaceable", took);
       String message = none.message();
-      boolean changed =
-          !Conditions.find(status.getConditions(), PLACED)
-              .map(c -> message.equals(c.getMessage()))
-              .orElse(false);
-      if (changed) {
+      if (!Conditions.says(status.getConditions(), PLACED, message)) {
         events.record(job, EventRecorder.WARNING, "NoClusterFits", message);
       }
       status.setPhase(JobPhase.Pending);

@@ -16,7 +16,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -193,8 +192,7 @@ public class Dispatcher {
         .withCompletionMode("Indexed")
         // A failed replica fails the job: the network does not silently run paid work again.
         .withBackoffLimit(0)
-        .withActiveDeadlineSeconds(
-            Duration.parse("PT" + spec.getMaxDuration().toUpperCase()).toSeconds())
+        .withActiveDeadlineSeconds(MaxDuration.parse(spec.getMaxDuration()).toSeconds())
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(DispatchNames.labels(job))

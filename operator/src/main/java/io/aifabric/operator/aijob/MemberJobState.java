@@ -23,8 +23,4 @@ public record MemberJobState(
   public static MemberJobState missing() {
     return new MemberJobState(false, JobPhase.Placed, List.of(), null, null, 0, "not dispatched");
   }
-
-  public boolean finished() {
-    return phase == JobPhase.Succeeded || phase == JobPhase.Failed;
-  }
 }

@@ -38,11 +38,11 @@ final class SpecValidator {
           "spec.placement.clusterSelector.matchExpressions is not supported yet: use matchLabels");
     }
     try {
-      Duration d = Duration.parse("PT" + spec.getMaxDuration().toUpperCase());
+      Duration d = MaxDuration.parse(spec.getMaxDuration());
       if (d.compareTo(Duration.ofMinutes(1)) < 0 || d.compareTo(Duration.ofHours(168)) > 0) {
         problems.add("spec.maxDuration must be between 1m and 168h");
       }
-    } catch (DateTimeParseException | NullPointerException e) {
+    } catch (DateTimeParseException e) {
       problems.add("spec.maxDuration must be a duration such as 90m or 4h");
     }
     return problems;

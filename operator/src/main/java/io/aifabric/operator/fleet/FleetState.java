@@ -46,17 +46,7 @@ public class FleetState {
     members.computeIfPresent(
         cluster,
         (name, m) ->
-            m.view() == null
-                ? m
-                : new Member(
-                    new ClusterView(
-                        m.view().name(),
-                        m.view().region(),
-                        m.view().labels(),
-                        false,
-                        m.view().pricePerGpuHour(),
-                        m.view().nodes()),
-                    m.unreachableSince()));
+            m.view() == null ? m : new Member(m.view().withReady(false), m.unreachableSince()));
   }
 
   public void remove(String cluster) {

@@ -18,4 +18,9 @@ public record ClusterView(
     pricePerGpuHour = Map.copyOf(pricePerGpuHour);
     nodes = List.copyOf(nodes);
   }
+
+  /** The same cluster, Ready or not. */
+  public ClusterView withReady(boolean ready) {
+    return new ClusterView(name, region, labels, ready, pricePerGpuHour, nodes);
+  }
 }

@@ -54,6 +54,11 @@ public final class Conditions {
     return conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
   }
 
+  /** Whether the condition of that type already says this message (so its Event was recorded). */
+  public static boolean says(List<Condition> conditions, String type, String message) {
+    return find(conditions, type).map(c -> message.equals(c.getMessage())).orElse(false);
+  }
+
   public static boolean isTrue(List<Condition> conditions, String type) {
     return find(conditions, type).map(c -> TRUE.equals(c.getStatus())).orElse(false);
   }
