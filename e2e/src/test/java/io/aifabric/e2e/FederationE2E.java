@@ -214,6 +214,27 @@ class FederationE2E extends FederatedE2E {
   }
 
   @Test
+  void aClusterSelectorExpressionSteersTheJob() throws IOException {
+    AIJob job = Federation.exampleJob("20-aijob-inference.yaml", ns, "not-us");
+    job.getSpec().setPlacement(new io.aifabric.api.v1alpha1.aijob.PlacementConstraints());
+    job.getSpec()
+        .getPlacement()
+        .setClusterSelector(
+            new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
+                .addNewMatchExpression()
+                .withKey("aifabric.io/provider")
+                .withOperator("NotIn")
+                .withValues("example-dc-us")
+                .endMatchExpression()
+                .build());
+    AIJob done =
+        federation.awaitPhase(federation.create(job), JobPhase.Succeeded, Duration.ofSeconds(60));
+    // Not member-b's RTX 4090 (cheapest): member-a's cheapest fit, its A100 (40 GiB >= 20 GiB).
+    assertThat(done.getStatus().getPlacement().getCluster()).isEqualTo("member-a");
+    assertThat(done.getStatus().getPlacement().getGpuModel()).isEqualTo(A100);
+  }
+
+  @Test
   void regionAndPriceLimitsAreKept() throws IOException {
     AIJob job = federation.create(Federation.exampleJob("22-aijob-eu-capped-price.yaml", ns, "eu"));
     AIJob done = federation.awaitPhase(job, JobPhase.Succeeded, Duration.ofSeconds(60));
@@ -268,8 +289,9 @@ class FederationE2E extends FederatedE2E {
             new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
                 .addNewMatchExpression()
                 .withKey("tier")
-                .withOperator("In")
-                .withValues("gold")
+                // Valid in a node selector, not in a label selector; the CRD cannot tell.
+                .withOperator("Gt")
+                .withValues("2")
                 .endMatchExpression()
                 .build());
     AIJob created = federation.create(job);
@@ -281,7 +303,9 @@ class FederationE2E extends FederatedE2E {
               assertThat(valid.getStatus()).isEqualTo("False");
               assertThat(valid.getReason()).isEqualTo("InvalidSpec");
               assertThat(valid.getMessage())
-                  .contains("matchExpressions is not supported yet: use matchLabels");
+                  .contains(
+                      "spec.placement.clusterSelector.matchExpressions[0]: operator Gt is not one"
+                          + " of In, NotIn, Exists, DoesNotExist");
             });
     assertThat(federation.memberJobs(created)).isEmpty();
   }

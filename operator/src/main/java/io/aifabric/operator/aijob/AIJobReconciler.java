@@ -5,6 +5,7 @@ import io.aifabric.api.v1alpha1.aijob.AIJobStatus;
 import io.aifabric.api.v1alpha1.aijob.JobPhase;
 import io.aifabric.operator.OperatorConfig;
 import io.aifabric.operator.fleet.FleetState;
+import io.aifabric.operator.informer.LeanItemStore;
 import io.aifabric.operator.membercluster.MemberClients;
 import io.aifabric.operator.placement.Placement;
 import io.aifabric.operator.placement.Placement.Placed;
@@ -12,15 +13,14 @@ import io.aifabric.operator.placement.Placement.Unplaceable;
 import io.aifabric.operator.placement.PlacementEngine;
 import io.aifabric.operator.status.Conditions;
 import io.aifabric.operator.status.EventRecorder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.math.BigDecimal;
@@ -40,7 +40,7 @@ import org.jboss.logging.Logger;
  * whose member is lost past the grace period is placed again elsewhere; the member's stale copy is
  * removed when it comes back (StaleWorkCollector).
  */
-@ControllerConfiguration(name = "aijob")
+@ControllerConfiguration(name = "aijob", informer = @Informer(itemStore = LeanItemStore.class))
 public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
   private static final Logger LOG = Logger.getLogger(AIJobReconciler.class);
   static final String VALID = "Valid";
@@ -48,12 +48,15 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
   static final String DISPATCHED = "Dispatched";
   static final String RUNNING = "Running";
   static final String SUCCEEDED = "Succeeded";
+  private static final Duration CACHE_CATCH_UP = Duration.ofMillis(200);
 
   private final PlacementEngine engine;
   private final FleetState fleet;
   private final MemberClients clients;
   private final Dispatcher dispatcher;
   private final MemberJobObserver observer;
+  private final MemberWorkWatches watches;
+  private final StatusWriter statusWriter;
   private final Conditions conditions;
   private final EventRecorder events;
   private final AIJobMetrics metrics;
@@ -67,6 +70,8 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
       MemberClients clients,
       Dispatcher dispatcher,
       MemberJobObserver observer,
+      MemberWorkWatches watches,
+      StatusWriter statusWriter,
       Conditions conditions,
       EventRecorder events,
       AIJobMetrics metrics,
@@ -77,6 +82,8 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
     this.clients = clients;
     this.dispatcher = dispatcher;
     this.observer = observer;
+    this.watches = watches;
+    this.statusWriter = statusWriter;
     this.conditions = conditions;
     this.events = events;
     this.metrics = metrics;
@@ -86,38 +93,43 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
 
   @Override
   public UpdateControl<AIJob> reconcile(AIJob job, Context<AIJob> ctx) {
+    if (statusWriter.isBehind(job)) {
+      // Our last write has not reached the informer: wait for it rather than work from the past.
+      return UpdateControl.<AIJob>noUpdate().rescheduleAfter(CACHE_CATCH_UP);
+    }
     restoreReservations(ctx);
     AIJobStatus status = copy(job.getStatus());
     Long generation = job.getMetadata().getGeneration();
 
     if (!validate(job, status)) {
-      return write(job, status, null);
+      return write(job, status, null, ctx);
     }
     if (isFinished(status.getPhase())) {
       engine.release(job.getMetadata().getUid());
-      return write(job, status, null);
+      return write(job, status, null, ctx);
     }
     replaceIfClusterLost(job, status);
     if (status.getPlacement() == null) {
       if (!place(job, status)) {
-        return write(job, status, config.dispatch().pendingRetry());
+        return write(job, status, config.dispatch().pendingRetry(), ctx);
       }
       // The commit point: where the job runs is on record before it runs there.
-      job = commitStatus(job, status, ctx);
+      job = statusWriter.commit(job, status, ctx);
       status = copy(job.getStatus());
     }
     String cluster = status.getPlacement().getCluster();
     Optional<KubernetesClient> member = clients.get(cluster);
     if (member.isEmpty() || !fleet.isReady(cluster)) {
       // Just restarted (the member is not probed yet) or within the member's grace period.
-      return write(job, status, Duration.ofSeconds(2));
+      return write(job, status, Duration.ofSeconds(2), ctx);
     }
+    MemberWork work = watches.watch(cluster, member.get(), ctx);
     if (!Conditions.isTrue(status.getConditions(), DISPATCHED)) {
       // Not dispatched yet, or a crash came between apply and the status write: applying is
       // idempotent, so there is nothing to look at first.
-      dispatch(member.get(), job, status, generation);
+      dispatch(member.get(), work, job, status, generation);
     } else {
-      MemberJobState state = observer.observe(member.get(), job);
+      MemberJobState state = observer.observe(work, member.get(), job);
       if (state.exists()) {
         mirror(job, status, state, generation);
       } else {
@@ -125,26 +137,34 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
       }
     }
     Duration next = isFinished(status.getPhase()) ? null : config.dispatch().statusInterval();
-    return write(job, status, next);
+    return write(job, status, next, ctx);
   }
 
+  /** Deleting an AIJob removes what it created in its member, and only that. */
   @Override
   public DeleteControl cleanup(AIJob job, Context<AIJob> ctx) {
     engine.release(job.getMetadata().getUid());
-    if (job.getStatus() != null && job.getStatus().getPlacement() != null) {
-      String cluster = job.getStatus().getPlacement().getCluster();
-      Optional<KubernetesClient> member = clients.get(cluster);
-      if (member.isPresent() && fleet.isReady(cluster)) {
-        try {
-          dispatcher.delete(member.get(), DispatchNames.namespace(job), DispatchNames.name(job));
-        } catch (KubernetesClientException e) {
-          // The member's stale-work collection removes it once the member answers again.
-          LOG.warnf(
-              "AIJob %s: could not delete its work in %s: %s", key(job), cluster, e.getMessage());
-        }
+    statusWriter.forget(job.getMetadata().getUid());
+    LOG.infof("AIJob %s deleted: removing its work from its member", key(job));
+    removeMemberWork(job);
+    return DeleteControl.defaultDelete();
+  }
+
+  private void removeMemberWork(AIJob job) {
+    if (job.getStatus() == null || job.getStatus().getPlacement() == null) {
+      return;
+    }
+    String cluster = job.getStatus().getPlacement().getCluster();
+    Optional<KubernetesClient> member = clients.get(cluster);
+    if (member.isPresent() && fleet.isReady(cluster)) {
+      try {
+        dispatcher.delete(member.get(), DispatchNames.namespace(job), DispatchNames.name(job));
+      } catch (KubernetesClientException e) {
+        // The member's stale-work collection removes it once the member answers again.
+        LOG.warnf(
+            "AIJob %s: could not delete its work in %s: %s", key(job), cluster, e.getMessage());
       }
     }
-    return DeleteControl.defaultDelete();
   }
 
   private boolean validate(AIJob job, AIJobStatus status) {
@@ -292,9 +312,12 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
     metrics.finished("Failed");
   }
 
-  private void dispatch(KubernetesClient member, AIJob job, AIJobStatus status, Long generation) {
+  private void dispatch(
+      KubernetesClient member, MemberWork work, AIJob job, AIJobStatus status, Long generation) {
     String cluster = status.getPlacement().getCluster();
-    dispatcher.apply(cluster, member, job, status.getPlacement().getGpuModel());
+    dispatcher
+        .apply(cluster, member, job, status.getPlacement().getGpuModel())
+        .ifPresent(work::created);
     Instant created = Instant.parse(job.getMetadata().getCreationTimestamp());
     metrics.dispatched(Duration.between(created, clock.instant()));
     String message =
@@ -408,28 +431,14 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
     }
   }
 
-  private AIJob commitStatus(AIJob job, AIJobStatus status, Context<AIJob> ctx) {
+  /** Writes the status if it changed, and asks to be called again after the given time. */
+  private UpdateControl<AIJob> write(
+      AIJob job, AIJobStatus status, Duration rescheduleAfter, Context<AIJob> ctx) {
     status.setObservedGeneration(job.getMetadata().getGeneration());
-    AIJob patch = new AIJob();
-    patch.setMetadata(
-        new ObjectMetaBuilder()
-            .withName(job.getMetadata().getName())
-            .withNamespace(job.getMetadata().getNamespace())
-            .build());
-    patch.setStatus(status);
-    return PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(job, patch, ctx);
-  }
-
-  private static UpdateControl<AIJob> write(
-      AIJob job, AIJobStatus status, Duration rescheduleAfter) {
-    status.setObservedGeneration(job.getMetadata().getGeneration());
-    UpdateControl<AIJob> control;
-    if (Objects.equals(job.getStatus(), status)) {
-      control = UpdateControl.noUpdate();
-    } else {
-      job.setStatus(status);
-      control = UpdateControl.patchStatus(job);
+    if (!Objects.equals(job.getStatus(), status)) {
+      statusWriter.write(job, status, ctx);
     }
+    UpdateControl<AIJob> control = UpdateControl.noUpdate();
     return rescheduleAfter == null ? control : control.rescheduleAfter(rescheduleAfter);
   }
 

@@ -20,14 +20,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
- * Creates an AIJob's work in its member cluster: the tenant namespace, a headless Service for the
- * replicas to find each other, and an Indexed Job (completions = parallelism = replicas) whose pods
- * ask for the placed GPU model. Deterministic names: dispatching twice, or after a crash, changes
- * nothing.
+ * Creates an AIJob's work in its member cluster: the tenant namespace, for a gang a headless
+ * Service for the replicas to find each other, and an Indexed Job (completions = parallelism =
+ * replicas) whose pods ask for the placed GPU model. Deterministic names: dispatching twice, or
+ * after a crash, changes nothing.
  */
 @ApplicationScoped
 public class Dispatcher {
@@ -51,7 +53,7 @@ public class Dispatcher {
    * member and remembered; if it was deleted behind our back, the failed apply forgets it and the
    * SDK's retry creates it again.
    */
-  public void apply(String cluster, KubernetesClient member, AIJob job, String gpuModel) {
+  public Optional<Job> apply(String cluster, KubernetesClient member, AIJob job, String gpuModel) {
     String namespace = DispatchNames.namespace(job);
     String name = DispatchNames.name(job);
     Map<String, String> labels = DispatchNames.labels(job);
@@ -71,7 +73,7 @@ public class Dispatcher {
       ensuredNamespaces.add(namespaceKey);
     }
     try {
-      applyServiceAndJob(member, job, gpuModel, namespace, name, labels);
+      return applyServiceAndJob(member, job, gpuModel, namespace, name, labels);
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {
         ensuredNamespaces.remove(namespaceKey);
@@ -80,33 +82,37 @@ public class Dispatcher {
     }
   }
 
-  private void applyServiceAndJob(
+  /** The Job created now, or empty when it existed already. */
+  private Optional<Job> applyServiceAndJob(
       KubernetesClient member,
       AIJob job,
       String gpuModel,
       String namespace,
       String name,
       Map<String, String> labels) {
-    createIfAbsent(
-        () ->
-            member
-                .services()
-                .inNamespace(namespace)
-                .resource(
-                    new ServiceBuilder()
-                        .withNewMetadata()
-                        .withName(name)
-                        .withNamespace(namespace)
-                        .withLabels(labels)
-                        .endMetadata()
-                        .withNewSpec()
-                        .withClusterIP("None")
-                        .withSelector(Map.of(DispatchNames.JOB_UID, job.getMetadata().getUid()))
-                        .withPublishNotReadyAddresses(true)
-                        .endSpec()
-                        .build())
-                .create());
-    createIfAbsent(
+    if (job.getSpec().getReplicas() > 1) {
+      // Only a gang needs to find its members; a single replica has nobody to rendezvous with.
+      createIfAbsent(
+          () ->
+              member
+                  .services()
+                  .inNamespace(namespace)
+                  .resource(
+                      new ServiceBuilder()
+                          .withNewMetadata()
+                          .withName(name)
+                          .withNamespace(namespace)
+                          .withLabels(labels)
+                          .endMetadata()
+                          .withNewSpec()
+                          .withClusterIP("None")
+                          .withSelector(Map.of(DispatchNames.JOB_UID, job.getMetadata().getUid()))
+                          .withPublishNotReadyAddresses(true)
+                          .endSpec()
+                          .build())
+                  .create());
+    }
+    return createIfAbsent(
         () ->
             member
                 .batch()
@@ -122,13 +128,14 @@ public class Dispatcher {
    * same work (a retried or restarted dispatch). Cheaper for the member's API server than
    * server-side apply, which it measured as the bottleneck of a burst of dispatches.
    */
-  private static void createIfAbsent(Runnable create) {
+  private static <T> Optional<T> createIfAbsent(Supplier<T> create) {
     try {
-      create.run();
+      return Optional.of(create.get());
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
         throw e;
       }
+      return Optional.empty();
     }
   }
 
@@ -174,12 +181,14 @@ public class Dispatcher {
             .withName("AIFABRIC_REPLICAS")
             .withValue(String.valueOf(replicas))
             .build());
-    // Replica i is reachable at <name>-<i>.<name>.<namespace>.svc: the rendezvous for a gang.
-    env.add(
-        new EnvVarBuilder()
-            .withName("AIFABRIC_RENDEZVOUS")
-            .withValue(name + "-0." + name + "." + namespace + ".svc")
-            .build());
+    if (replicas > 1) {
+      // Replica i is reachable at <name>-<i>.<name>.<namespace>.svc: the rendezvous for a gang.
+      env.add(
+          new EnvVarBuilder()
+              .withName("AIFABRIC_RENDEZVOUS")
+              .withValue(name + "-0." + name + "." + namespace + ".svc")
+              .build());
+    }
     return new JobBuilder()
         .withNewMetadata()
         .withName(name)

@@ -3,8 +3,10 @@ package io.aifabric.operator.aijob;
 import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.aijob.AIJobSpec;
 import io.aifabric.api.v1alpha1.aijob.PlacementConstraints;
+import io.aifabric.operator.placement.ClusterRequirement;
 import io.aifabric.operator.placement.JobRequest;
 import io.aifabric.operator.placement.Placement.Placed;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +17,22 @@ import java.util.Set;
 /** Translates between AIJobs and the placement engine's terms. */
 final class JobRequests {
   private JobRequests() {}
+
+  /** The clusterSelector's matchExpressions; SpecValidator has refused any it cannot read. */
+  static List<ClusterRequirement> requirements(PlacementConstraints c) {
+    if (c.getClusterSelector() == null || c.getClusterSelector().getMatchExpressions() == null) {
+      return List.of();
+    }
+    List<ClusterRequirement> requirements = new ArrayList<>();
+    for (LabelSelectorRequirement r : c.getClusterSelector().getMatchExpressions()) {
+      requirements.add(
+          new ClusterRequirement(
+              r.getKey(),
+              ClusterRequirement.Operator.valueOf(r.getOperator()),
+              r.getValues() == null ? Set.of() : Set.copyOf(r.getValues())));
+    }
+    return requirements;
+  }
 
   static JobRequest of(AIJob job) {
     AIJobSpec spec = job.getSpec();
@@ -36,7 +54,8 @@ final class JobRequests {
         c.getMinTier() == null ? 0 : c.getMinTier(),
         c.getMinAvailabilityScore() == null ? 0 : c.getMinAvailabilityScore(),
         c.getMaxPricePerGpuHour() == null ? null : new BigDecimal(c.getMaxPricePerGpuHour()),
-        labels);
+        labels,
+        requirements(c));
   }
 
   /** The node of each replica, in completion-index order, from a per-node GPU plan. */

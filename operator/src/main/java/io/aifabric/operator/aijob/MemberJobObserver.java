@@ -2,6 +2,7 @@ package io.aifabric.operator.aijob;
 
 import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.aijob.JobPhase;
+import io.aifabric.operator.OperatorConfig;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -14,30 +15,44 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Reads an AIJob's member Job and pods and sums up what they did. */
+/** Sums up what an AIJob's member Job and pods did. */
 @ApplicationScoped
 public class MemberJobObserver {
   private final Clock clock;
+  private final OperatorConfig config;
 
-  public MemberJobObserver(Clock clock) {
+  public MemberJobObserver(Clock clock, OperatorConfig config) {
     this.clock = clock;
+    this.config = config;
   }
 
-  public MemberJobState observe(KubernetesClient member, AIJob job) {
+  /**
+   * The state of the job's work in its member, from the member's informers. A Job the cache does
+   * not have is asked for once more before it counts as gone: declaring paid work deleted on a
+   * cache that is momentarily behind would fail a job that is running.
+   */
+  public MemberJobState observe(MemberWork work, KubernetesClient member, AIJob job) {
     String namespace = DispatchNames.namespace(job);
+    String name = DispatchNames.name(job);
     Job memberJob =
-        member.batch().v1().jobs().inNamespace(namespace).withName(DispatchNames.name(job)).get();
+        work.job(namespace, name)
+            .orElseGet(
+                () -> member.batch().v1().jobs().inNamespace(namespace).withName(name).get());
     if (memberJob == null) {
       return MemberJobState.missing();
     }
-    List<Pod> pods =
-        member
-            .pods()
-            .inNamespace(namespace)
-            .withLabel(DispatchNames.JOB_UID, job.getMetadata().getUid())
-            .list()
-            .getItems();
-    return summarize(job, memberJob, pods, clock.instant());
+    List<Pod> pods = work.pods(job.getMetadata().getUid());
+    return summarize(job, memberJob, pods, statusTime());
+  }
+
+  /**
+   * Now, in whole status intervals: a running job's GPU-seconds then change once per interval, not
+   * with every member event, so a status that shows nothing new is not written again.
+   */
+  private Instant statusTime() {
+    long step = Math.max(1, config.dispatch().statusInterval().toSeconds());
+    long now = clock.instant().getEpochSecond();
+    return Instant.ofEpochSecond(now - now % step);
   }
 
   static MemberJobState summarize(AIJob job, Job memberJob, List<Pod> pods, Instant now) {

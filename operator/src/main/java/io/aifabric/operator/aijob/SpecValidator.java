@@ -1,6 +1,7 @@
 package io.aifabric.operator.aijob;
 
 import io.aifabric.api.v1alpha1.aijob.AIJobSpec;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -32,10 +33,14 @@ final class SpecValidator {
     }
     if (spec.getPlacement() != null
         && spec.getPlacement().getClusterSelector() != null
-        && spec.getPlacement().getClusterSelector().getMatchExpressions() != null
-        && !spec.getPlacement().getClusterSelector().getMatchExpressions().isEmpty()) {
-      problems.add(
-          "spec.placement.clusterSelector.matchExpressions is not supported yet: use matchLabels");
+        && spec.getPlacement().getClusterSelector().getMatchExpressions() != null) {
+      var expressions = spec.getPlacement().getClusterSelector().getMatchExpressions();
+      for (int i = 0; i < expressions.size(); i++) {
+        String problem = selectorProblem(expressions.get(i));
+        if (problem != null) {
+          problems.add("spec.placement.clusterSelector.matchExpressions[" + i + "]: " + problem);
+        }
+      }
     }
     try {
       Duration d = MaxDuration.parse(spec.getMaxDuration());
@@ -46,5 +51,21 @@ final class SpecValidator {
       problems.add("spec.maxDuration must be a duration such as 90m or 4h");
     }
     return problems;
+  }
+
+  /** What is wrong with one label-selector requirement, as the API server would say it. */
+  private static String selectorProblem(LabelSelectorRequirement r) {
+    if (r.getKey() == null || r.getKey().isBlank()) {
+      return "key is required";
+    }
+    String operator = r.getOperator();
+    int values = r.getValues() == null ? 0 : r.getValues().size();
+    if ("In".equals(operator) || "NotIn".equals(operator)) {
+      return values == 0 ? "operator " + operator + " needs at least one value" : null;
+    }
+    if ("Exists".equals(operator) || "DoesNotExist".equals(operator)) {
+      return values == 0 ? null : "operator " + operator + " takes no values";
+    }
+    return "operator " + operator + " is not one of In, NotIn, Exists, DoesNotExist";
   }
 }

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,9 +21,11 @@ public class MemberClients {
 
   private final Map<String, Entry> clients = new ConcurrentHashMap<>();
   private final OperatorConfig config;
+  private final Event<MemberClientClosed> closed;
 
-  public MemberClients(OperatorConfig config) {
+  public MemberClients(OperatorConfig config, Event<MemberClientClosed> closed) {
     this.config = config;
+    this.closed = closed;
   }
 
   /**
@@ -38,10 +41,11 @@ public class MemberClients {
               if (old != null && old.kubeconfig().equals(kubeconfig)) {
                 return old;
               }
+              Entry fresh = new Entry(kubeconfig, build(kubeconfig));
               if (old != null) {
-                old.client().close();
+                close(name, old);
               }
-              return new Entry(kubeconfig, build(kubeconfig));
+              return fresh;
             });
     return entry.client();
   }
@@ -54,8 +58,14 @@ public class MemberClients {
   public void forget(String cluster) {
     Entry old = clients.remove(cluster);
     if (old != null) {
-      old.client().close();
+      close(cluster, old);
     }
+  }
+
+  /** Whoever holds something built on the old client (informers) lets go of it first. */
+  private void close(String cluster, Entry old) {
+    closed.fire(new MemberClientClosed(cluster));
+    old.client().close();
   }
 
   private KubernetesClient build(String kubeconfig) {

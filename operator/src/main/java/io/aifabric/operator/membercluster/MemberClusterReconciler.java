@@ -81,8 +81,12 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
     try {
       KubernetesClient client = connect(host, member);
       MemberInventory inventory = probe.probe(client);
-      // Before the member counts as Ready again: no copy of a job that moved away keeps running.
-      staleWork.collect(host, name, client);
+      if (!fleet.isReady(name) || fleet.unreachableFor(name, now).isPresent()) {
+        // The first answer since this operator started or since the member stopped answering:
+        // no copy of a job that moved away, or whose AIJob went while nobody could
+        // clean up, keeps running. Only then: it asks the host about every job in the member.
+        staleWork.collect(host, name, client);
+      }
       var nodes = computeNodes.sync(host, member, inventory);
       fleet.reached(ClusterViews.of(member, inventory, nodes));
       record(status, inventory);

@@ -1,6 +1,7 @@
 package io.aifabric.operator.placement;
 
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -9,6 +10,8 @@ import java.util.Set;
  *
  * @param key the job's identity (the AIJob's UID): reservations are kept under it
  * @param clusterLabels labels a cluster must carry (the clusterSelector's matchLabels)
+ * @param clusterRequirements what else its labels must satisfy (the clusterSelector's
+ *     matchExpressions)
  */
 public record JobRequest(
     String key,
@@ -20,12 +23,40 @@ public record JobRequest(
     int minTier,
     int minAvailabilityScore,
     BigDecimal maxPricePerGpuHour,
-    Map<String, String> clusterLabels) {
+    Map<String, String> clusterLabels,
+    List<ClusterRequirement> clusterRequirements) {
 
   public JobRequest {
     gpuModels = Set.copyOf(gpuModels);
     regions = Set.copyOf(regions);
     clusterLabels = Map.copyOf(clusterLabels);
+    clusterRequirements = List.copyOf(clusterRequirements);
+  }
+
+  /** A job whose clusterSelector has matchLabels only. */
+  public JobRequest(
+      String key,
+      int replicas,
+      int gpusPerReplica,
+      Set<String> gpuModels,
+      int minGpuMemoryMiB,
+      Set<String> regions,
+      int minTier,
+      int minAvailabilityScore,
+      BigDecimal maxPricePerGpuHour,
+      Map<String, String> clusterLabels) {
+    this(
+        key,
+        replicas,
+        gpusPerReplica,
+        gpuModels,
+        minGpuMemoryMiB,
+        regions,
+        minTier,
+        minAvailabilityScore,
+        maxPricePerGpuHour,
+        clusterLabels,
+        List.of());
   }
 
   public int totalGpus() {

@@ -140,6 +140,11 @@ public final class PlacementEngine {
         return "does not match clusterSelector " + label.getKey() + "=" + label.getValue();
       }
     }
+    for (ClusterRequirement requirement : job.clusterRequirements()) {
+      if (!requirement.matches(cluster.labels())) {
+        return "does not match clusterSelector " + requirement;
+      }
+    }
     return null;
   }
 

@@ -123,6 +123,8 @@ final class Fleet {
       return this;
     }
 
+    private final java.util.List<ClusterRequirement> requirements = new java.util.ArrayList<>();
+
     JobBuilder maxPrice(String price) {
       this.maxPrice = new BigDecimal(price);
       return this;
@@ -133,9 +135,24 @@ final class Fleet {
       return this;
     }
 
+    JobBuilder clusterRequirement(String key, ClusterRequirement.Operator op, String... values) {
+      this.requirements.add(new ClusterRequirement(key, op, Set.of(values)));
+      return this;
+    }
+
     JobRequest build() {
       return new JobRequest(
-          key, replicas, gpus, models, memory, regions, tier, score, maxPrice, labels);
+          key,
+          replicas,
+          gpus,
+          models,
+          memory,
+          regions,
+          tier,
+          score,
+          maxPrice,
+          labels,
+          requirements);
     }
   }
 

@@ -117,6 +117,45 @@ class PlacementEngineTest {
   }
 
   @Test
+  void clusterSelectorExpressionsHaveLabelSelectorMeaning() {
+    String provider = "aifabric.io/provider";
+    Placed notEu =
+        placed(
+            engine.place(
+                job("j")
+                    .clusterRequirement(provider, ClusterRequirement.Operator.NotIn, "dc-eu")
+                    .build(),
+                both));
+    assertThat(notEu.cluster()).isEqualTo("member-b");
+    Placed eu =
+        placed(
+            engine.place(
+                job("k")
+                    .clusterRequirement(provider, ClusterRequirement.Operator.In, "dc-eu", "dc-ap")
+                    .clusterRequirement(provider, ClusterRequirement.Operator.Exists)
+                    .build(),
+                both));
+    assertThat(eu.cluster()).isEqualTo("member-a");
+    Placed unlabelled =
+        placed(
+            engine.place(
+                job("l")
+                    .clusterRequirement(provider, ClusterRequirement.Operator.DoesNotExist)
+                    .build(),
+                both));
+    assertThat(unlabelled.cluster()).isEqualTo("member-b");
+    Unplaceable none =
+        (Unplaceable)
+            engine.place(
+                job("m")
+                    .clusterRequirement(provider, ClusterRequirement.Operator.In, "dc-ap")
+                    .build(),
+                both);
+    assertThat(none.reasonsByCluster().get("member-a"))
+        .isEqualTo("does not match clusterSelector " + provider + " in [dc-ap]");
+  }
+
+  @Test
   void maxPriceExcludesExpensiveModels() {
     Placement result = engine.place(job("j").models(H100).maxPrice("1.50").build(), both);
     assertThat(((Unplaceable) result).reasonsByCluster().get("member-a"))
