@@ -1,0 +1,20 @@
+package io.aifabric.protocol;
+
+/**
+ * MQTT topics of the node protocol; the address is lowercase hex, as {@link EthAddress#toString}.
+ */
+public final class Topics {
+  public static final String HEARTBEATS = "aifabric/v1/heartbeats/";
+  public static final String RECEIPTS = "aifabric/v1/receipts/";
+
+  private Topics() {}
+
+  public static String heartbeat(EthAddress node) {
+    return HEARTBEATS + node;
+  }
+
+  /** One topic per node and job: a receiver can subscribe to a job's receipts alone. */
+  public static String receipt(EthAddress node, String jobUid) {
+    return RECEIPTS + node + "/" + jobUid;
+  }
+}
