@@ -1,0 +1,37 @@
+package io.aifabric.agent.gpu;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** What a node has: its GPUs and the driver and CUDA versions they run with. */
+public record GpuInventory(String driverVersion, String cudaVersion, List<GpuDevice> gpus) {
+  public GpuInventory {
+    gpus = List.copyOf(gpus);
+  }
+
+  public static GpuInventory none() {
+    return new GpuInventory(null, null, List.of());
+  }
+
+  /**
+   * The heartbeat's telemetry line: {@code uuid,utilization%,temperatureC,memoryUsedMiB} per GPU,
+   * ';'-separated, empty figures for what the driver does not report.
+   */
+  public String telemetry() {
+    return gpus.stream()
+        .map(
+            g ->
+                g.uuid()
+                    + ","
+                    + orEmpty(g.utilizationPercent())
+                    + ","
+                    + orEmpty(g.temperatureC())
+                    + ","
+                    + orEmpty(g.memoryUsedMiB()))
+        .collect(Collectors.joining(";"));
+  }
+
+  private static String orEmpty(Integer value) {
+    return value == null ? "" : value.toString();
+  }
+}

@@ -1,0 +1,87 @@
+package io.aifabric.agent.heartbeat;
+
+import io.aifabric.agent.AgentConfig;
+import io.aifabric.agent.gpu.GpuDiscovery;
+import io.aifabric.agent.gpu.GpuDiscoveryException;
+import io.aifabric.agent.gpu.GpuInventory;
+import io.aifabric.agent.identity.NodeIdentity;
+import io.aifabric.protocol.Heartbeat;
+import io.aifabric.protocol.HeartbeatCodec;
+import io.aifabric.protocol.Topics;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.reactive.messaging.mqtt.MqttMessage;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.jboss.logging.Logger;
+
+/**
+ * Proof-of-Availability: every interval, reads the GPUs and publishes a signed heartbeat on {@code
+ * aifabric/v1/heartbeats/<address>} (QoS 1). A heartbeat is only ever about now: while the broker
+ * is away nothing queues up (no demand, no send), so when it returns the agent resumes with its
+ * latest state instead of a burst of old ones. A node whose driver does not answer sends none: it
+ * is not available for GPU work.
+ */
+@ApplicationScoped
+public class HeartbeatPublisher {
+  private static final Logger LOG = Logger.getLogger(HeartbeatPublisher.class);
+
+  private final Emitter<byte[]> emitter;
+  private final GpuDiscovery discovery;
+  private final NodeIdentity identity;
+  private final AgentConfig config;
+  private final Clock clock;
+  private final AtomicLong lastSequence = new AtomicLong();
+  private final AtomicReference<String> lastProblem = new AtomicReference<>();
+
+  public HeartbeatPublisher(
+      @Channel("heartbeats") @OnOverflow(OnOverflow.Strategy.DROP) Emitter<byte[]> emitter,
+      GpuDiscovery discovery,
+      NodeIdentity identity,
+      AgentConfig config,
+      Clock clock) {
+    this.emitter = emitter;
+    this.discovery = discovery;
+    this.identity = identity;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  @Scheduled(
+      every = "${aifabric.agent.heartbeat-interval:10s}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void beat() {
+    GpuInventory inventory;
+    try {
+      inventory = discovery.discover();
+    } catch (GpuDiscoveryException e) {
+      report("no heartbeat: " + e.getMessage());
+      return;
+    }
+    if (!emitter.hasRequests()) {
+      report("no heartbeat: the broker is not connected (the next one carries fresh state)");
+      return;
+    }
+    lastProblem.set(null);
+    long now = clock.millis();
+    // Strictly increasing, and still so after a restart: never below the clock.
+    long sequence = lastSequence.updateAndGet(last -> Math.max(last + 1, now));
+    Heartbeat heartbeat =
+        new Heartbeat(identity.address(), sequence, now, inventory.telemetry(), config.version());
+    byte[] payload = HeartbeatCodec.encode(heartbeat.sign(identity.signingKey()));
+    emitter.send(
+        MqttMessage.of(Topics.heartbeat(identity.address()), payload, MqttQoS.AT_LEAST_ONCE));
+  }
+
+  /** Says a problem once when it starts, not on every beat. */
+  private void report(String problem) {
+    if (!problem.equals(lastProblem.getAndSet(problem))) {
+      LOG.warn(problem);
+    }
+  }
+}

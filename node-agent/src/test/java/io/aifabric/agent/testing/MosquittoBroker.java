@@ -1,0 +1,92 @@
+package io.aifabric.agent.testing;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A real Mosquitto broker (Debian's package, installed by .ci/run) on a loopback port, for tests.
+ * It can be stopped and started again on the same port, as a broker restart is.
+ */
+public final class MosquittoBroker implements AutoCloseable {
+  private final Path dir;
+  private final int port;
+  private Process process;
+
+  private MosquittoBroker(Path dir, int port) {
+    this.dir = dir;
+    this.port = port;
+  }
+
+  public static MosquittoBroker start(Path dir) throws IOException, InterruptedException {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    Files.createDirectories(dir);
+    Files.writeString(
+        dir.resolve("mosquitto.conf"),
+        String.join(
+            "\n",
+            "listener " + port + " 127.0.0.1",
+            "allow_anonymous true",
+            "persistence false",
+            "log_dest file " + dir.resolve("mosquitto.log"),
+            ""));
+    MosquittoBroker broker = new MosquittoBroker(dir, port);
+    broker.startAgain();
+    return broker;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public void startAgain() throws IOException, InterruptedException {
+    process =
+        new ProcessBuilder(executable(), "-c", dir.resolve("mosquitto.conf").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("mosquitto.out").toFile())
+            .start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IOException(
+            "mosquitto exited: " + Files.readString(dir.resolve("mosquitto.out")));
+      }
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        return;
+      } catch (IOException notYet) {
+        Thread.sleep(50);
+      }
+    }
+    throw new IOException("mosquitto did not listen on " + port + " within 10 s");
+  }
+
+  public void stop() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      process.waitFor();
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    stop();
+  }
+
+  private static String executable() throws IOException {
+    for (String candidate : List.of("/usr/sbin/mosquitto", "/usr/bin/mosquitto")) {
+      if (Files.isExecutable(Path.of(candidate))) {
+        return candidate;
+      }
+    }
+    throw new IOException("mosquitto is not installed (apt-get install mosquitto; .ci/run does)");
+  }
+}
