@@ -23,9 +23,11 @@ import org.jboss.logging.Logger;
 /**
  * Proof-of-Availability: every interval, reads the GPUs and publishes a signed heartbeat on {@code
  * aifabric/v1/heartbeats/<address>} (QoS 1). A heartbeat is only ever about now: while the broker
- * is away nothing queues up (no demand, no send), so when it returns the agent resumes with its
- * latest state instead of a burst of old ones. A node whose driver does not answer sends none: it
- * is not available for GPU work.
+ * is away none is built when the channel has no demand, and one the connector cannot take is
+ * dropped rather than buffered ({@code OnOverflow DROP}), so when the broker returns the agent
+ * resumes with its latest state instead of a burst of old ones (HeartbeatOverMqttTest restarts a
+ * real broker to show it). A node whose driver does not answer sends none: it is not available for
+ * GPU work.
  */
 @ApplicationScoped
 public class HeartbeatPublisher {

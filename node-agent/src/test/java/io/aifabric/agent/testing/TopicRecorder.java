@@ -48,7 +48,7 @@ public final class TopicRecorder implements AutoCloseable {
 
   private void reconnectLater() {
     if (!closed) {
-      vertx.setTimer(200, id -> connectAsync());
+      vertx.setTimer(500, id -> connectAsync());
     }
   }
 
