@@ -11,12 +11,16 @@ import io.aifabric.api.v1alpha1.membercluster.GpuPrice;
 import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
 import io.aifabric.api.v1alpha1.membercluster.MemberClusterSpec;
 import io.aifabric.api.v1alpha1.membercluster.SecretKeyRef;
+import io.aifabric.protocol.NodeKey;
+import io.aifabric.protocol.NodeRegistration;
+import io.aifabric.protocol.RegistrationCodec;
 import io.aifabric.testbed.TestBed;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -105,6 +109,65 @@ class FederationE2E extends FederatedE2E {
         .atMost(Duration.ofSeconds(30))
         .until(
             () -> host().resources(ComputeNode.class).withName("member-a." + node).get() == null);
+  }
+
+  @Test
+  void aNodeAgentsRegistrationGivesItsComputeNodeItsKeys(TestBed bed) {
+    KubernetesClient memberA = bed.client("member-a");
+    String suffix = UUID.randomUUID().toString().substring(0, 5);
+    String good = "gpu-agent-" + suffix;
+    String copied = "gpu-copied-" + suffix;
+    String forged = "gpu-forged-" + suffix;
+    NodeKey key = NodeKey.generate(new SecureRandom());
+    NodeKey thief = NodeKey.generate(new SecureRandom());
+    String registration =
+        RegistrationCodec.encode(
+            new NodeRegistration("member-a", good, key.publicKey(), new byte[32], 1L).sign(key));
+    NodeRegistration claimed =
+        new NodeRegistration("member-a", forged, key.publicKey(), new byte[32], 1L);
+    String forgedRegistration =
+        RegistrationCodec.encode(
+            new NodeRegistration.Signed(claimed, thief.sign(claimed.digest())));
+    Map<String, String> annotations =
+        Map.of(good, registration, copied, registration, forged, forgedRegistration);
+    for (var e : annotations.entrySet()) {
+      var node = gpuNode(e.getKey(), H100, 81559, 8);
+      node.getMetadata().setAnnotations(Map.of(RegistrationCodec.ANNOTATION, e.getValue()));
+      memberA.resource(node).create();
+    }
+    try {
+      assertRegistered(good, "True", "Registered");
+      ComputeNode cn = host().resources(ComputeNode.class).withName("member-a." + good).get();
+      assertThat(cn.getStatus().getIdentity().getAddress()).isEqualTo(key.address().checksummed());
+      assertThat(cn.getStatus().getIdentity().getPublicKey())
+          .isEqualTo(io.aifabric.protocol.Hex.encode(key.publicKey().toBytes()));
+      assertRegistered(copied, "False", "WrongNode");
+      assertRegistered(forged, "False", "BadSignature");
+      assertThat(host().resources(ComputeNode.class).withName("member-a." + forged).get())
+          .extracting(n -> n.getStatus().getIdentity())
+          .isNull();
+    } finally {
+      annotations.keySet().forEach(n -> memberA.nodes().withName(n).delete());
+    }
+  }
+
+  private void assertRegistered(String node, String status, String reason) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              ComputeNode cn =
+                  host().resources(ComputeNode.class).withName("member-a." + node).get();
+              assertThat(cn).isNotNull();
+              assertThat(cn.getStatus()).isNotNull();
+              assertThat(cn.getStatus().getConditions())
+                  .anySatisfy(
+                      c -> {
+                        assertThat(c.getType()).isEqualTo("Registered");
+                        assertThat(c.getStatus()).isEqualTo(status);
+                        assertThat(c.getReason()).isEqualTo(reason);
+                      });
+            });
   }
 
   static Stream<Arguments> badKubeconfigs() {

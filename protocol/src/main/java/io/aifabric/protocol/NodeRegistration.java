@@ -42,4 +42,18 @@ public record NodeRegistration(
   public boolean isSignedBy(Signature signature) {
     return key.verifies(digest(), signature);
   }
+
+  public Signed sign(NodeKey nodeKey) {
+    if (!nodeKey.address().equals(key.address())) {
+      throw new IllegalArgumentException("a registration is signed by the key it registers");
+    }
+    return new Signed(this, nodeKey.sign(digest()));
+  }
+
+  /** A registration with its signature, as the agent publishes it on its Node. */
+  public record Signed(NodeRegistration registration, Signature signature) {
+    public boolean isValid() {
+      return registration.isSignedBy(signature);
+    }
+  }
 }

@@ -20,6 +20,23 @@ class NodeRegistrationTest {
   }
 
   @Test
+  void theAnnotationFormRoundTripsAndRefusesDamage() throws Exception {
+    NodeKey key = NodeKey.generate(new SecureRandom());
+    var signed =
+        new NodeRegistration("member-a", "gpu-h100-00", key.publicKey(), new byte[32], 7L)
+            .sign(key);
+    String text = RegistrationCodec.encode(signed);
+    var back = RegistrationCodec.decode(text);
+    assertThat(back.isValid()).isTrue();
+    assertThat(back.registration().key().address()).isEqualTo(key.address());
+    assertThat(back.registration().nodeName()).isEqualTo("gpu-h100-00");
+    var moved = RegistrationCodec.decode(text.replace("gpu-h100-00", "gpu-h100-01"));
+    assertThat(moved.isValid()).isFalse();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RegistrationCodec.decode("{}"))
+        .isInstanceOf(MalformedMessageException.class);
+  }
+
+  @Test
   void receiptsDigestEveryField() {
     NodeKey key = NodeKey.generate(new SecureRandom());
     WorkReceipt a = new WorkReceipt("uid-1", 0, key.address(), 3600, 0, new byte[32], 5L);

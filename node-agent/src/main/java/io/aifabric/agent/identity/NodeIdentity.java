@@ -6,7 +6,6 @@ import io.aifabric.protocol.EthAddress;
 import io.aifabric.protocol.Hex;
 import io.aifabric.protocol.NodeKey;
 import io.aifabric.protocol.NodeRegistration;
-import io.aifabric.protocol.Signature;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -75,14 +74,11 @@ public final class NodeIdentity {
   }
 
   /** The node's signed introduction of its keys, for the cluster and node it runs on. */
-  public SignedRegistration register(String cluster, String nodeName, long nowMillis) {
-    NodeRegistration registration =
-        new NodeRegistration(
-            cluster, nodeName, signingKey.publicKey(), x25519PublicKey(), nowMillis);
-    return new SignedRegistration(registration, signingKey.sign(registration.digest()));
+  public NodeRegistration.Signed register(String cluster, String nodeName, long nowMillis) {
+    return new NodeRegistration(
+            cluster, nodeName, signingKey.publicKey(), x25519PublicKey(), nowMillis)
+        .sign(signingKey);
   }
-
-  public record SignedRegistration(NodeRegistration registration, Signature signature) {}
 
   @Override
   public String toString() {

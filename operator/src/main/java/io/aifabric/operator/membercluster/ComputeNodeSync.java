@@ -4,8 +4,13 @@ import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.api.v1alpha1.computenode.ComputeNodeSpec;
 import io.aifabric.api.v1alpha1.computenode.ComputeNodeStatus;
 import io.aifabric.api.v1alpha1.computenode.GpuInventory;
+import io.aifabric.api.v1alpha1.computenode.NodeIdentity;
 import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
+import io.aifabric.operator.proof.NodeKeys;
+import io.aifabric.operator.proof.RegistrationCheck;
 import io.aifabric.operator.status.Conditions;
+import io.aifabric.protocol.Hex;
+import io.aifabric.protocol.NodeRegistration;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -26,11 +31,14 @@ import org.jboss.logging.Logger;
 public class ComputeNodeSync {
   private static final Logger LOG = Logger.getLogger(ComputeNodeSync.class);
   public static final String CLUSTER_LABEL = "aifabric.io/cluster";
+  static final String REGISTERED = "Registered";
 
   private final Conditions conditions;
+  private final NodeKeys keys;
 
-  public ComputeNodeSync(Conditions conditions) {
+  public ComputeNodeSync(Conditions conditions, NodeKeys keys) {
     this.conditions = conditions;
+    this.keys = keys;
   }
 
   public static String name(String cluster, String node) {
@@ -81,13 +89,67 @@ public class ComputeNodeSync {
             "no node agent has reported measurements for this node yet",
             cn.getMetadata().getGeneration());
       }
+      applyRegistration(cluster, node, cn, status);
       current.put(node.nodeName(), writeStatusIfChanged(host, cn, status));
     }
     for (ComputeNode gone : existing.values()) {
       LOG.infof("ComputeNode %s: node left member %s", gone.getMetadata().getName(), cluster);
+      keys.forget(gone.getMetadata().getName());
       host.resource(gone).delete();
     }
     return current;
+  }
+
+  /**
+   * Records the node agent's registration when the member's Node carries a valid one for this very
+   * node: its keys go to status and to the key directory heartbeats are checked against. Anything
+   * else leaves the node without a registered key, and Registered says why.
+   */
+  private void applyRegistration(
+      String cluster, GpuNodeInventory node, ComputeNode cn, ComputeNodeStatus status) {
+    String name = cn.getMetadata().getName();
+    Long generation = cn.getMetadata().getGeneration();
+    RegistrationCheck.Result result =
+        RegistrationCheck.check(cluster, node.nodeName(), node.registration());
+    if (!result.accepted()) {
+      keys.forget(name);
+      status.setIdentity(null);
+      conditions.set(
+          status.getConditions(),
+          REGISTERED,
+          "AwaitingNodeAgent".equals(result.reason()) ? Conditions.UNKNOWN : Conditions.FALSE,
+          result.reason(),
+          result.message(),
+          generation);
+      return;
+    }
+    NodeRegistration registration = result.registration();
+    if (!keys.register(name, registration.key())) {
+      status.setIdentity(null);
+      conditions.set(
+          status.getConditions(),
+          REGISTERED,
+          Conditions.FALSE,
+          "KeyInUse",
+          "key "
+              + registration.key().address().checksummed()
+              + " is already registered by "
+              + keys.holderOtherThan(name, registration.key().address()).orElse("another node"),
+          generation);
+      return;
+    }
+    NodeIdentity identity = new NodeIdentity();
+    identity.setAddress(registration.key().address().checksummed());
+    identity.setPublicKey(Hex.encode(registration.key().toBytes()));
+    identity.setX25519PublicKey(Hex.encode(registration.x25519PublicKey()));
+    status.setIdentity(identity);
+    conditions.set(
+        status.getConditions(),
+        REGISTERED,
+        Conditions.TRUE,
+        "Registered",
+        result.message(),
+        generation);
   }
 
   /** The member is lost: none of its nodes is available. */

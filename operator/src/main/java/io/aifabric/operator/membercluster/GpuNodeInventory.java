@@ -1,5 +1,6 @@
 package io.aifabric.operator.membercluster;
 
+import io.aifabric.protocol.RegistrationCodec;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.Map;
@@ -7,7 +8,8 @@ import java.util.Optional;
 
 /**
  * What a member's Node says about its GPUs: nvidia.com/gpu capacity, and GPU Feature Discovery's
- * labels for the model, memory, driver and CUDA versions.
+ * labels for the model, memory, driver and CUDA versions; and the node agent's signed registration
+ * of its keys, if it has put one on the Node.
  */
 public record GpuNodeInventory(
     String nodeName,
@@ -18,7 +20,8 @@ public record GpuNodeInventory(
     String driverVersion,
     String cudaVersion,
     boolean ready,
-    boolean unschedulable) {
+    boolean unschedulable,
+    String registration) {
 
   public static final String GPU_RESOURCE = "nvidia.com/gpu";
 
@@ -48,8 +51,10 @@ public record GpuNodeInventory(
                 "nvidia.com/cuda.driver.rev"),
             version(labels, "nvidia.com/cuda.runtime.major", "nvidia.com/cuda.runtime.minor", null),
             ready,
-            Boolean.TRUE.equals(
-                node.getSpec() == null ? null : node.getSpec().getUnschedulable())));
+            Boolean.TRUE.equals(node.getSpec() == null ? null : node.getSpec().getUnschedulable()),
+            node.getMetadata().getAnnotations() == null
+                ? null
+                : node.getMetadata().getAnnotations().get(RegistrationCodec.ANNOTATION)));
   }
 
   public boolean schedulable() {

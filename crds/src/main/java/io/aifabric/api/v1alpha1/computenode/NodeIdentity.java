@@ -10,6 +10,9 @@ public class NodeIdentity {
   /** Ethereum address of the node's secp256k1 key: signs heartbeats and receipts. */
   private String address;
 
-  /** Base64 X25519 public key: inputs sealed to this node use it. */
+  /** The secp256k1 public key (0x, 64 bytes X||Y) the node registered, signed by itself. */
+  private String publicKey;
+
+  /** X25519 public key (0x, 32 bytes): inputs sealed to this node use it. */
   private String x25519PublicKey;
 }

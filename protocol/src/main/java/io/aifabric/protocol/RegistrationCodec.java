@@ -1,0 +1,66 @@
+package io.aifabric.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+
+/**
+ * The text form of a signed registration: the value of the {@code aifabric.io/registration}
+ * annotation the agent puts on its Node, where the operator reads it with the member's credentials
+ * (so the member cluster vouches for which node published which key).
+ *
+ * <pre>
+ * {"cluster":"member-a","node":"gpu-h100-00","key":"0x…(64 bytes)","x25519":"0x…(32 bytes)","ts":1763769600000,"sig":"0x…(65 bytes)"}
+ * </pre>
+ */
+public final class RegistrationCodec {
+  public static final String ANNOTATION = "aifabric.io/registration";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private RegistrationCodec() {}
+
+  public static String encode(NodeRegistration.Signed signed) {
+    NodeRegistration r = signed.registration();
+    ObjectNode node = JSON.createObjectNode();
+    node.put("cluster", r.cluster());
+    node.put("node", r.nodeName());
+    node.put("key", Hex.encode(r.key().toBytes()));
+    node.put("x25519", Hex.encode(r.x25519PublicKey()));
+    node.put("ts", r.timestampMillis());
+    node.put("sig", signed.signature().toString());
+    return node.toString();
+  }
+
+  public static NodeRegistration.Signed decode(String text) throws MalformedMessageException {
+    JsonNode node;
+    try {
+      node = text == null || text.length() > 4096 ? null : JSON.readTree(text);
+    } catch (IOException e) {
+      throw new MalformedMessageException("not JSON");
+    }
+    if (node == null || !node.isObject()) {
+      throw new MalformedMessageException("not a JSON object");
+    }
+    try {
+      return new NodeRegistration.Signed(
+          new NodeRegistration(
+              text(node, "cluster"),
+              text(node, "node"),
+              NodePublicKey.fromBytes(Hex.decode(text(node, "key"), 64)),
+              Hex.decode(text(node, "x25519"), 32),
+              node.path("ts").asLong()),
+          Signature.parse(text(node, "sig")));
+    } catch (IllegalArgumentException e) {
+      throw new MalformedMessageException(e.getMessage());
+    }
+  }
+
+  private static String text(JsonNode node, String field) throws MalformedMessageException {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isTextual()) {
+      throw new MalformedMessageException("'" + field + "' is missing or not a string");
+    }
+    return value.asText();
+  }
+}
