@@ -15,6 +15,8 @@ members=(member-a member-b)
 operator_jar=operator/target/quarkus-app/quarkus-run.jar
 operator_pid="$PWD/target/local-network-operator.pid"
 operator_log="$PWD/target/local-network-operator.log"
+broker_pid="$PWD/target/local-network-mosquitto.pid"
+broker_port="${AIFABRIC_BROKER_PORT:-18830}"
 
 bin=$(e2e/build.sh)
 k() { "$bin/k8s-bundle" kubectl --kubeconfig "$dir/kubeconfig" --cache-dir "$dir/kubectl-cache" "$@"; }
@@ -48,10 +50,12 @@ show() {
 }
 
 stop_operator() {
-  if [[ -f "$operator_pid" ]]; then
-    kill "$(cat "$operator_pid")" 2>/dev/null || true
-    rm -f "$operator_pid"
-  fi
+  for pidfile in "$operator_pid" "$broker_pid"; do
+    if [[ -f "$pidfile" ]]; then
+      kill "$(cat "$pidfile")" 2>/dev/null || true
+      rm -f "$pidfile"
+    fi
+  done
 }
 
 case "${1:-up}" in
@@ -94,10 +98,22 @@ for m in "${members[@]}"; do
     --from-file=kubeconfig="$dir/$m/kubeconfig" --dry-run=client -o yaml | k --context host apply -f - >/dev/null
 done
 
+# The network's MQTT broker, where node agents publish heartbeats (Debian's mosquitto).
+mosquitto_bin=$(command -v mosquitto || ls /usr/sbin/mosquitto 2>/dev/null || true)
+if [[ -n "$mosquitto_bin" ]]; then
+  echo "starting the MQTT broker on 127.0.0.1:$broker_port"
+  printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n' "$broker_port" >"$dir/mosquitto.conf"
+  nohup "$mosquitto_bin" -c "$dir/mosquitto.conf" >"$dir/mosquitto.log" 2>&1 &
+  echo $! >"$broker_pid"
+else
+  echo "no mosquitto (apt-get install mosquitto): the operator runs without node agents' heartbeats"
+fi
+
 echo "starting the operator (log: $operator_log)"
 port="${AIFABRIC_OPERATOR_PORT:-8080}"
 KUBECONFIG="$dir/host/kubeconfig" QUARKUS_HTTP_PORT="$port" AIFABRIC_MEMBER_PROBE_INTERVAL=5s \
-  AIFABRIC_DISPATCH_PENDING_RETRY=5s nohup java -jar "$operator_jar" >"$operator_log" 2>&1 &
+  AIFABRIC_DISPATCH_PENDING_RETRY=5s AIFABRIC_BROKER_HOST=127.0.0.1 AIFABRIC_BROKER_PORT="$broker_port" \
+  nohup java -jar "$operator_jar" >"$operator_log" 2>&1 &
 echo $! >"$operator_pid"
 for _ in $(seq 60); do
   curl -sf "localhost:$port/q/health/ready" >/dev/null 2>&1 && break

@@ -6,6 +6,7 @@ import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.aijob.JobPhase;
 import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
 import io.aifabric.testbed.AifabricApi;
+import io.aifabric.testbed.MosquittoBroker;
 import io.aifabric.testbed.OperatorProcess;
 import io.aifabric.testbed.TestBed;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -37,16 +38,20 @@ final class Federation implements AutoCloseable {
           "AIFABRIC_MEMBER_GRACE_PERIOD", "10s",
           "AIFABRIC_MEMBER_REQUEST_TIMEOUT", "2s",
           "AIFABRIC_DISPATCH_STATUS_INTERVAL", "1s",
-          "AIFABRIC_DISPATCH_PENDING_RETRY", "2s");
+          "AIFABRIC_DISPATCH_PENDING_RETRY", "2s",
+          "AIFABRIC_PROOF_HEARTBEAT_INTERVAL", "1s",
+          "AIFABRIC_PROOF_STATUS_INTERVAL", "2s");
 
   final TestBed bed;
   final KubernetesClient host;
   final OperatorProcess operator;
+  final MosquittoBroker broker;
 
-  private Federation(TestBed bed, OperatorProcess operator) {
+  private Federation(TestBed bed, OperatorProcess operator, MosquittoBroker broker) {
     this.bed = bed;
     this.host = bed.client(TestBed.HOST);
     this.operator = operator;
+    this.broker = broker;
   }
 
   /**
@@ -58,7 +63,16 @@ final class Federation implements AutoCloseable {
 
   /** As {@link #start(TestBed)}, with some operator settings replaced. */
   static Federation start(TestBed bed, Map<String, String> overrides) throws IOException {
+    MosquittoBroker broker;
+    try {
+      broker = MosquittoBroker.start(bed.dir().resolve("mosquitto"));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
     Map<String, String> settings = new java.util.HashMap<>(FAST_SETTINGS);
+    settings.put("AIFABRIC_BROKER_HOST", "127.0.0.1");
+    settings.put("AIFABRIC_BROKER_PORT", String.valueOf(broker.port()));
     settings.putAll(overrides);
     KubernetesClient host = bed.client(TestBed.HOST);
     AifabricApi.install(host);
@@ -85,7 +99,7 @@ final class Federation implements AutoCloseable {
                 bed.dir().resolve("operator"),
                 settings)
             .start();
-    Federation federation = new Federation(bed, operator);
+    Federation federation = new Federation(bed, operator, broker);
     for (String member : bed.members()) {
       federation.awaitCondition(member, "Ready", "True");
     }
@@ -209,5 +223,10 @@ final class Federation implements AutoCloseable {
   @Override
   public void close() {
     operator.close();
+    try {
+      broker.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

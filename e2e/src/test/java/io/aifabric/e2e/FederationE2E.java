@@ -132,7 +132,7 @@ class FederationE2E extends FederatedE2E {
         Map.of(good, registration, copied, registration, forged, forgedRegistration);
     for (var e : annotations.entrySet()) {
       var node = gpuNode(e.getKey(), H100, 81559, 8);
-      node.getMetadata().setAnnotations(Map.of(RegistrationCodec.ANNOTATION, e.getValue()));
+      node.getMetadata().getAnnotations().put(RegistrationCodec.ANNOTATION, e.getValue());
       memberA.resource(node).create();
     }
     try {
@@ -149,6 +149,75 @@ class FederationE2E extends FederatedE2E {
     } finally {
       annotations.keySet().forEach(n -> memberA.nodes().withName(n).delete());
     }
+  }
+
+  @Test
+  void signedHeartbeatsMakeARegisteredNodeAvailableAndForgeriesAreCounted(TestBed bed)
+      throws Exception {
+    KubernetesClient memberA = bed.client("member-a");
+    String node = "gpu-poa-" + UUID.randomUUID().toString().substring(0, 5);
+    try (SimulatedAgent agent = new SimulatedAgent(federation.broker.port())) {
+      var gpuNode = gpuNode(node, H100, 81559, 8);
+      // Added to the node's annotations: KWOK's own one makes it a Ready (simulated) node.
+      gpuNode
+          .getMetadata()
+          .getAnnotations()
+          .put(RegistrationCodec.ANNOTATION, agent.registration("member-a", node));
+      memberA.resource(gpuNode).create();
+      assertRegistered(node, "True", "Registered");
+      assertAvailable(node, "False", "HeartbeatMissed");
+
+      var first = agent.nextHeartbeat();
+      agent.publish(first);
+      for (int i = 0; i < 4; i++) {
+        Thread.sleep(500);
+        agent.publish(agent.nextHeartbeat());
+      }
+      assertAvailable(node, "True", "HeartbeatFresh");
+      ComputeNode cn = host().resources(ComputeNode.class).withName("member-a." + node).get();
+      assertThat(cn.getStatus().getAvailability().getLastHeartbeat()).isNotNull();
+      assertThat(cn.getStatus().getAvailability().getLastSequence()).isPositive();
+
+      // A replay and a forgery: refused, counted by reason.
+      agent.publish(first);
+      NodeKey thief = NodeKey.generate(new SecureRandom());
+      var real = agent.nextHeartbeat().heartbeat();
+      agent.publish(new io.aifabric.protocol.Heartbeat.Signed(real, thief.sign(real.digest())));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(federation.operator.metrics())
+                      .containsPattern("aifabric_heartbeats_total\\{result=\"replayed\",?\\} [1-9]")
+                      .containsPattern(
+                          "aifabric_heartbeats_total\\{result=\"bad_signature\",?\\} [1-9]")
+                      .containsPattern(
+                          "aifabric_heartbeats_total\\{result=\"accepted\",?\\} [1-9]"));
+
+      // Silence: three intervals without a heartbeat and the node is no longer Available.
+      assertAvailable(node, "False", "HeartbeatMissed");
+    } finally {
+      memberA.nodes().withName(node).delete();
+    }
+  }
+
+  private void assertAvailable(String node, String status, String reason) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              ComputeNode cn =
+                  host().resources(ComputeNode.class).withName("member-a." + node).get();
+              assertThat(cn).isNotNull();
+              assertThat(cn.getStatus()).isNotNull();
+              assertThat(cn.getStatus().getConditions())
+                  .anySatisfy(
+                      c -> {
+                        assertThat(c.getType()).isEqualTo("Available");
+                        assertThat(c.getStatus()).isEqualTo(status);
+                        assertThat(c.getReason()).isEqualTo(reason);
+                      });
+            });
   }
 
   private void assertRegistered(String node, String status, String reason) {

@@ -12,6 +12,10 @@ public interface OperatorConfig {
 
   Dispatch dispatch();
 
+  Broker broker();
+
+  Proof proof();
+
   /**
    * Requests the operator keeps in flight to one API server (host or member). Fabric8's default (5)
    * serialises a burst of jobs behind a few slow calls; the JOSDK runs 50 reconcilers.
@@ -51,5 +55,37 @@ public interface OperatorConfig {
     /** How often the member's view of a placed job is mirrored into its status. */
     @WithDefault("5s")
     Duration statusInterval();
+  }
+
+  /** The network's MQTT broker, where node agents publish heartbeats and receipts. */
+  interface Broker {
+    @WithDefault("localhost")
+    String host();
+
+    @WithDefault("1883")
+    int port();
+  }
+
+  /** How node agents' proofs are judged and recorded. */
+  interface Proof {
+    /** The agents' heartbeat interval: a node that missed three is not Available. */
+    @WithDefault("10s")
+    Duration heartbeatInterval();
+
+    /** How old a heartbeat may be when it arrives. */
+    @WithDefault("60s")
+    Duration maxAge();
+
+    /** How far ahead of the operator's clock a node's clock may be. */
+    @WithDefault("10s")
+    Duration maxSkew();
+
+    /** How often availability is written to ComputeNode status (never once per heartbeat). */
+    @WithDefault("15s")
+    Duration statusInterval();
+
+    /** Length of an availability epoch; its uptime ratio becomes the 0–255 score. */
+    @WithDefault("1h")
+    Duration epoch();
   }
 }

@@ -1,5 +1,6 @@
 package io.aifabric.agent.testing;
 
+import io.aifabric.testbed.MosquittoBroker;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,14 +1,19 @@
 package io.aifabric.operator.membercluster;
 
+import io.aifabric.api.v1alpha1.computenode.Availability;
 import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.api.v1alpha1.computenode.ComputeNodeSpec;
 import io.aifabric.api.v1alpha1.computenode.ComputeNodeStatus;
 import io.aifabric.api.v1alpha1.computenode.GpuInventory;
 import io.aifabric.api.v1alpha1.computenode.NodeIdentity;
 import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
+import io.aifabric.operator.OperatorConfig;
+import io.aifabric.operator.proof.AvailabilityLedger;
 import io.aifabric.operator.proof.NodeKeys;
 import io.aifabric.operator.proof.RegistrationCheck;
 import io.aifabric.operator.status.Conditions;
+import io.aifabric.protocol.EthAddress;
+import io.aifabric.protocol.HeartbeatVerifier;
 import io.aifabric.protocol.Hex;
 import io.aifabric.protocol.NodeRegistration;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -17,6 +22,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -35,10 +42,21 @@ public class ComputeNodeSync {
 
   private final Conditions conditions;
   private final NodeKeys keys;
+  private final AvailabilityLedger ledger;
+  private final HeartbeatVerifier heartbeats;
+  private final Duration availabilityWriteInterval;
 
-  public ComputeNodeSync(Conditions conditions, NodeKeys keys) {
+  public ComputeNodeSync(
+      Conditions conditions,
+      NodeKeys keys,
+      AvailabilityLedger ledger,
+      HeartbeatVerifier heartbeats,
+      OperatorConfig config) {
     this.conditions = conditions;
     this.keys = keys;
+    this.ledger = ledger;
+    this.heartbeats = heartbeats;
+    this.availabilityWriteInterval = config.proof().statusInterval();
   }
 
   public static String name(String cluster, String node) {
@@ -90,6 +108,7 @@ public class ComputeNodeSync {
             cn.getMetadata().getGeneration());
       }
       applyRegistration(cluster, node, cn, status);
+      applyAvailability(node, cn, status);
       current.put(node.nodeName(), writeStatusIfChanged(host, cn, status));
     }
     for (ComputeNode gone : existing.values()) {
@@ -150,6 +169,58 @@ public class ComputeNodeSync {
         "Registered",
         result.message(),
         generation);
+  }
+
+  /**
+   * For a node with a registered agent, Available follows its heartbeats: fresh (within three
+   * intervals) or missed. Availability (last heartbeat, epoch uptime, score) is written at most
+   * once per status interval, whatever the heartbeat rate.
+   */
+  private void applyAvailability(GpuNodeInventory node, ComputeNode cn, ComputeNodeStatus status) {
+    if (status.getIdentity() == null || !node.ready()) {
+      return;
+    }
+    EthAddress address = EthAddress.parse(status.getIdentity().getAddress());
+    Availability written = status.getAvailability();
+    if (written != null && written.getLastSequence() != null) {
+      // After a restart: heartbeats up to the last one recorded stay refused.
+      heartbeats.seed(address, written.getLastSequence());
+    }
+    Instant now = conditions.now();
+    var snapshot = ledger.snapshot(address, now);
+    if (snapshot.isPresent() && isDue(written, snapshot.get())) {
+      Availability availability = new Availability();
+      availability.setLastHeartbeat(snapshot.get().lastHeartbeat().toString());
+      availability.setLastSequence(snapshot.get().lastSequence());
+      availability.setEpoch(snapshot.get().epoch());
+      availability.setEpochUptimePpm(snapshot.get().epochUptimePpm());
+      availability.setScore(snapshot.get().score());
+      status.setAvailability(availability);
+    }
+    boolean fresh = ledger.isFresh(address, now);
+    conditions.set(
+        status.getConditions(),
+        "Available",
+        fresh ? Conditions.TRUE : Conditions.FALSE,
+        fresh ? "HeartbeatFresh" : "HeartbeatMissed",
+        fresh
+            ? "the node agent's signed heartbeats arrive"
+            : snapshot
+                .map(s -> "no heartbeat since " + s.lastHeartbeat())
+                .orElse("no heartbeat from the node agent since the operator started"),
+        cn.getMetadata().getGeneration());
+  }
+
+  private boolean isDue(Availability written, AvailabilityLedger.Snapshot now) {
+    if (written == null || written.getLastHeartbeat() == null) {
+      return true;
+    }
+    if (!java.util.Objects.equals(written.getEpoch(), now.epoch())
+        || !java.util.Objects.equals(written.getScore(), now.score())) {
+      return true;
+    }
+    Instant last = Instant.parse(written.getLastHeartbeat());
+    return !last.plus(availabilityWriteInterval).isAfter(now.lastHeartbeat());
   }
 
   /** The member is lost: none of its nodes is available. */

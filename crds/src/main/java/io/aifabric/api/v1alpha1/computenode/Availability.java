@@ -10,6 +10,10 @@ import lombok.Data;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Availability {
   private String lastHeartbeat;
+
+  /** Sequence number of the last accepted heartbeat: older ones stay refused after a restart. */
+  private Long lastSequence;
+
   private Long epoch;
 
   /** Uptime ratio of the current epoch so far, in parts per million. */

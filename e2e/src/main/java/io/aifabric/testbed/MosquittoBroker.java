@@ -1,4 +1,4 @@
-package io.aifabric.agent.testing;
+package io.aifabric.testbed;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

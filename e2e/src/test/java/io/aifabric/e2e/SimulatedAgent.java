@@ -1,0 +1,69 @@
+package io.aifabric.e2e;
+
+import io.aifabric.protocol.Heartbeat;
+import io.aifabric.protocol.HeartbeatCodec;
+import io.aifabric.protocol.NodeKey;
+import io.aifabric.protocol.NodeRegistration;
+import io.aifabric.protocol.RegistrationCodec;
+import io.aifabric.protocol.Topics;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mqtt.MqttClient;
+import io.vertx.mqtt.MqttClientOptions;
+import java.security.SecureRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a node agent says, said by the test: a node key, its registration for a member's Node, and
+ * signed heartbeats published to the network's broker. (The node agent itself is tested against a
+ * broker in node-agent/; here the operator's side is under test.)
+ */
+final class SimulatedAgent implements AutoCloseable {
+  final NodeKey key = NodeKey.generate(new SecureRandom());
+  private final Vertx vertx = Vertx.vertx();
+  private final MqttClient client;
+  private long sequence;
+
+  SimulatedAgent(int brokerPort) throws Exception {
+    client = MqttClient.create(vertx, new MqttClientOptions().setCleanSession(true));
+    client
+        .connect(brokerPort, "127.0.0.1")
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
+  }
+
+  String registration(String cluster, String node) {
+    return RegistrationCodec.encode(
+        new NodeRegistration(
+                cluster, node, key.publicKey(), new byte[32], System.currentTimeMillis())
+            .sign(key));
+  }
+
+  /** The next heartbeat, signed by this node. */
+  Heartbeat.Signed nextHeartbeat() {
+    return new Heartbeat(
+            key.address(), ++sequence, System.currentTimeMillis(), "GPU-0,50,60,1024", "0.1.0")
+        .sign(key);
+  }
+
+  void publish(Heartbeat.Signed heartbeat) throws Exception {
+    client
+        .publish(
+            Topics.heartbeat(heartbeat.heartbeat().node()),
+            Buffer.buffer(HeartbeatCodec.encode(heartbeat)),
+            MqttQoS.AT_LEAST_ONCE,
+            false,
+            false)
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() {
+    client.disconnect();
+    vertx.close();
+  }
+}

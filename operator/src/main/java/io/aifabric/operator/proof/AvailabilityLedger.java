@@ -1,0 +1,94 @@
+package io.aifabric.operator.proof;
+
+import io.aifabric.protocol.EthAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Proof-of-Availability per node, in memory: accepted heartbeats counted per epoch. A node that
+ * sends one every interval for a whole epoch has an uptime ratio of 1; the score of a finished
+ * epoch is that ratio on 0–255, as in Ratio1's PoA. Written to status by {@link AvailabilityWriter}
+ * at a bounded rate, not per heartbeat.
+ */
+public final class AvailabilityLedger {
+  /** What status shows of one node. */
+  public record Snapshot(
+      Instant lastHeartbeat, long lastSequence, long epoch, int epochUptimePpm, Integer score) {}
+
+  private static final class NodeRecord {
+    Instant lastHeartbeat;
+    long lastSequence;
+    long epoch = -1;
+    int beatsThisEpoch;
+    Integer lastScore;
+    long version;
+  }
+
+  private final Map<EthAddress, NodeRecord> nodes = new ConcurrentHashMap<>();
+  private final Duration interval;
+  private final Duration epoch;
+
+  public AvailabilityLedger(Duration heartbeatInterval, Duration epoch) {
+    this.interval = heartbeatInterval;
+    this.epoch = epoch;
+  }
+
+  public void accepted(EthAddress node, long sequence, Instant sentAt) {
+    nodes.compute(
+        node,
+        (k, r) -> {
+          NodeRecord rec = r == null ? new NodeRecord() : r;
+          long e = epochOf(sentAt);
+          if (e != rec.epoch) {
+            if (rec.epoch >= 0) {
+              rec.lastScore = e == rec.epoch + 1 ? score(rec.beatsThisEpoch) : 0;
+            }
+            rec.epoch = e;
+            rec.beatsThisEpoch = 0;
+          }
+          rec.beatsThisEpoch++;
+          rec.lastHeartbeat = sentAt;
+          rec.lastSequence = sequence;
+          rec.version++;
+          return rec;
+        });
+  }
+
+  /** How this node stands at {@code now}; empty for a node never heard from. */
+  public Optional<Snapshot> snapshot(EthAddress node, Instant now) {
+    NodeRecord rec = nodes.get(node);
+    if (rec == null) {
+      return Optional.empty();
+    }
+    synchronized (rec) {
+      long elapsed = Math.max(1, now.toEpochMilli() - epochOf(now) * epoch.toMillis());
+      long expected = Math.max(1, elapsed / interval.toMillis());
+      int ppm =
+          rec.epoch == epochOf(now)
+              ? (int) Math.min(1_000_000L, rec.beatsThisEpoch * 1_000_000L / expected)
+              : 0;
+      return Optional.of(
+          new Snapshot(rec.lastHeartbeat, rec.lastSequence, epochOf(now), ppm, rec.lastScore));
+    }
+  }
+
+  /** True when the node's last heartbeat is recent enough for it to count as Available. */
+  public boolean isFresh(EthAddress node, Instant now) {
+    NodeRecord rec = nodes.get(node);
+    return rec != null
+        && rec.lastHeartbeat != null
+        && rec.lastHeartbeat.plus(interval.multipliedBy(3)).isAfter(now);
+  }
+
+  long epochOf(Instant t) {
+    return t.toEpochMilli() / epoch.toMillis();
+  }
+
+  private int score(int beats) {
+    long expected = Math.max(1, epoch.toMillis() / interval.toMillis());
+    return (int) Math.min(255, Math.round(255.0 * beats / expected));
+  }
+}

@@ -1,0 +1,59 @@
+package io.aifabric.operator.proof;
+
+import io.aifabric.protocol.HeartbeatVerifier;
+import io.aifabric.protocol.HeartbeatVerifier.Accepted;
+import io.aifabric.protocol.HeartbeatVerifier.Rejected;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.reactive.messaging.mqtt.ReceivingMqttMessageMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * Takes node agents' heartbeats off the broker: each is checked ({@link HeartbeatVerifier}) and
+ * either counts toward its node's availability or is refused, counted by reason in {@code
+ * aifabric_heartbeats_total{result=...}}, and never applied.
+ */
+@ApplicationScoped
+public class HeartbeatReceiver {
+  private static final Logger LOG = Logger.getLogger(HeartbeatReceiver.class);
+
+  private final HeartbeatVerifier verifier;
+  private final AvailabilityLedger ledger;
+  private final MeterRegistry registry;
+
+  public HeartbeatReceiver(
+      HeartbeatVerifier verifier, AvailabilityLedger ledger, MeterRegistry registry) {
+    this.verifier = verifier;
+    this.ledger = ledger;
+    this.registry = registry;
+  }
+
+  @Incoming("heartbeats")
+  public CompletionStage<Void> receive(Message<byte[]> message) {
+    String topic =
+        message
+            .getMetadata(ReceivingMqttMessageMetadata.class)
+            .map(ReceivingMqttMessageMetadata::getTopic)
+            .orElse(null);
+    HeartbeatVerifier.Verdict verdict = verifier.verify(topic, message.getPayload());
+    if (verdict instanceof Accepted accepted) {
+      var hb = accepted.heartbeat();
+      ledger.accepted(hb.node(), hb.sequence(), Instant.ofEpochMilli(hb.timestampMillis()));
+      count("accepted");
+    } else {
+      Rejected rejected = (Rejected) verdict;
+      count(rejected.reason().name().toLowerCase(Locale.ROOT));
+      LOG.debugf("heartbeat on %s refused: %s (%s)", topic, rejected.reason(), rejected.detail());
+    }
+    return message.ack();
+  }
+
+  private void count(String result) {
+    registry.counter("aifabric_heartbeats_total", "result", result).increment();
+  }
+}

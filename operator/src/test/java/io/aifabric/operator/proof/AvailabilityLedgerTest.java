@@ -1,0 +1,57 @@
+package io.aifabric.operator.proof;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aifabric.protocol.EthAddress;
+import io.aifabric.protocol.NodeKey;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class AvailabilityLedgerTest {
+  // 10 s heartbeats, 100 s epochs: ten heartbeats make a full epoch.
+  final AvailabilityLedger ledger =
+      new AvailabilityLedger(Duration.ofSeconds(10), Duration.ofSeconds(100));
+  final EthAddress node = NodeKey.generate(new SecureRandom()).address();
+  final Instant epochStart = Instant.ofEpochSecond(1_000_000_000L / 100 * 100);
+
+  @Test
+  void aNodeThatNeverMissesScoresFull() {
+    for (int i = 0; i < 10; i++) {
+      ledger.accepted(node, i + 1, epochStart.plusSeconds(10L * i));
+    }
+    ledger.accepted(node, 11, epochStart.plusSeconds(100));
+    var snapshot = ledger.snapshot(node, epochStart.plusSeconds(101)).orElseThrow();
+    assertThat(snapshot.score()).isEqualTo(255);
+    assertThat(snapshot.lastSequence()).isEqualTo(11);
+  }
+
+  @Test
+  void halfTheHeartbeatsHalfTheScore() {
+    for (int i = 0; i < 10; i += 2) {
+      ledger.accepted(node, i + 1, epochStart.plusSeconds(10L * i));
+    }
+    ledger.accepted(node, 20, epochStart.plusSeconds(100));
+    assertThat(ledger.snapshot(node, epochStart.plusSeconds(101)).orElseThrow().score())
+        .isEqualTo(128);
+  }
+
+  @Test
+  void theRunningEpochShowsItsUptimeSoFar() {
+    ledger.accepted(node, 1, epochStart.plusSeconds(10));
+    ledger.accepted(node, 2, epochStart.plusSeconds(20));
+    var snapshot = ledger.snapshot(node, epochStart.plusSeconds(40)).orElseThrow();
+    assertThat(snapshot.epochUptimePpm()).isEqualTo(500_000);
+    assertThat(snapshot.score()).as("no epoch finished yet").isNull();
+  }
+
+  @Test
+  void freshForThreeIntervals() {
+    ledger.accepted(node, 1, epochStart);
+    assertThat(ledger.isFresh(node, epochStart.plusSeconds(29))).isTrue();
+    assertThat(ledger.isFresh(node, epochStart.plusSeconds(30))).isFalse();
+    assertThat(ledger.snapshot(NodeKey.generate(new SecureRandom()).address(), epochStart))
+        .isEmpty();
+  }
+}
