@@ -201,6 +201,88 @@ class FederationE2E extends FederatedE2E {
     }
   }
 
+  @Test
+  void hardwareThatContradictsItsListingIsNotVerifiedAndIsASlashingCase(TestBed bed)
+      throws Exception {
+    KubernetesClient memberA = bed.client("member-a");
+    String suffix = UUID.randomUUID().toString().substring(0, 5);
+    String honest = "gpu-honest-" + suffix;
+    String cheat = "gpu-cheat-" + suffix;
+    String copier = "gpu-copier-" + suffix;
+    List<String> honestUuids =
+        java.util.stream.IntStream.range(0, 8).mapToObj(i -> "GPU-" + suffix + "-" + i).toList();
+    try (SimulatedAgent a = new SimulatedAgent(federation.broker.port());
+        SimulatedAgent b = new SimulatedAgent(federation.broker.port());
+        SimulatedAgent c = new SimulatedAgent(federation.broker.port())) {
+      Map<String, SimulatedAgent> agents = Map.of(honest, a, cheat, b, copier, c);
+      for (var e : agents.entrySet()) {
+        var node = gpuNode(e.getKey(), H100, 81559, 8);
+        node.getMetadata()
+            .getAnnotations()
+            .put(RegistrationCodec.ANNOTATION, e.getValue().registration("member-a", e.getKey()));
+        memberA.resource(node).create();
+      }
+      for (String node : agents.keySet()) {
+        assertRegistered(node, "True", "Registered");
+      }
+      a.publishHardware(hardware(a, honestUuids, 80900));
+      b.publishHardware(
+          hardware(
+              b,
+              java.util.stream.IntStream.range(0, 8)
+                  .mapToObj(i -> "GPU-" + suffix + "-b" + i)
+                  .toList(),
+              40960));
+      assertVerified(honest, "True", "MeasuredAsListed");
+      assertVerified(cheat, "False", "VramMismatch");
+      ComputeNode cheated = host().resources(ComputeNode.class).withName("member-a." + cheat).get();
+      assertThat(cheated.getStatus().getSlashingEvents())
+          .anySatisfy(
+              ev -> {
+                assertThat(ev.getReason()).isEqualTo("VramMismatch");
+                assertThat(ev.getEvidence()).startsWith("keccak256:0x");
+              });
+      assertThat(cheated.getStatus().getVerification().getMeasuredVramMiB()).isEqualTo(40960);
+
+      // A node reporting another node's GPUs: both are flagged.
+      c.publishHardware(hardware(c, honestUuids, 80900));
+      assertVerified(copier, "False", "DuplicateGpuUuid");
+      assertVerified(honest, "False", "DuplicateGpuUuid");
+    } finally {
+      List.of(honest, cheat, copier).forEach(n -> memberA.nodes().withName(n).delete());
+    }
+  }
+
+  private static io.aifabric.protocol.HardwareReport hardware(
+      SimulatedAgent agent, List<String> uuids, int measuredMiB) {
+    return new io.aifabric.protocol.HardwareReport(
+        agent.key.address(),
+        System.currentTimeMillis(),
+        "simulated",
+        uuids.stream()
+            .map(u -> new io.aifabric.protocol.HardwareReport.Gpu(u, H100, 81559, measuredMiB, 900))
+            .toList());
+  }
+
+  private void assertVerified(String node, String status, String reason) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              ComputeNode cn =
+                  host().resources(ComputeNode.class).withName("member-a." + node).get();
+              assertThat(cn).isNotNull();
+              assertThat(cn.getStatus()).isNotNull();
+              assertThat(cn.getStatus().getConditions())
+                  .anySatisfy(
+                      cond -> {
+                        assertThat(cond.getType()).isEqualTo("Verified");
+                        assertThat(cond.getStatus()).isEqualTo(status);
+                        assertThat(cond.getReason()).isEqualTo(reason);
+                      });
+            });
+  }
+
   private void assertAvailable(String node, String status, String reason) {
     await()
         .atMost(Duration.ofSeconds(30))

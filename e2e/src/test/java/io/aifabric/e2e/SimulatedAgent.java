@@ -1,5 +1,7 @@
 package io.aifabric.e2e;
 
+import io.aifabric.protocol.HardwareReport;
+import io.aifabric.protocol.HardwareReportCodec;
 import io.aifabric.protocol.Heartbeat;
 import io.aifabric.protocol.HeartbeatCodec;
 import io.aifabric.protocol.NodeKey;
@@ -56,6 +58,20 @@ final class SimulatedAgent implements AutoCloseable {
             MqttQoS.AT_LEAST_ONCE,
             false,
             false)
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
+  }
+
+  /** A signed hardware report, published retained as the agent does. */
+  void publishHardware(HardwareReport report) throws Exception {
+    client
+        .publish(
+            Topics.hardware(report.node()),
+            Buffer.buffer(HardwareReportCodec.encode(report.sign(key))),
+            MqttQoS.AT_LEAST_ONCE,
+            false,
+            true)
         .toCompletionStage()
         .toCompletableFuture()
         .get(5, TimeUnit.SECONDS);

@@ -6,13 +6,19 @@ import io.aifabric.api.v1alpha1.computenode.ComputeNodeSpec;
 import io.aifabric.api.v1alpha1.computenode.ComputeNodeStatus;
 import io.aifabric.api.v1alpha1.computenode.GpuInventory;
 import io.aifabric.api.v1alpha1.computenode.NodeIdentity;
+import io.aifabric.api.v1alpha1.computenode.SlashingEvent;
+import io.aifabric.api.v1alpha1.computenode.Verification;
 import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
 import io.aifabric.operator.OperatorConfig;
 import io.aifabric.operator.proof.AvailabilityLedger;
+import io.aifabric.operator.proof.GpuUuidRegistry;
+import io.aifabric.operator.proof.HardwareJudge;
+import io.aifabric.operator.proof.HardwareReports;
 import io.aifabric.operator.proof.NodeKeys;
 import io.aifabric.operator.proof.RegistrationCheck;
 import io.aifabric.operator.status.Conditions;
 import io.aifabric.protocol.EthAddress;
+import io.aifabric.protocol.HardwareReport;
 import io.aifabric.protocol.HeartbeatVerifier;
 import io.aifabric.protocol.Hex;
 import io.aifabric.protocol.NodeRegistration;
@@ -24,9 +30,13 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
@@ -44,6 +54,8 @@ public class ComputeNodeSync {
   private final NodeKeys keys;
   private final AvailabilityLedger ledger;
   private final HeartbeatVerifier heartbeats;
+  private final HardwareReports hardware;
+  private final GpuUuidRegistry gpuUuids;
   private final Duration availabilityWriteInterval;
 
   public ComputeNodeSync(
@@ -51,11 +63,15 @@ public class ComputeNodeSync {
       NodeKeys keys,
       AvailabilityLedger ledger,
       HeartbeatVerifier heartbeats,
+      HardwareReports hardware,
+      GpuUuidRegistry gpuUuids,
       OperatorConfig config) {
     this.conditions = conditions;
     this.keys = keys;
     this.ledger = ledger;
     this.heartbeats = heartbeats;
+    this.hardware = hardware;
+    this.gpuUuids = gpuUuids;
     this.availabilityWriteInterval = config.proof().statusInterval();
   }
 
@@ -109,11 +125,14 @@ public class ComputeNodeSync {
       }
       applyRegistration(cluster, node, cn, status);
       applyAvailability(node, cn, status);
+      applyVerification(node, cn, status);
       current.put(node.nodeName(), writeStatusIfChanged(host, cn, status));
     }
     for (ComputeNode gone : existing.values()) {
       LOG.infof("ComputeNode %s: node left member %s", gone.getMetadata().getName(), cluster);
       keys.forget(gone.getMetadata().getName());
+      hardware.forget(gone.getMetadata().getName());
+      gpuUuids.release(gone.getMetadata().getName());
       host.resource(gone).delete();
     }
     return current;
@@ -209,6 +228,81 @@ public class ComputeNodeSync {
                 .map(s -> "no heartbeat since " + s.lastHeartbeat())
                 .orElse("no heartbeat from the node agent since the operator started"),
         cn.getMetadata().getGeneration());
+  }
+
+  /**
+   * Judges the node agent's latest signed hardware report against the node's listing and every
+   * other node's GPU UUIDs: Verified=True when it measured what is listed; otherwise Verified=False
+   * with the first reason, and a slashing case per finding, with the digest of the node's own
+   * signed report as evidence.
+   */
+  private void applyVerification(GpuNodeInventory node, ComputeNode cn, ComputeNodeStatus status) {
+    String name = cn.getMetadata().getName();
+    if (status.getIdentity() == null) {
+      return;
+    }
+    Optional<HardwareReport> latest = hardware.latest(name);
+    if (latest.isEmpty()) {
+      return;
+    }
+    HardwareReport report = latest.get();
+    List<HardwareJudge.Finding> findings =
+        new ArrayList<>(
+            HardwareJudge.judge(report, node.product(), node.memoryMiB(), node.capacity()));
+    Set<String> sharing =
+        gpuUuids.claim(name, report.gpus().stream().map(HardwareReport.Gpu::uuid).toList());
+    if (!sharing.isEmpty()) {
+      findings.add(
+          new HardwareJudge.Finding(
+              "DuplicateGpuUuid", "GPU UUIDs also reported by " + String.join(", ", sharing)));
+    }
+    Verification verification = new Verification();
+    verification.setMethod(report.method());
+    verification.setVerifiedAt(Instant.ofEpochMilli(report.measuredAtMillis()).toString());
+    report.gpus().stream()
+        .mapToInt(HardwareReport.Gpu::measuredMiB)
+        .min()
+        .ifPresent(verification::setMeasuredVramMiB);
+    report.gpus().stream()
+        .mapToLong(HardwareReport.Gpu::benchmark)
+        .min()
+        .ifPresent(verification::setBenchmarkScore);
+    status.setVerification(verification);
+    Long generation = cn.getMetadata().getGeneration();
+    if (findings.isEmpty()) {
+      conditions.set(
+          status.getConditions(),
+          "Verified",
+          Conditions.TRUE,
+          "MeasuredAsListed",
+          report.gpus().size() + " GPUs measured as listed (" + report.method() + ")",
+          generation);
+      return;
+    }
+    conditions.set(
+        status.getConditions(),
+        "Verified",
+        Conditions.FALSE,
+        findings.get(0).reason(),
+        String.join("; ", findings.stream().map(HardwareJudge.Finding::message).toList()),
+        generation);
+    String evidence = "keccak256:" + Hex.encode(report.digest());
+    for (HardwareJudge.Finding finding : findings) {
+      boolean known =
+          status.getSlashingEvents().stream()
+              .anyMatch(
+                  e -> finding.reason().equals(e.getReason()) && evidence.equals(e.getEvidence()));
+      if (!known) {
+        SlashingEvent event = new SlashingEvent();
+        event.setReason(finding.reason());
+        event.setMessage(finding.message());
+        event.setTime(conditions.now().toString());
+        event.setEvidence(evidence);
+        status.getSlashingEvents().add(event);
+        LOG.warnf(
+            "ComputeNode %s: slashing case %s: %s", name, finding.reason(), finding.message());
+      }
+    }
   }
 
   private boolean isDue(Availability written, AvailabilityLedger.Snapshot now) {
