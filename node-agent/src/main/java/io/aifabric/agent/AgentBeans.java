@@ -4,6 +4,10 @@ import io.aifabric.agent.gpu.DeclaredInventory;
 import io.aifabric.agent.gpu.GpuDiscovery;
 import io.aifabric.agent.gpu.NvidiaSmi;
 import io.aifabric.agent.identity.NodeIdentity;
+import io.aifabric.agent.verify.CudaProbe;
+import io.aifabric.agent.verify.GpuProbe;
+import io.aifabric.agent.verify.HardwareVerifier;
+import io.aifabric.agent.verify.SimulatedProbe;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -52,5 +56,16 @@ public class AgentBeans {
               "aifabric.agent.inventory.source must be nvidia-smi or declared, not "
                   + inv.source());
     };
+  }
+
+  @Produces
+  @Singleton
+  HardwareVerifier hardwareVerifier(AgentConfig config) {
+    AgentConfig.Inventory inv = config.inventory();
+    GpuProbe probe =
+        "declared".equals(inv.source())
+            ? new SimulatedProbe(inv.measuredMemoryMib(), inv.benchmark())
+            : new CudaProbe(config.gpuProbe());
+    return new HardwareVerifier(probe);
   }
 }

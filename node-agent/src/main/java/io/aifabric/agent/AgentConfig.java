@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** The node agent's settings (AIFABRIC_AGENT_* environment variables). */
 @ConfigMapping(prefix = "aifabric.agent")
@@ -26,6 +27,14 @@ public interface AgentConfig {
   /** How often a signed heartbeat goes out. */
   @WithDefault("10s")
   Duration heartbeatInterval();
+
+  /** How often the GPUs are measured again and the signed hardware report republished. */
+  @WithDefault("6h")
+  Duration hardwareInterval();
+
+  /** The GPU probe of the agent's GPU image (real nodes). */
+  @WithDefault("aifabric-gpu-probe")
+  String gpuProbe();
 
   /** The network's MQTT broker. */
   Broker broker();
@@ -62,5 +71,15 @@ public interface AgentConfig {
 
     @WithDefault("12.4")
     String cudaVersion();
+
+    /**
+     * Declared inventory: the memory the simulated measurement finds per GPU, to play a node whose
+     * hardware does not match its listing (unset: the declared memory less a CUDA context).
+     */
+    OptionalInt measuredMemoryMib();
+
+    /** Declared inventory: the simulated benchmark score. */
+    @WithDefault("1000")
+    long benchmark();
   }
 }

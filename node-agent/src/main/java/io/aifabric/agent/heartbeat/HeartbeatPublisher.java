@@ -76,8 +76,13 @@ public class HeartbeatPublisher {
     Heartbeat heartbeat =
         new Heartbeat(identity.address(), sequence, now, inventory.telemetry(), config.version());
     byte[] payload = HeartbeatCodec.encode(heartbeat.sign(identity.signingKey()));
-    emitter.send(
-        MqttMessage.of(Topics.heartbeat(identity.address()), payload, MqttQoS.AT_LEAST_ONCE));
+    try {
+      emitter.send(
+          MqttMessage.of(Topics.heartbeat(identity.address()), payload, MqttQoS.AT_LEAST_ONCE));
+    } catch (RuntimeException e) {
+      // The channel refused it (not connected yet, or gone): the next beat tries with fresh state.
+      report("no heartbeat: " + e.getMessage());
+    }
   }
 
   /** Says a problem once when it starts, not on every beat. */

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.aifabric.agent.identity.NodeIdentity;
 import io.aifabric.agent.testing.MosquittoResource;
 import io.aifabric.agent.testing.TopicRecorder;
+import io.aifabric.protocol.HardwareReportCodec;
 import io.aifabric.protocol.HeartbeatCodec;
 import io.aifabric.protocol.HeartbeatVerifier;
 import io.aifabric.protocol.Topics;
@@ -16,11 +17,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /** The agent (a simulated 8-GPU node) against a real Mosquitto broker. */
 @QuarkusTest
 @QuarkusTestResource(MosquittoResource.class)
+// The broker restart goes last: a broker without persistence forgets retained messages.
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HeartbeatOverMqttTest {
   @Inject NodeIdentity identity;
 
@@ -52,6 +58,28 @@ class HeartbeatOverMqttTest {
   }
 
   @Test
+  void aSignedHardwareReportIsRetainedOnTheNodesTopic() throws Exception {
+    // Subscribing after it was published: the broker hands over the retained report.
+    try (TopicRecorder recorder =
+        new TopicRecorder(MosquittoResource.broker.port(), Topics.HARDWARE + "#")) {
+      await().atMost(Duration.ofSeconds(15)).until(() -> !recorder.received().isEmpty());
+      var received = recorder.received().get(0);
+      assertThat(received.topic()).isEqualTo(Topics.hardware(identity.address()));
+      var signed = HardwareReportCodec.decode(received.payload());
+      assertThat(
+              identity
+                  .signingKey()
+                  .publicKey()
+                  .verifies(signed.report().digest(), signed.signature()))
+          .isTrue();
+      assertThat(signed.report().gpus()).hasSize(8);
+      assertThat(signed.report().method()).isEqualTo("simulated");
+      assertThat(signed.report().gpus().get(0).measuredMiB()).isEqualTo(81559 - 512);
+    }
+  }
+
+  @Test
+  @Order(Integer.MAX_VALUE)
   void afterABrokerRestartHeartbeatsResumeFreshWithoutABacklog() throws Exception {
     try (TopicRecorder recorder =
         new TopicRecorder(MosquittoResource.broker.port(), Topics.HEARTBEATS + "#")) {
