@@ -8,12 +8,16 @@ import io.aifabric.protocol.HardwareReportCodec;
 import io.aifabric.protocol.Topics;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.reactive.messaging.mqtt.MqttMessage;
 import io.smallrye.reactive.messaging.mqtt.SendingMqttMessageMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.jboss.logging.Logger;
 
 /**
@@ -30,6 +34,8 @@ public class HardwareReportPublisher {
   private final HardwareVerifier verifier;
   private final NodeIdentity identity;
   private final Clock clock;
+  private final AtomicReference<byte[]> latest = new AtomicReference<>();
+  private final AtomicBoolean delivered = new AtomicBoolean();
 
   public HardwareReportPublisher(
       @Channel("hardware") Emitter<byte[]> emitter,
@@ -56,13 +62,40 @@ public class HardwareReportPublisher {
       LOG.warnf("no hardware report: %s", e.getMessage());
       return;
     }
-    byte[] payload = HardwareReportCodec.encode(report.sign(identity.signingKey()));
-    emitter.send(
-        MqttMessage.of(
-            new SendingMqttMessageMetadata(
-                Topics.hardware(identity.address()), MqttQoS.AT_LEAST_ONCE, true),
-            payload));
-    LOG.infof(
-        "hardware report published: %d GPUs measured (%s)", report.gpus().size(), report.method());
+    latest.set(HardwareReportCodec.encode(report.sign(identity.signingKey())));
+    delivered.set(false);
+    publishLatest();
+    LOG.infof("hardware report: %d GPUs measured (%s)", report.gpus().size(), report.method());
+  }
+
+  /**
+   * Until the broker has acknowledged the latest report, it is sent again: a report sent while the
+   * agent was still connecting is not lost until the next measurement hours later.
+   */
+  @Scheduled(every = "5s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void publishUntilDelivered() {
+    if (!delivered.get() && latest.get() != null) {
+      publishLatest();
+    }
+  }
+
+  private void publishLatest() {
+    byte[] payload = latest.get();
+    Message<byte[]> message =
+        Message.of(
+            payload,
+            Metadata.of(
+                new SendingMqttMessageMetadata(
+                    Topics.hardware(identity.address()), MqttQoS.AT_LEAST_ONCE, true)),
+            () -> {
+              delivered.compareAndSet(false, latest.get() == payload);
+              return CompletableFuture.completedFuture(null);
+            },
+            failure -> CompletableFuture.completedFuture(null));
+    try {
+      emitter.send(message);
+    } catch (RuntimeException e) {
+      LOG.debugf("hardware report not sent yet: %s", e.getMessage());
+    }
   }
 }

@@ -62,7 +62,8 @@ class HeartbeatOverMqttTest {
     // Subscribing after it was published: the broker hands over the retained report.
     try (TopicRecorder recorder =
         new TopicRecorder(MosquittoResource.broker.port(), Topics.HARDWARE + "#")) {
-      await().atMost(Duration.ofSeconds(15)).until(() -> !recorder.received().isEmpty());
+      // Sent until the broker acknowledges it, every 5 s: a slow start is waited out.
+      await().atMost(Duration.ofSeconds(30)).until(() -> !recorder.received().isEmpty());
       var received = recorder.received().get(0);
       assertThat(received.topic()).isEqualTo(Topics.hardware(identity.address()));
       var signed = HardwareReportCodec.decode(received.payload());
