@@ -302,13 +302,92 @@ class FederationE2E extends FederatedE2E {
             });
   }
 
+  @Test
+  void aFinishedJobIsReceiptedOnlyByTheNodeThatRanIt(TestBed bed) throws Exception {
+    AIJob done =
+        federation.awaitPhase(
+            federation.create(Federation.exampleJob("20-aijob-inference.yaml", ns, "receipted")),
+            JobPhase.Succeeded,
+            Duration.ofSeconds(60));
+    String uid = done.getMetadata().getUid();
+    String cluster = done.getStatus().getPlacement().getCluster();
+    String ranOn = done.getStatus().getPlacement().getNodes().get(0);
+    String bystander = "gpu-bystander-" + UUID.randomUUID().toString().substring(0, 5);
+    KubernetesClient member = bed.client(cluster);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(Federation.condition(federation.get(done), "Receipted"))
+                    .hasValueSatisfying(
+                        c -> assertThat(c.getReason()).isEqualTo("AwaitingReceipts")));
+    try (SimulatedAgent ran = new SimulatedAgent(federation.broker.port());
+        SimulatedAgent other = new SimulatedAgent(federation.broker.port())) {
+      member
+          .nodes()
+          .withName(ranOn)
+          .edit(
+              n -> {
+                n.getMetadata()
+                    .getAnnotations()
+                    .put(RegistrationCodec.ANNOTATION, ran.registration(cluster, ranOn));
+                return n;
+              });
+      var node = gpuNode(bystander, H100, 81559, 8);
+      node.getMetadata()
+          .getAnnotations()
+          .put(RegistrationCodec.ANNOTATION, other.registration(cluster, bystander));
+      member.resource(node).create();
+      assertRegistered(cluster, ranOn, "True", "Registered");
+      assertRegistered(cluster, bystander, "True", "Registered");
+
+      // A registered node that did not run the job claims its work: refused, counted.
+      other.publishReceipt(uid, 0, 3600);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () ->
+                  assertThat(federation.operator.metrics())
+                      .containsPattern(
+                          "aifabric_receipts_total\\{result=\"not_run_here\",?\\} [1-9]"));
+      assertThat(federation.get(done).getStatus().getReceiptCount()).isZero();
+
+      ran.publishReceipt(uid, 0, done.getStatus().getGpuSeconds());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                AIJob now = federation.get(done);
+                assertThat(now.getStatus().getReceiptCount()).isEqualTo(1);
+                assertThat(now.getStatus().getReceiptsDigest()).startsWith("0x").hasSize(66);
+                assertThat(Federation.condition(now, "Receipted"))
+                    .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
+              });
+    } finally {
+      member
+          .nodes()
+          .withName(ranOn)
+          .edit(
+              n -> {
+                n.getMetadata().getAnnotations().remove(RegistrationCodec.ANNOTATION);
+                return n;
+              });
+      member.nodes().withName(bystander).delete();
+    }
+  }
+
   private void assertRegistered(String node, String status, String reason) {
+    assertRegistered("member-a", node, status, reason);
+  }
+
+  private void assertRegistered(String cluster, String node, String status, String reason) {
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> {
               ComputeNode cn =
-                  host().resources(ComputeNode.class).withName("member-a." + node).get();
+                  host().resources(ComputeNode.class).withName(cluster + "." + node).get();
+
               assertThat(cn).isNotNull();
               assertThat(cn.getStatus()).isNotNull();
               assertThat(cn.getStatus().getConditions())

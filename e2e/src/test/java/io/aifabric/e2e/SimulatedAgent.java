@@ -6,8 +6,10 @@ import io.aifabric.protocol.Heartbeat;
 import io.aifabric.protocol.HeartbeatCodec;
 import io.aifabric.protocol.NodeKey;
 import io.aifabric.protocol.NodeRegistration;
+import io.aifabric.protocol.ReceiptCodec;
 import io.aifabric.protocol.RegistrationCodec;
 import io.aifabric.protocol.Topics;
+import io.aifabric.protocol.WorkReceipt;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -58,6 +60,29 @@ final class SimulatedAgent implements AutoCloseable {
             MqttQoS.AT_LEAST_ONCE,
             false,
             false)
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
+  }
+
+  /** A signed work receipt for one replica, published retained as the agent does. */
+  void publishReceipt(String jobUid, int replica, long gpuSeconds) throws Exception {
+    WorkReceipt receipt =
+        new WorkReceipt(
+            jobUid,
+            replica,
+            key.address(),
+            gpuSeconds,
+            0,
+            io.aifabric.protocol.Keccak256.hash(jobUid.getBytes()),
+            System.currentTimeMillis());
+    client
+        .publish(
+            Topics.receipt(key.address(), jobUid),
+            Buffer.buffer(ReceiptCodec.encode(receipt.sign(key))),
+            MqttQoS.AT_LEAST_ONCE,
+            false,
+            true)
         .toCompletionStage()
         .toCompletableFuture()
         .get(5, TimeUnit.SECONDS);

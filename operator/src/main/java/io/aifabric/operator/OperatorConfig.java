@@ -84,6 +84,13 @@ public interface OperatorConfig {
     @WithDefault("15s")
     Duration statusInterval();
 
+    /**
+     * How long after a job ends its receipts are waited for; then it stays Receipted=False
+     * (ReceiptsMissing) and is not looked at again.
+     */
+    @WithDefault("1h")
+    Duration receiptWait();
+
     /** Length of an availability epoch; its uptime ratio becomes the 0–255 score. */
     @WithDefault("1h")
     Duration epoch();

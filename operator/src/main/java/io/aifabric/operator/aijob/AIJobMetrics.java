@@ -39,6 +39,10 @@ public class AIJobMetrics {
     registry.counter("aifabric.jobs.finished", "phase", phase).increment();
   }
 
+  void receiptRefused(String reason) {
+    registry.counter("aifabric_receipts_total", "result", reason).increment();
+  }
+
   void failover() {
     registry.counter("aifabric.failovers").increment();
   }

@@ -11,6 +11,8 @@ import io.aifabric.operator.placement.Placement;
 import io.aifabric.operator.placement.Placement.Placed;
 import io.aifabric.operator.placement.Placement.Unplaceable;
 import io.aifabric.operator.placement.PlacementEngine;
+import io.aifabric.operator.proof.ReceiptMatcher;
+import io.aifabric.operator.proof.WorkReceipts;
 import io.aifabric.operator.status.Conditions;
 import io.aifabric.operator.status.EventRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -48,6 +50,7 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
   static final String DISPATCHED = "Dispatched";
   static final String RUNNING = "Running";
   static final String SUCCEEDED = "Succeeded";
+  static final String RECEIPTED = "Receipted";
   private static final Duration CACHE_CATCH_UP = Duration.ofMillis(200);
 
   private final PlacementEngine engine;
@@ -57,6 +60,7 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
   private final MemberJobObserver observer;
   private final MemberWorkWatches watches;
   private final StatusWriter statusWriter;
+  private final WorkReceipts receipts;
   private final Conditions conditions;
   private final EventRecorder events;
   private final AIJobMetrics metrics;
@@ -72,6 +76,7 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
       MemberJobObserver observer,
       MemberWorkWatches watches,
       StatusWriter statusWriter,
+      WorkReceipts receipts,
       Conditions conditions,
       EventRecorder events,
       AIJobMetrics metrics,
@@ -84,6 +89,7 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
     this.observer = observer;
     this.watches = watches;
     this.statusWriter = statusWriter;
+    this.receipts = receipts;
     this.conditions = conditions;
     this.events = events;
     this.metrics = metrics;
@@ -106,7 +112,9 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
     }
     if (isFinished(status.getPhase())) {
       engine.release(job.getMetadata().getUid());
-      return write(job, status, null, ctx);
+      // Until every replica's node has signed for its work, look again now and then.
+      boolean receipted = attachReceipts(job, status);
+      return write(job, status, receipted ? null : config.dispatch().statusInterval(), ctx);
     }
     replaceIfClusterLost(job, status);
     if (status.getPlacement() == null) {
@@ -136,7 +144,8 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
         failDeletedInMember(job, status, generation);
       }
     }
-    Duration next = isFinished(status.getPhase()) ? null : config.dispatch().statusInterval();
+    // A job that just finished is looked at once more: for its receipts.
+    Duration next = config.dispatch().statusInterval();
     return write(job, status, next, ctx);
   }
 
@@ -145,6 +154,7 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
   public DeleteControl cleanup(AIJob job, Context<AIJob> ctx) {
     engine.release(job.getMetadata().getUid());
     statusWriter.forget(job.getMetadata().getUid());
+    receipts.forget(job.getMetadata().getUid());
     LOG.infof("AIJob %s deleted: removing its work from its member", key(job));
     removeMemberWork(job);
     return DeleteControl.defaultDelete();
@@ -408,6 +418,52 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
       }
       default -> {}
     }
+  }
+
+  /**
+   * Attaches the work receipts of a finished job: one per replica, signed by the node it ran on.
+   * Receipted=True only when every replica has one; settlement pays for nothing less.
+   *
+   * @return true when there is nothing more to wait for: every replica is receipted, the job never
+   *     ran anywhere, or the receipt wait is over
+   */
+  private boolean attachReceipts(AIJob job, AIJobStatus status) {
+    var placement = status.getPlacement();
+    if (placement == null || placement.getNodes() == null || placement.getNodes().isEmpty()) {
+      return true;
+    }
+    String uid = job.getMetadata().getUid();
+    ReceiptMatcher.Match match =
+        ReceiptMatcher.match(placement.getCluster(), placement.getNodes(), receipts.forJob(uid));
+    for (var refused : match.refused()) {
+      LOG.warnf(
+          "AIJob %s: receipt for replica %d refused: signed by %s, which did not run it",
+          key(job), refused.receipt().replica(), refused.computeNode());
+      metrics.receiptRefused("not_run_here");
+    }
+    receipts.discard(uid, match.refused());
+    status.setReceiptCount(match.count());
+    status.setReceiptsDigest(match.count() == 0 ? null : match.digest());
+    int replicas = placement.getNodes().size();
+    boolean givenUp =
+        !match.complete()
+            && status.getEndTime() != null
+            && Instant.parse(status.getEndTime())
+                .plus(config.proof().receiptWait())
+                .isBefore(clock.instant());
+    conditions.set(
+        status.getConditions(),
+        RECEIPTED,
+        match.complete() ? Conditions.TRUE : Conditions.FALSE,
+        match.complete()
+            ? "AllReplicasReceipted"
+            : givenUp ? "ReceiptsMissing" : "AwaitingReceipts",
+        match.count()
+            + " of "
+            + replicas
+            + " replicas have a receipt signed by the node they ran on",
+        job.getMetadata().getGeneration());
+    return match.complete() || givenUp;
   }
 
   /**

@@ -23,7 +23,7 @@ public class AIJobStatus {
 
   private Integer receiptCount;
 
-  /** sha256 over the job's verified work receipts, in replica order. */
+  /** keccak256 (0x) over the digests of the job's verified work receipts, in replica order. */
   private String receiptsDigest;
 
   private Settlement settlement;

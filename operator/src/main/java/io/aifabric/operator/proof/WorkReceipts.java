@@ -1,0 +1,43 @@
+package io.aifabric.operator.proof;
+
+import io.aifabric.protocol.WorkReceipt;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Correctly signed work receipts from registered nodes, by job UID, until the job's reconciler
+ * takes what belongs to it: the receipt of each replica from the node that replica ran on. Agents
+ * publish receipts retained, so an operator that restarts receives them again.
+ */
+@ApplicationScoped
+public class WorkReceipts {
+  /** A receipt with the ComputeNode whose registered key signed it. */
+  public record Signed(WorkReceipt receipt, String computeNode) {}
+
+  private final Map<String, List<Signed>> byJob = new ConcurrentHashMap<>();
+
+  public void received(String computeNode, WorkReceipt receipt) {
+    byJob
+        .computeIfAbsent(receipt.jobUid(), k -> new CopyOnWriteArrayList<>())
+        .add(new Signed(receipt, computeNode));
+  }
+
+  public List<Signed> forJob(String jobUid) {
+    return List.copyOf(byJob.getOrDefault(jobUid, List.of()));
+  }
+
+  /** Drops receipts that were judged and refused, so each is counted once. */
+  public void discard(String jobUid, List<Signed> refused) {
+    List<Signed> list = byJob.get(jobUid);
+    if (list != null) {
+      list.removeAll(refused);
+    }
+  }
+
+  public void forget(String jobUid) {
+    byJob.remove(jobUid);
+  }
+}
