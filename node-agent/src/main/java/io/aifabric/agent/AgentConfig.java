@@ -36,6 +36,13 @@ public interface AgentConfig {
   @WithDefault("aifabric-gpu-probe")
   String gpuProbe();
 
+  /**
+   * Whether the agent talks to its cluster's API server: registers its keys on its Node and watches
+   * the pods there for receipts. Off only where there is no cluster (some tests).
+   */
+  @WithDefault("true")
+  boolean kubernetes();
+
   /** The network's MQTT broker. */
   Broker broker();
 

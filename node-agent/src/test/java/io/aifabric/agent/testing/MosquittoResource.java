@@ -1,6 +1,6 @@
 package io.aifabric.agent.testing;
 
-import io.aifabric.testbed.MosquittoBroker;
+import io.aifabric.testing.MosquittoBroker;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,17 +17,19 @@ public class MosquittoResource implements QuarkusTestResourceLifecycleManager {
       Path dir = Files.createTempDirectory("aifabric-mqtt");
       broker = MosquittoBroker.start(dir.resolve("broker"));
       keyFile = dir.resolve("keys/node-keys.json");
-      return Map.of(
-          "aifabric.agent.broker.port", String.valueOf(broker.port()),
-          "aifabric.agent.broker.host", "127.0.0.1",
-          "aifabric.agent.node-name", "gpu-h100-00",
-          "aifabric.agent.cluster", "member-a",
-          "aifabric.agent.key-file", keyFile.toString(),
-          "aifabric.agent.heartbeat-interval", "1s",
-          "aifabric.agent.inventory.source", "declared",
-          "aifabric.agent.inventory.model", "NVIDIA H100 80GB HBM3",
-          "aifabric.agent.inventory.count", "8",
-          "aifabric.agent.inventory.memory-mib", "81559");
+      Map<String, String> config = new java.util.HashMap<>();
+      config.put("aifabric.agent.broker.port", String.valueOf(broker.port()));
+      config.put("aifabric.agent.broker.host", "127.0.0.1");
+      config.put("aifabric.agent.node-name", "gpu-h100-00");
+      config.put("aifabric.agent.cluster", "member-a");
+      config.put("aifabric.agent.key-file", keyFile.toString());
+      config.put("aifabric.agent.heartbeat-interval", "1s");
+      config.put("aifabric.agent.inventory.source", "declared");
+      config.put("aifabric.agent.inventory.model", "NVIDIA H100 80GB HBM3");
+      config.put("aifabric.agent.inventory.count", "8");
+      config.put("aifabric.agent.inventory.memory-mib", "81559");
+      config.put("aifabric.agent.kubernetes", "false");
+      return config;
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -25,11 +25,20 @@ public class HardwareReceiver {
   private final NodeKeys keys;
   private final HardwareReports reports;
   private final MeterRegistry registry;
+  private final AwaitingKey awaitingKey = new AwaitingKey(10_000, 64);
 
   public HardwareReceiver(NodeKeys keys, HardwareReports reports, MeterRegistry registry) {
     this.keys = keys;
     this.reports = reports;
     this.registry = registry;
+    keys.onRegistered(this::retryHeld);
+  }
+
+  /** A node just registered: what it sent before is judged now. */
+  void retryHeld(io.aifabric.protocol.EthAddress node) {
+    for (AwaitingKey.Held held : awaitingKey.release(node)) {
+      count(judge(held.topic(), held.payload()));
+    }
   }
 
   @Incoming("hardware")
@@ -57,6 +66,7 @@ public class HardwareReceiver {
     NodePublicKey key = keys.keyOf(report.node());
     var computeNode = keys.computeNodeOf(report.node());
     if (key == null || computeNode.isEmpty()) {
+      awaitingKey.hold(signed.report().node(), topic, payload);
       return "unknown_node";
     }
     if (!key.verifies(report.digest(), signed.signature())) {

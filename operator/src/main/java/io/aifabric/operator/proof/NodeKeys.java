@@ -4,9 +4,12 @@ import io.aifabric.protocol.EthAddress;
 import io.aifabric.protocol.KeyDirectory;
 import io.aifabric.protocol.NodePublicKey;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The registered key of every known node: the only keys whose heartbeats and receipts count. Filled
@@ -18,6 +21,7 @@ public class NodeKeys implements KeyDirectory {
   private record Registered(NodePublicKey key, String computeNode) {}
 
   private final Map<EthAddress, Registered> byAddress = new ConcurrentHashMap<>();
+  private final List<Consumer<EthAddress>> listeners = new CopyOnWriteArrayList<>();
   private final Map<String, EthAddress> byComputeNode = new ConcurrentHashMap<>();
 
   /**
@@ -25,17 +29,29 @@ public class NodeKeys implements KeyDirectory {
    *
    * @return false when another node already holds this key (nothing is recorded)
    */
-  public synchronized boolean register(String computeNode, NodePublicKey key) {
-    Registered holder = byAddress.get(key.address());
-    if (holder != null && !holder.computeNode().equals(computeNode)) {
-      return false;
+  public boolean register(String computeNode, NodePublicKey key) {
+    boolean fresh;
+    synchronized (this) {
+      Registered holder = byAddress.get(key.address());
+      if (holder != null && !holder.computeNode().equals(computeNode)) {
+        return false;
+      }
+      fresh = holder == null;
+      EthAddress previous = byComputeNode.put(computeNode, key.address());
+      if (previous != null && !previous.equals(key.address())) {
+        byAddress.remove(previous);
+      }
+      byAddress.put(key.address(), new Registered(key, computeNode));
     }
-    EthAddress previous = byComputeNode.put(computeNode, key.address());
-    if (previous != null && !previous.equals(key.address())) {
-      byAddress.remove(previous);
+    if (fresh) {
+      listeners.forEach(l -> l.accept(key.address()));
     }
-    byAddress.put(key.address(), new Registered(key, computeNode));
     return true;
+  }
+
+  /** Called with each newly registered address (after the key is in place). */
+  public void onRegistered(Consumer<EthAddress> listener) {
+    listeners.add(listener);
   }
 
   public synchronized void forget(String computeNode) {

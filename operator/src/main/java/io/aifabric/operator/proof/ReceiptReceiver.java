@@ -23,11 +23,20 @@ public class ReceiptReceiver {
   private final NodeKeys keys;
   private final WorkReceipts receipts;
   private final MeterRegistry registry;
+  private final AwaitingKey awaitingKey = new AwaitingKey(10_000, 64);
 
   public ReceiptReceiver(NodeKeys keys, WorkReceipts receipts, MeterRegistry registry) {
     this.keys = keys;
     this.receipts = receipts;
     this.registry = registry;
+    keys.onRegistered(this::retryHeld);
+  }
+
+  /** A node just registered: what it sent before is judged now. */
+  void retryHeld(io.aifabric.protocol.EthAddress node) {
+    for (AwaitingKey.Held held : awaitingKey.release(node)) {
+      count(judge(held.topic(), held.payload()));
+    }
   }
 
   @Incoming("receipts")
@@ -37,10 +46,12 @@ public class ReceiptReceiver {
             .getMetadata(ReceivingMqttMessageMetadata.class)
             .map(ReceivingMqttMessageMetadata::getTopic)
             .orElse(null);
-    registry
-        .counter("aifabric_receipts_total", "result", judge(topic, message.getPayload()))
-        .increment();
+    count(judge(topic, message.getPayload()));
     return message.ack();
+  }
+
+  private void count(String result) {
+    registry.counter("aifabric_receipts_total", "result", result).increment();
   }
 
   String judge(String topic, byte[] payload) {
@@ -57,6 +68,7 @@ public class ReceiptReceiver {
     NodePublicKey key = keys.keyOf(receipt.node());
     var computeNode = keys.computeNodeOf(receipt.node());
     if (key == null || computeNode.isEmpty()) {
+      awaitingKey.hold(signed.receipt().node(), topic, payload);
       return "unknown_node";
     }
     if (!key.verifies(receipt.digest(), signed.signature())) {

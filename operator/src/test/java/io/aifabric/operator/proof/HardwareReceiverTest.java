@@ -25,6 +25,15 @@ class HardwareReceiverTest {
   }
 
   @Test
+  void aReportSentBeforeTheNodeRegisteredIsJudgedOnceItHas() {
+    byte[] early = HardwareReportCodec.encode(report(node).sign(node));
+    assertThat(receiver.judge(Topics.hardware(node.address()), early)).isEqualTo("unknown_node");
+    assertThat(reports.latest("member-a.gpu-00")).isEmpty();
+    keys.register("member-a.gpu-00", node.publicKey());
+    assertThat(reports.latest("member-a.gpu-00")).isPresent();
+  }
+
+  @Test
   void onlyARegisteredNodesOwnSignedReportIsKept() {
     keys.register("member-a.gpu-00", node.publicKey());
     byte[] good = HardwareReportCodec.encode(report(node).sign(node));

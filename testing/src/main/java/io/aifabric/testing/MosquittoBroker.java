@@ -1,4 +1,4 @@
-package io.aifabric.testbed;
+package io.aifabric.testing;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

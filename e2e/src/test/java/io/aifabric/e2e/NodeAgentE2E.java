@@ -1,0 +1,110 @@
+package io.aifabric.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.aifabric.api.v1alpha1.aijob.AIJob;
+import io.aifabric.api.v1alpha1.aijob.JobPhase;
+import io.aifabric.api.v1alpha1.computenode.ComputeNode;
+import io.aifabric.protocol.RegistrationCodec;
+import io.aifabric.testbed.AgentProcess;
+import io.aifabric.testbed.TestBed;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real node agent, packaged, running for the KWOK node a job ran on: it registers its keys on
+ * its Node, sends heartbeats and its hardware report, and signs the receipt of the replica that
+ * ended there; the operator turns that into Registered, Available, Verified and Receipted.
+ */
+@Order(13)
+class NodeAgentE2E extends FederatedE2E {
+
+  @Test
+  void anAgentOnTheNodeThatRanAJobMakesItRegisteredAvailableVerifiedAndReceipted(TestBed bed)
+      throws Exception {
+    AIJob done =
+        federation.awaitPhase(
+            federation.create(Federation.exampleJob("20-aijob-inference.yaml", ns, "agent-job")),
+            JobPhase.Succeeded,
+            Duration.ofSeconds(60));
+    String cluster = done.getStatus().getPlacement().getCluster();
+    String node = done.getStatus().getPlacement().getNodes().get(0);
+    ComputeNode listed = computeNode(cluster, node);
+
+    Map<String, String> settings = new HashMap<>();
+    settings.put("AIFABRIC_AGENT_NODE_NAME", node);
+    settings.put("AIFABRIC_AGENT_CLUSTER", cluster);
+    settings.put(
+        "AIFABRIC_AGENT_KEY_FILE",
+        Files.createTempDirectory("agent-keys").resolve("node-keys.json").toString());
+    settings.put("AIFABRIC_AGENT_BROKER_HOST", "127.0.0.1");
+    settings.put("AIFABRIC_AGENT_BROKER_PORT", String.valueOf(federation.broker.port()));
+    settings.put("AIFABRIC_AGENT_HEARTBEAT_INTERVAL", "1s");
+    settings.put("AIFABRIC_AGENT_INVENTORY_SOURCE", "declared");
+    // The KWOK node's listing, as nvidia-smi would name the model.
+    settings.put(
+        "AIFABRIC_AGENT_INVENTORY_MODEL",
+        listed.getStatus().getGpu().getProduct().replace('-', ' '));
+    settings.put(
+        "AIFABRIC_AGENT_INVENTORY_COUNT", String.valueOf(listed.getStatus().getGpu().getCount()));
+    settings.put(
+        "AIFABRIC_AGENT_INVENTORY_MEMORY_MIB",
+        String.valueOf(listed.getStatus().getGpu().getMemoryMiB()));
+    try (AgentProcess agent =
+        AgentProcess.start(bed.kubeconfig(cluster), bed.dir().resolve("agents"), settings)) {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                ComputeNode cn = computeNode(cluster, node);
+                assertThat(condition(cn, "Registered")).isEqualTo("True/Registered");
+                assertThat(condition(cn, "Available")).isEqualTo("True/HeartbeatFresh");
+                assertThat(condition(cn, "Verified")).isEqualTo("True/MeasuredAsListed");
+              });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                AIJob now = federation.get(done);
+                assertThat(now.getStatus().getReceiptCount()).isEqualTo(1);
+                assertThat(Federation.condition(now, "Receipted"))
+                    .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
+              });
+      // The agent never logs a private key: its key file's secp256k1 entry is nowhere in its log.
+      String keyFile =
+          Files.readString(java.nio.file.Path.of(settings.get("AIFABRIC_AGENT_KEY_FILE")));
+      String secret = keyFile.replaceAll("(?s).*\"secp256k1\"\\s*:\\s*\"(0x[0-9a-f]+)\".*", "$1");
+      assertThat(secret).startsWith("0x").hasSize(66);
+      assertThat(Files.readString(agent.log())).doesNotContain(secret.substring(2));
+    } finally {
+      bed.client(cluster)
+          .nodes()
+          .withName(node)
+          .edit(
+              n -> {
+                n.getMetadata().getAnnotations().remove(RegistrationCodec.ANNOTATION);
+                return n;
+              });
+    }
+  }
+
+  private static ComputeNode computeNode(String cluster, String node) {
+    return federation.host.resources(ComputeNode.class).withName(cluster + "." + node).get();
+  }
+
+  private static String condition(ComputeNode cn, String type) {
+    if (cn == null || cn.getStatus() == null) {
+      return "none";
+    }
+    return cn.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst()
+        .map(c -> c.getStatus() + "/" + c.getReason())
+        .orElse("none");
+  }
+}
