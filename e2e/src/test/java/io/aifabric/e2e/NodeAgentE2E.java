@@ -66,6 +66,20 @@ class NodeAgentE2E extends FederatedE2E {
                 assertThat(condition(cn, "Available")).isEqualTo("True/HeartbeatFresh");
                 assertThat(condition(cn, "Verified")).isEqualTo("True/MeasuredAsListed");
               });
+      // The member's scheduler sees the verdict as labels on its Node.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          bed.client(cluster)
+                              .nodes()
+                              .withName(node)
+                              .get()
+                              .getMetadata()
+                              .getLabels())
+                      .containsEntry("aifabric.io/verified", "true")
+                      .containsEntry("aifabric.io/available", "true"));
       await()
           .atMost(Duration.ofSeconds(60))
           .untilAsserted(

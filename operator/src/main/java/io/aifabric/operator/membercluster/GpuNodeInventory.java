@@ -21,7 +21,8 @@ public record GpuNodeInventory(
     String cudaVersion,
     boolean ready,
     boolean unschedulable,
-    String registration) {
+    String registration,
+    Map<String, String> aifabricLabels) {
 
   public static final String GPU_RESOURCE = "nvidia.com/gpu";
 
@@ -54,7 +55,20 @@ public record GpuNodeInventory(
             Boolean.TRUE.equals(node.getSpec() == null ? null : node.getSpec().getUnschedulable()),
             node.getMetadata().getAnnotations() == null
                 ? null
-                : node.getMetadata().getAnnotations().get(RegistrationCodec.ANNOTATION)));
+                : node.getMetadata().getAnnotations().get(RegistrationCodec.ANNOTATION),
+            aifabricLabels(labels)));
+  }
+
+  /** The labels aifabric itself puts on the Node (aifabric.io/...). */
+  private static Map<String, String> aifabricLabels(Map<String, String> labels) {
+    Map<String, String> ours = new java.util.HashMap<>();
+    labels.forEach(
+        (k, v) -> {
+          if (k.startsWith("aifabric.io/")) {
+            ours.put(k, v);
+          }
+        });
+    return Map.copyOf(ours);
   }
 
   public boolean schedulable() {

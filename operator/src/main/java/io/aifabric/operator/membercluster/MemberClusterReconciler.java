@@ -45,6 +45,7 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
   private final MemberClients clients;
   private final MemberProbe probe;
   private final ComputeNodeSync computeNodes;
+  private final VerifiedNodeLabels nodeLabels;
   private final StaleWorkCollector staleWork;
   private final FleetState fleet;
   private final Conditions conditions;
@@ -55,6 +56,7 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
       MemberClients clients,
       MemberProbe probe,
       ComputeNodeSync computeNodes,
+      VerifiedNodeLabels nodeLabels,
       StaleWorkCollector staleWork,
       FleetState fleet,
       Conditions conditions,
@@ -63,6 +65,7 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
     this.clients = clients;
     this.probe = probe;
     this.computeNodes = computeNodes;
+    this.nodeLabels = nodeLabels;
     this.staleWork = staleWork;
     this.fleet = fleet;
     this.conditions = conditions;
@@ -88,6 +91,7 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
         staleWork.collect(host, name, client);
       }
       var nodes = computeNodes.sync(host, member, inventory);
+      nodeLabels.apply(client, inventory, nodes);
       fleet.reached(ClusterViews.of(member, inventory, nodes));
       record(status, inventory);
       conditions.set(

@@ -1,0 +1,85 @@
+package io.aifabric.operator.membercluster;
+
+import io.aifabric.api.v1alpha1.computenode.ComputeNode;
+import io.aifabric.api.v1alpha1.computenode.ComputeNodeStatus;
+import io.aifabric.operator.status.Conditions;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.jboss.logging.Logger;
+
+/**
+ * Puts what the network verified about a node on the member's Node as labels, for the member's
+ * scheduler (the aifabric scheduler extender filters on them): {@code aifabric.io/verified}, {@code
+ * aifabric.io/available}, {@code aifabric.io/availability-score} and {@code aifabric.io/tier}.
+ * Written only when they differ from what the Node carries: at most once per probe and node, and
+ * usually never.
+ */
+@ApplicationScoped
+public class VerifiedNodeLabels {
+  private static final Logger LOG = Logger.getLogger(VerifiedNodeLabels.class);
+  public static final String VERIFIED = "aifabric.io/verified";
+  public static final String AVAILABLE = "aifabric.io/available";
+  public static final String SCORE = "aifabric.io/availability-score";
+  public static final String TIER = "aifabric.io/tier";
+
+  /** The labels a node should carry, by what its ComputeNode says (null: the label goes). */
+  static Map<String, String> desired(ComputeNodeStatus status) {
+    Map<String, String> labels = new HashMap<>();
+    labels.put(VERIFIED, word(status, "Verified"));
+    labels.put(AVAILABLE, word(status, "Available"));
+    labels.put(
+        SCORE,
+        status.getAvailability() == null || status.getAvailability().getScore() == null
+            ? null
+            : String.valueOf(status.getAvailability().getScore()));
+    labels.put(TIER, status.getTier() == null ? null : String.valueOf(status.getTier()));
+    return labels;
+  }
+
+  public void apply(
+      KubernetesClient member, MemberInventory inventory, Map<String, ComputeNode> nodes) {
+    for (GpuNodeInventory node : inventory.gpuNodes()) {
+      ComputeNode cn = nodes.get(node.nodeName());
+      if (cn == null || cn.getStatus() == null) {
+        continue;
+      }
+      Map<String, String> want = desired(cn.getStatus());
+      boolean same =
+          want.entrySet().stream()
+              .allMatch(e -> Objects.equals(e.getValue(), node.aifabricLabels().get(e.getKey())));
+      if (same) {
+        continue;
+      }
+      try {
+        member
+            .nodes()
+            .withName(node.nodeName())
+            .edit(
+                n -> {
+                  want.forEach(
+                      (k, v) -> {
+                        if (v == null) {
+                          n.getMetadata().getLabels().remove(k);
+                        } else {
+                          n.getMetadata().getLabels().put(k, v);
+                        }
+                      });
+                  return n;
+                });
+      } catch (KubernetesClientException e) {
+        // The next probe tries again; a missing RBAC grant shows in the log, not as a crash.
+        LOG.warnf("node %s: could not label it: %s", node.nodeName(), e.getMessage());
+      }
+    }
+  }
+
+  private static String word(ComputeNodeStatus status, String type) {
+    return Conditions.find(status.getConditions(), type)
+        .map(c -> c.getStatus().toLowerCase(java.util.Locale.ROOT))
+        .orElse("unknown");
+  }
+}
