@@ -283,6 +283,44 @@ class FederationE2E extends FederatedE2E {
             });
   }
 
+  @Test
+  void theOperatorListensAgainAfterABrokerRestart(TestBed bed) throws Exception {
+    KubernetesClient memberA = bed.client("member-a");
+    String node = "gpu-restart-" + UUID.randomUUID().toString().substring(0, 5);
+    try (SimulatedAgent before = new SimulatedAgent(federation.broker.port())) {
+      var gpuNode = gpuNode(node, H100, 81559, 8);
+      gpuNode
+          .getMetadata()
+          .getAnnotations()
+          .put(RegistrationCodec.ANNOTATION, before.registration("member-a", node));
+      memberA.resource(gpuNode).create();
+      assertRegistered(node, "True", "Registered");
+      before.publish(before.nextHeartbeat());
+      assertAvailable(node, "True", "HeartbeatFresh");
+
+      federation.broker.stop();
+      Thread.sleep(3_000);
+      federation.broker.startAgain();
+
+      // The same node, reconnected: its heartbeats count again once the operator has resubscribed.
+      try (SimulatedAgent after = before.reconnect(federation.broker.port())) {
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofSeconds(1))
+            .untilAsserted(
+                () -> {
+                  after.publish(after.nextHeartbeat());
+                  ComputeNode cn =
+                      host().resources(ComputeNode.class).withName("member-a." + node).get();
+                  assertThat(cn.getStatus().getAvailability().getLastSequence()).isGreaterThan(1L);
+                });
+        assertAvailable(node, "True", "HeartbeatFresh");
+      }
+    } finally {
+      memberA.nodes().withName(node).delete();
+    }
+  }
+
   private void assertAvailable(String node, String status, String reason) {
     await()
         .atMost(Duration.ofSeconds(30))

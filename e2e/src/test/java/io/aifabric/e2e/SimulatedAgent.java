@@ -24,18 +24,29 @@ import java.util.concurrent.TimeUnit;
  * broker in node-agent/; here the operator's side is under test.)
  */
 final class SimulatedAgent implements AutoCloseable {
-  final NodeKey key = NodeKey.generate(new SecureRandom());
+  final NodeKey key;
   private final Vertx vertx = Vertx.vertx();
   private final MqttClient client;
   private long sequence;
 
   SimulatedAgent(int brokerPort) throws Exception {
+    this(brokerPort, NodeKey.generate(new SecureRandom()), 0);
+  }
+
+  private SimulatedAgent(int brokerPort, NodeKey key, long sequence) throws Exception {
+    this.key = key;
+    this.sequence = sequence;
     client = MqttClient.create(vertx, new MqttClientOptions().setCleanSession(true));
     client
         .connect(brokerPort, "127.0.0.1")
         .toCompletionStage()
         .toCompletableFuture()
         .get(5, TimeUnit.SECONDS);
+  }
+
+  /** The same node (key, sequence) on a new connection, as an agent after a broker restart. */
+  SimulatedAgent reconnect(int brokerPort) throws Exception {
+    return new SimulatedAgent(brokerPort, key, sequence);
   }
 
   String registration(String cluster, String node) {
