@@ -3,11 +3,9 @@ package io.aifabric.operator.proof;
 import io.aifabric.protocol.HardwareReport;
 import io.aifabric.protocol.HardwareReportCodec;
 import io.aifabric.protocol.MalformedMessageException;
-import io.aifabric.protocol.NodePublicKey;
 import io.aifabric.protocol.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.reactive.messaging.mqtt.ReceivingMqttMessageMetadata;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -18,68 +16,37 @@ import org.jboss.logging.Logger;
  * by its registered key, is kept (for the probe to judge); everything else is counted by reason in
  * {@code aifabric_hardware_reports_total{result=...}} and dropped.
  */
-@ApplicationScoped
-public class HardwareReceiver {
+// A singleton, not a proxied bean: nothing injects it, and its base class has no no-args
+// constructor.
+@Singleton
+public class HardwareReceiver extends NodeMessageReceiver<HardwareReport> {
   private static final Logger LOG = Logger.getLogger(HardwareReceiver.class);
 
-  private final NodeKeys keys;
   private final HardwareReports reports;
-  private final MeterRegistry registry;
-  private final AwaitingKey awaitingKey = new AwaitingKey(10_000, 64);
 
   public HardwareReceiver(NodeKeys keys, HardwareReports reports, MeterRegistry registry) {
-    this.keys = keys;
+    super(keys, registry, "aifabric_hardware_reports_total");
     this.reports = reports;
-    this.registry = registry;
-    keys.onRegistered(this::retryHeld);
-  }
-
-  /** A node just registered: what it sent before is judged now. */
-  void retryHeld(io.aifabric.protocol.EthAddress node) {
-    for (AwaitingKey.Held held : awaitingKey.release(node)) {
-      count(judge(held.topic(), held.payload()));
-    }
   }
 
   @Incoming("hardware")
-  public CompletionStage<Void> receive(Message<byte[]> message) {
-    String topic =
-        message
-            .getMetadata(ReceivingMqttMessageMetadata.class)
-            .map(ReceivingMqttMessageMetadata::getTopic)
-            .orElse(null);
-    count(judge(topic, message.getPayload()));
-    return message.ack();
+  public CompletionStage<Void> onMessage(Message<byte[]> message) {
+    return receive(message);
   }
 
-  String judge(String topic, byte[] payload) {
-    HardwareReport.Signed signed;
-    try {
-      signed = HardwareReportCodec.decode(payload);
-    } catch (MalformedMessageException e) {
-      return "malformed";
-    }
+  @Override
+  Claim<HardwareReport> decode(byte[] payload) throws MalformedMessageException {
+    HardwareReport.Signed signed = HardwareReportCodec.decode(payload);
     HardwareReport report = signed.report();
-    if (topic != null && !topic.equals(Topics.hardware(report.node()))) {
-      return "wrong_topic";
-    }
-    NodePublicKey key = keys.keyOf(report.node());
-    var computeNode = keys.computeNodeOf(report.node());
-    if (key == null || computeNode.isEmpty()) {
-      awaitingKey.hold(signed.report().node(), topic, payload);
-      return "unknown_node";
-    }
-    if (!key.verifies(report.digest(), signed.signature())) {
-      return "bad_signature";
-    }
-    reports.received(computeNode.get(), report);
-    LOG.debugf(
-        "hardware report of %s: %d GPUs (%s)",
-        computeNode.get(), report.gpus().size(), report.method());
-    return "accepted";
+    return new Claim<>(
+        report, report.node(), Topics.hardware(report.node()), report.digest(), signed.signature());
   }
 
-  private void count(String result) {
-    registry.counter("aifabric_hardware_reports_total", "result", result).increment();
+  @Override
+  String accept(String computeNode, HardwareReport report) {
+    reports.received(computeNode, report);
+    LOG.debugf(
+        "hardware report of %s: %d GPUs (%s)", computeNode, report.gpus().size(), report.method());
+    return "accepted";
   }
 }

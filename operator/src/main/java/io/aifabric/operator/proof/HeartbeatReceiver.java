@@ -4,7 +4,6 @@ import io.aifabric.protocol.HeartbeatVerifier;
 import io.aifabric.protocol.HeartbeatVerifier.Accepted;
 import io.aifabric.protocol.HeartbeatVerifier.Rejected;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.reactive.messaging.mqtt.ReceivingMqttMessageMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.Locale;
@@ -35,11 +34,7 @@ public class HeartbeatReceiver {
 
   @Incoming("heartbeats")
   public CompletionStage<Void> receive(Message<byte[]> message) {
-    String topic =
-        message
-            .getMetadata(ReceivingMqttMessageMetadata.class)
-            .map(ReceivingMqttMessageMetadata::getTopic)
-            .orElse(null);
+    String topic = NodeMessageReceiver.topicOf(message);
     HeartbeatVerifier.Verdict verdict = verifier.verify(topic, message.getPayload());
     if (verdict instanceof Accepted accepted) {
       var hb = accepted.heartbeat();

@@ -1,0 +1,92 @@
+package io.aifabric.operator.proof;
+
+import io.aifabric.protocol.EthAddress;
+import io.aifabric.protocol.MalformedMessageException;
+import io.aifabric.protocol.NodePublicKey;
+import io.aifabric.protocol.Signature;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.reactive.messaging.mqtt.ReceivingMqttMessageMetadata;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+/**
+ * What every message a node signs (hardware report, work receipt) goes through when it arrives:
+ * readable, on the topic it belongs on, from a registered node, signed by that node's key; or
+ * refused and counted by reason in {@code <metric>{result=...}}. A message from a node not
+ * registered yet is held until it is (see {@link AwaitingKey}).
+ *
+ * @param <M> the message kind
+ */
+abstract class NodeMessageReceiver<M> {
+  /** A decoded message: who claims to have signed it, where it belongs, what was signed. */
+  record Claim<M>(M message, EthAddress node, String topic, byte[] digest, Signature signature) {}
+
+  private final NodeKeys keys;
+  private final MeterRegistry registry;
+  private final String metric;
+  private final AwaitingKey awaitingKey = new AwaitingKey(10_000, 64);
+
+  NodeMessageReceiver(NodeKeys keys, MeterRegistry registry, String metric) {
+    this.keys = keys;
+    this.registry = registry;
+    this.metric = metric;
+    keys.onRegistered(this::retryHeld);
+  }
+
+  abstract Claim<M> decode(byte[] payload) throws MalformedMessageException;
+
+  /**
+   * Takes a message signed by the registered key of {@code computeNode}.
+   *
+   * @return the result counted for it
+   */
+  abstract String accept(String computeNode, M message);
+
+  /** For the subclass's {@code @Incoming} method. */
+  CompletionStage<Void> receive(Message<byte[]> message) {
+    count(judge(topicOf(message), message.getPayload()));
+    return message.ack();
+  }
+
+  /** The MQTT topic a message arrived on, if it came over MQTT. */
+  static String topicOf(Message<?> message) {
+    return message
+        .getMetadata(ReceivingMqttMessageMetadata.class)
+        .map(ReceivingMqttMessageMetadata::getTopic)
+        .orElse(null);
+  }
+
+  String judge(String topic, byte[] payload) {
+    Claim<M> claim;
+    try {
+      claim = decode(payload);
+    } catch (MalformedMessageException e) {
+      return "malformed";
+    }
+    if (topic != null && !topic.equals(claim.topic())) {
+      return "wrong_topic";
+    }
+    NodePublicKey key = keys.keyOf(claim.node());
+    Optional<String> computeNode = keys.computeNodeOf(claim.node());
+    if (key == null || computeNode.isEmpty()) {
+      awaitingKey.hold(claim.node(), topic, payload);
+      return "unknown_node";
+    }
+    if (!key.verifies(claim.digest(), claim.signature())) {
+      return "bad_signature";
+    }
+    return accept(computeNode.get(), claim.message());
+  }
+
+  /** A node just registered: what it sent before is judged now. */
+  private void retryHeld(EthAddress node) {
+    for (AwaitingKey.Held held : awaitingKey.release(node)) {
+      count(judge(held.topic(), held.payload()));
+    }
+  }
+
+  private void count(String result) {
+    registry.counter(metric, "result", result).increment();
+  }
+}
