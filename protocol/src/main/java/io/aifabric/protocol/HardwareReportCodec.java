@@ -1,23 +1,20 @@
 package io.aifabric.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /** The JSON wire form of a signed hardware report (the signature covers its canonical bytes). */
 public final class HardwareReportCodec {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_BYTES = 64 * 1024;
 
   private HardwareReportCodec() {}
 
   public static byte[] encode(HardwareReport.Signed signed) {
     HardwareReport r = signed.report();
-    ObjectNode node = JSON.createObjectNode();
+    ObjectNode node = WireJson.object();
     node.put("node", r.node().toString());
     node.put("ts", r.measuredAtMillis());
     node.put("method", r.method());
@@ -31,24 +28,12 @@ public final class HardwareReportCodec {
           .put("benchmark", g.benchmark());
     }
     node.put("sig", signed.signature().toString());
-    try {
-      return JSON.writeValueAsBytes(node);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return WireJson.bytes(node);
   }
 
   public static HardwareReport.Signed decode(byte[] payload) throws MalformedMessageException {
-    if (payload == null || payload.length == 0 || payload.length > MAX_BYTES) {
-      throw new MalformedMessageException("empty or larger than " + MAX_BYTES + " bytes");
-    }
-    JsonNode node;
-    try {
-      node = JSON.readTree(payload);
-    } catch (IOException e) {
-      throw new MalformedMessageException("not JSON");
-    }
-    if (node == null || !node.isObject() || !node.path("gpus").isArray()) {
+    JsonNode node = WireJson.readObject(payload, MAX_BYTES, "not a hardware report");
+    if (!node.path("gpus").isArray()) {
       throw new MalformedMessageException("not a hardware report");
     }
     try {

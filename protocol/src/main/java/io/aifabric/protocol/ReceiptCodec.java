@@ -1,9 +1,7 @@
 package io.aifabric.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 
 /**
  * The JSON wire form of a signed work receipt (the signature covers its canonical bytes):
@@ -13,14 +11,13 @@ import java.io.IOException;
  * </pre>
  */
 public final class ReceiptCodec {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_BYTES = 4096;
 
   private ReceiptCodec() {}
 
   public static byte[] encode(WorkReceipt.Signed signed) {
     WorkReceipt r = signed.receipt();
-    ObjectNode node = JSON.createObjectNode();
+    ObjectNode node = WireJson.object();
     node.put("job", r.jobUid());
     node.put("replica", r.replica());
     node.put("node", r.node().toString());
@@ -29,24 +26,12 @@ public final class ReceiptCodec {
     node.put("output", Hex.encode(r.outputDigest()));
     node.put("ts", r.finishedAtMillis());
     node.put("sig", signed.signature().toString());
-    try {
-      return JSON.writeValueAsBytes(node);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return WireJson.bytes(node);
   }
 
   public static WorkReceipt.Signed decode(byte[] payload) throws MalformedMessageException {
-    if (payload == null || payload.length == 0 || payload.length > MAX_BYTES) {
-      throw new MalformedMessageException("empty or larger than " + MAX_BYTES + " bytes");
-    }
-    JsonNode node;
-    try {
-      node = JSON.readTree(payload);
-    } catch (IOException e) {
-      throw new MalformedMessageException("not JSON");
-    }
-    if (node == null || !node.isObject() || !node.path("job").isTextual()) {
+    JsonNode node = WireJson.readObject(payload, MAX_BYTES, "not a work receipt");
+    if (!node.path("job").isTextual()) {
       throw new MalformedMessageException("not a work receipt");
     }
     try {

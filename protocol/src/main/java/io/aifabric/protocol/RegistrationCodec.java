@@ -1,9 +1,8 @@
 package io.aifabric.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The text form of a signed registration: the value of the {@code aifabric.io/registration}
@@ -16,13 +15,12 @@ import java.io.IOException;
  */
 public final class RegistrationCodec {
   public static final String ANNOTATION = "aifabric.io/registration";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private RegistrationCodec() {}
 
   public static String encode(NodeRegistration.Signed signed) {
     NodeRegistration r = signed.registration();
-    ObjectNode node = JSON.createObjectNode();
+    ObjectNode node = WireJson.object();
     node.put("cluster", r.cluster());
     node.put("node", r.nodeName());
     node.put("key", Hex.encode(r.key().toBytes()));
@@ -33,34 +31,23 @@ public final class RegistrationCodec {
   }
 
   public static NodeRegistration.Signed decode(String text) throws MalformedMessageException {
-    JsonNode node;
-    try {
-      node = text == null || text.length() > 4096 ? null : JSON.readTree(text);
-    } catch (IOException e) {
-      throw new MalformedMessageException("not JSON");
-    }
-    if (node == null || !node.isObject()) {
+    if (text == null || text.isEmpty() || text.length() > 4096) {
       throw new MalformedMessageException("not a JSON object");
     }
+    JsonNode node =
+        WireJson.readObject(
+            text.getBytes(StandardCharsets.UTF_8), Integer.MAX_VALUE, "not a JSON object");
     try {
       return new NodeRegistration.Signed(
           new NodeRegistration(
-              text(node, "cluster"),
-              text(node, "node"),
-              NodePublicKey.fromBytes(Hex.decode(text(node, "key"), 64)),
-              Hex.decode(text(node, "x25519"), 32),
+              WireJson.text(node, "cluster"),
+              WireJson.text(node, "node"),
+              NodePublicKey.fromBytes(Hex.decode(WireJson.text(node, "key"), 64)),
+              Hex.decode(WireJson.text(node, "x25519"), 32),
               node.path("ts").asLong()),
-          Signature.parse(text(node, "sig")));
+          Signature.parse(WireJson.text(node, "sig")));
     } catch (IllegalArgumentException e) {
       throw new MalformedMessageException(e.getMessage());
     }
-  }
-
-  private static String text(JsonNode node, String field) throws MalformedMessageException {
-    JsonNode value = node.get(field);
-    if (value == null || !value.isTextual()) {
-      throw new MalformedMessageException("'" + field + "' is missing or not a string");
-    }
-    return value.asText();
   }
 }
