@@ -2,29 +2,23 @@ package io.aifabric.agent.receipt;
 
 import io.aifabric.agent.AgentConfig;
 import io.aifabric.agent.identity.NodeIdentity;
+import io.aifabric.agent.mqtt.RetainedUntilAcknowledged;
 import io.aifabric.protocol.ReceiptCodec;
 import io.aifabric.protocol.Topics;
-import io.aifabric.protocol.WorkReceipt;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.netty.handler.codec.mqtt.MqttQoS;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.reactive.messaging.mqtt.SendingMqttMessageMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.jboss.logging.Logger;
 
 /**
@@ -39,12 +33,11 @@ public class ReceiptPublisher {
   private static final Logger LOG = Logger.getLogger(ReceiptPublisher.class);
   static final String MANAGED_BY = "app.kubernetes.io/managed-by";
 
-  private final Emitter<byte[]> emitter;
+  private final RetainedUntilAcknowledged retained;
   private final NodeIdentity identity;
   private final AgentConfig config;
   private final Instance<KubernetesClient> client;
   private final Set<String> made = ConcurrentHashMap.newKeySet();
-  private final Map<String, byte[]> unacknowledged = new ConcurrentHashMap<>();
   private SharedIndexInformer<Pod> informer;
 
   public ReceiptPublisher(
@@ -52,7 +45,7 @@ public class ReceiptPublisher {
       NodeIdentity identity,
       AgentConfig config,
       Instance<KubernetesClient> client) {
-    this.emitter = emitter;
+    this.retained = new RetainedUntilAcknowledged(emitter);
     this.identity = identity;
     this.config = config;
     this.client = client;
@@ -104,37 +97,15 @@ public class ReceiptPublisher {
             receipt -> {
               made.add(podUid);
               byte[] payload = ReceiptCodec.encode(receipt.sign(identity.signingKey()));
-              unacknowledged.put(topic(receipt), payload);
               LOG.infof(
                   "receipt: job %s replica %d, %d GPU-seconds, exit %d",
                   receipt.jobUid(), receipt.replica(), receipt.gpuSeconds(), receipt.exitCode());
-              send(topic(receipt), payload);
+              retained.publish(Topics.receipt(receipt.node(), receipt.jobUid()), payload);
             });
   }
 
   @Scheduled(every = "5s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void resendUnacknowledged() {
-    unacknowledged.forEach(this::send);
-  }
-
-  private void send(String topic, byte[] payload) {
-    Message<byte[]> message =
-        Message.of(
-            payload,
-            Metadata.of(new SendingMqttMessageMetadata(topic, MqttQoS.AT_LEAST_ONCE, true)),
-            () -> {
-              unacknowledged.remove(topic, payload);
-              return CompletableFuture.completedFuture(null);
-            },
-            failure -> CompletableFuture.completedFuture(null));
-    try {
-      emitter.send(message);
-    } catch (RuntimeException e) {
-      LOG.debugf("receipt not sent yet: %s", e.getMessage());
-    }
-  }
-
-  private static String topic(WorkReceipt receipt) {
-    return Topics.receipt(receipt.node(), receipt.jobUid());
+    retained.resend();
   }
 }

@@ -3,21 +3,15 @@ package io.aifabric.agent.verify;
 import io.aifabric.agent.gpu.GpuDiscovery;
 import io.aifabric.agent.gpu.GpuDiscoveryException;
 import io.aifabric.agent.identity.NodeIdentity;
+import io.aifabric.agent.mqtt.RetainedUntilAcknowledged;
 import io.aifabric.protocol.HardwareReport;
 import io.aifabric.protocol.HardwareReportCodec;
 import io.aifabric.protocol.Topics;
-import io.netty.handler.codec.mqtt.MqttQoS;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.reactive.messaging.mqtt.SendingMqttMessageMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.jboss.logging.Logger;
 
 /**
@@ -29,13 +23,11 @@ import org.jboss.logging.Logger;
 public class HardwareReportPublisher {
   private static final Logger LOG = Logger.getLogger(HardwareReportPublisher.class);
 
-  private final Emitter<byte[]> emitter;
+  private final RetainedUntilAcknowledged retained;
   private final GpuDiscovery discovery;
   private final HardwareVerifier verifier;
   private final NodeIdentity identity;
   private final Clock clock;
-  private final AtomicReference<byte[]> latest = new AtomicReference<>();
-  private final AtomicBoolean delivered = new AtomicBoolean();
 
   public HardwareReportPublisher(
       @Channel("hardware") Emitter<byte[]> emitter,
@@ -43,7 +35,7 @@ public class HardwareReportPublisher {
       HardwareVerifier verifier,
       NodeIdentity identity,
       Clock clock) {
-    this.emitter = emitter;
+    this.retained = new RetainedUntilAcknowledged(emitter);
     this.discovery = discovery;
     this.verifier = verifier;
     this.identity = identity;
@@ -62,9 +54,9 @@ public class HardwareReportPublisher {
       LOG.warnf("no hardware report: %s", e.getMessage());
       return;
     }
-    latest.set(HardwareReportCodec.encode(report.sign(identity.signingKey())));
-    delivered.set(false);
-    publishLatest();
+    retained.publish(
+        Topics.hardware(identity.address()),
+        HardwareReportCodec.encode(report.sign(identity.signingKey())));
     LOG.infof("hardware report: %d GPUs measured (%s)", report.gpus().size(), report.method());
   }
 
@@ -74,28 +66,6 @@ public class HardwareReportPublisher {
    */
   @Scheduled(every = "5s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void publishUntilDelivered() {
-    if (!delivered.get() && latest.get() != null) {
-      publishLatest();
-    }
-  }
-
-  private void publishLatest() {
-    byte[] payload = latest.get();
-    Message<byte[]> message =
-        Message.of(
-            payload,
-            Metadata.of(
-                new SendingMqttMessageMetadata(
-                    Topics.hardware(identity.address()), MqttQoS.AT_LEAST_ONCE, true)),
-            () -> {
-              delivered.compareAndSet(false, latest.get() == payload);
-              return CompletableFuture.completedFuture(null);
-            },
-            failure -> CompletableFuture.completedFuture(null));
-    try {
-      emitter.send(message);
-    } catch (RuntimeException e) {
-      LOG.debugf("hardware report not sent yet: %s", e.getMessage());
-    }
+    retained.resend();
   }
 }
