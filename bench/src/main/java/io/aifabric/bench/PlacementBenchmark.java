@@ -106,7 +106,8 @@ public class PlacementBenchmark {
               random.nextInt(2),
               random.nextInt(200),
               cap,
-              Map.of());
+              Map.of(),
+              List.of());
     }
   }
 

@@ -170,6 +170,7 @@ class FederationE2E extends FederatedE2E {
       var first = agent.nextHeartbeat();
       agent.publish(first);
       for (int i = 0; i < 4; i++) {
+        // An agent's cadence, not a wait for a condition: heartbeats spread over two seconds.
         Thread.sleep(500);
         agent.publish(agent.nextHeartbeat());
       }
@@ -264,25 +265,6 @@ class FederationE2E extends FederatedE2E {
             .toList());
   }
 
-  private void assertVerified(String node, String status, String reason) {
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(
-            () -> {
-              ComputeNode cn =
-                  host().resources(ComputeNode.class).withName("member-a." + node).get();
-              assertThat(cn).isNotNull();
-              assertThat(cn.getStatus()).isNotNull();
-              assertThat(cn.getStatus().getConditions())
-                  .anySatisfy(
-                      cond -> {
-                        assertThat(cond.getType()).isEqualTo("Verified");
-                        assertThat(cond.getStatus()).isEqualTo(status);
-                        assertThat(cond.getReason()).isEqualTo(reason);
-                      });
-            });
-  }
-
   @Test
   void theOperatorListensAgainAfterABrokerRestart(TestBed bed) throws Exception {
     KubernetesClient memberA = bed.client("member-a");
@@ -321,25 +303,6 @@ class FederationE2E extends FederatedE2E {
     }
   }
 
-  private void assertAvailable(String node, String status, String reason) {
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(
-            () -> {
-              ComputeNode cn =
-                  host().resources(ComputeNode.class).withName("member-a." + node).get();
-              assertThat(cn).isNotNull();
-              assertThat(cn.getStatus()).isNotNull();
-              assertThat(cn.getStatus().getConditions())
-                  .anySatisfy(
-                      c -> {
-                        assertThat(c.getType()).isEqualTo("Available");
-                        assertThat(c.getStatus()).isEqualTo(status);
-                        assertThat(c.getReason()).isEqualTo(reason);
-                      });
-            });
-  }
-
   @Test
   void aFinishedJobIsReceiptedOnlyByTheNodeThatRanIt(TestBed bed) throws Exception {
     AIJob done =
@@ -376,8 +339,8 @@ class FederationE2E extends FederatedE2E {
           .getAnnotations()
           .put(RegistrationCodec.ANNOTATION, other.registration(cluster, bystander));
       member.resource(node).create();
-      assertRegistered(cluster, ranOn, "True", "Registered");
-      assertRegistered(cluster, bystander, "True", "Registered");
+      assertNodeCondition(cluster, ranOn, "Registered", "True", "Registered");
+      assertNodeCondition(cluster, bystander, "Registered", "True", "Registered");
 
       // A registered node that did not run the job claims its work: refused, counted.
       other.publishReceipt(uid, 0, 3600);
@@ -414,28 +377,37 @@ class FederationE2E extends FederatedE2E {
     }
   }
 
-  private void assertRegistered(String node, String status, String reason) {
-    assertRegistered("member-a", node, status, reason);
-  }
-
-  private void assertRegistered(String cluster, String node, String status, String reason) {
+  /** Waits until the ComputeNode of {@code cluster}/{@code node} has the condition as given. */
+  private void assertNodeCondition(
+      String cluster, String node, String type, String status, String reason) {
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> {
               ComputeNode cn =
                   host().resources(ComputeNode.class).withName(cluster + "." + node).get();
-
               assertThat(cn).isNotNull();
               assertThat(cn.getStatus()).isNotNull();
               assertThat(cn.getStatus().getConditions())
                   .anySatisfy(
                       c -> {
-                        assertThat(c.getType()).isEqualTo("Registered");
+                        assertThat(c.getType()).isEqualTo(type);
                         assertThat(c.getStatus()).isEqualTo(status);
                         assertThat(c.getReason()).isEqualTo(reason);
                       });
             });
+  }
+
+  private void assertRegistered(String node, String status, String reason) {
+    assertNodeCondition("member-a", node, "Registered", status, reason);
+  }
+
+  private void assertAvailable(String node, String status, String reason) {
+    assertNodeCondition("member-a", node, "Available", status, reason);
+  }
+
+  private void assertVerified(String node, String status, String reason) {
+    assertNodeCondition("member-a", node, "Verified", status, reason);
   }
 
   static Stream<Arguments> badKubeconfigs() {

@@ -64,16 +64,7 @@ final class SimulatedAgent implements AutoCloseable {
   }
 
   void publish(Heartbeat.Signed heartbeat) throws Exception {
-    client
-        .publish(
-            Topics.heartbeat(heartbeat.heartbeat().node()),
-            Buffer.buffer(HeartbeatCodec.encode(heartbeat)),
-            MqttQoS.AT_LEAST_ONCE,
-            false,
-            false)
-        .toCompletionStage()
-        .toCompletableFuture()
-        .get(5, TimeUnit.SECONDS);
+    send(Topics.heartbeat(heartbeat.heartbeat().node()), HeartbeatCodec.encode(heartbeat), false);
   }
 
   /** A signed work receipt for one replica, published retained as the agent does. */
@@ -87,27 +78,17 @@ final class SimulatedAgent implements AutoCloseable {
             0,
             io.aifabric.protocol.Keccak256.hash(jobUid.getBytes()),
             System.currentTimeMillis());
-    client
-        .publish(
-            Topics.receipt(key.address(), jobUid),
-            Buffer.buffer(ReceiptCodec.encode(receipt.sign(key))),
-            MqttQoS.AT_LEAST_ONCE,
-            false,
-            true)
-        .toCompletionStage()
-        .toCompletableFuture()
-        .get(5, TimeUnit.SECONDS);
+    send(Topics.receipt(key.address(), jobUid), ReceiptCodec.encode(receipt.sign(key)), true);
   }
 
   /** A signed hardware report, published retained as the agent does. */
   void publishHardware(HardwareReport report) throws Exception {
+    send(Topics.hardware(report.node()), HardwareReportCodec.encode(report.sign(key)), true);
+  }
+
+  private void send(String topic, byte[] payload, boolean retain) throws Exception {
     client
-        .publish(
-            Topics.hardware(report.node()),
-            Buffer.buffer(HardwareReportCodec.encode(report.sign(key))),
-            MqttQoS.AT_LEAST_ONCE,
-            false,
-            true)
+        .publish(topic, Buffer.buffer(payload), MqttQoS.AT_LEAST_ONCE, false, retain)
         .toCompletionStage()
         .toCompletableFuture()
         .get(5, TimeUnit.SECONDS);

@@ -11,6 +11,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.EventSourceRetriever;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -79,32 +80,30 @@ public class MemberWorkWatches {
     var sourceContext = ctx.eventSourceRetriever().eventSourceContextForDynamicRegistration();
     var jobs =
         new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(Job.class, AIJob.class)
-                .withName(prefix + "/jobs")
-                .withKubernetesClient(member)
-                .withWatchAllNamespaces()
-                .withLabelSelector(DispatchNames.MANAGED_BY + "=" + DispatchNames.OPERATOR)
-                .withSecondaryToPrimaryMapper(MemberWorkWatches::owner)
-                .withOnUpdateFilter(MemberWorkChanges::jobChanged)
-                .withItemStore(new LeanItemStore<>())
-                .build(),
+            watching(Job.class, prefix + "/jobs", member, MemberWorkChanges::jobChanged),
             sourceContext);
     var pods =
         new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(Pod.class, AIJob.class)
-                .withName(prefix + "/pods")
-                .withKubernetesClient(member)
-                .withWatchAllNamespaces()
-                .withLabelSelector(DispatchNames.MANAGED_BY + "=" + DispatchNames.OPERATOR)
-                .withSecondaryToPrimaryMapper(MemberWorkWatches::owner)
-                .withOnUpdateFilter(MemberWorkChanges::podChanged)
-                .withItemStore(new LeanItemStore<>())
-                .build(),
+            watching(Pod.class, prefix + "/pods", member, MemberWorkChanges::podChanged),
             sourceContext);
     pods.addIndexers(Map.of(MemberWork.BY_JOB_UID, MemberWorkWatches::jobUid));
     ctx.eventSourceRetriever().dynamicallyRegisterEventSource(jobs);
     ctx.eventSourceRetriever().dynamicallyRegisterEventSource(pods);
     return new MemberWork(jobs, pods);
+  }
+
+  /** Every aifabric object of one kind in the member, each leading back to its AIJob. */
+  private static <R extends HasMetadata> InformerEventSourceConfiguration<R> watching(
+      Class<R> kind, String name, KubernetesClient member, OnUpdateFilter<R> changed) {
+    return InformerEventSourceConfiguration.from(kind, AIJob.class)
+        .withName(name)
+        .withKubernetesClient(member)
+        .withWatchAllNamespaces()
+        .withLabelSelector(DispatchNames.MANAGED_BY + "=" + DispatchNames.OPERATOR)
+        .withSecondaryToPrimaryMapper(MemberWorkWatches::owner)
+        .withOnUpdateFilter(changed)
+        .withItemStore(new LeanItemStore<>())
+        .build();
   }
 
   private void stop(String cluster, Watch watch) {

@@ -33,32 +33,6 @@ public record JobRequest(
     clusterRequirements = List.copyOf(clusterRequirements);
   }
 
-  /** A job whose clusterSelector has matchLabels only. */
-  public JobRequest(
-      String key,
-      int replicas,
-      int gpusPerReplica,
-      Set<String> gpuModels,
-      int minGpuMemoryMiB,
-      Set<String> regions,
-      int minTier,
-      int minAvailabilityScore,
-      BigDecimal maxPricePerGpuHour,
-      Map<String, String> clusterLabels) {
-    this(
-        key,
-        replicas,
-        gpusPerReplica,
-        gpuModels,
-        minGpuMemoryMiB,
-        regions,
-        minTier,
-        minAvailabilityScore,
-        maxPricePerGpuHour,
-        clusterLabels,
-        List.of());
-  }
-
   public int totalGpus() {
     return replicas * gpusPerReplica;
   }
