@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -57,6 +58,10 @@ public class ComputeNodeSync {
   private final HardwareReports hardware;
   private final GpuUuidRegistry gpuUuids;
   private final Duration availabilityWriteInterval;
+  private final Map<String, CheckedRegistration> checkedRegistrations = new ConcurrentHashMap<>();
+
+  /** A node's registration annotation as last seen, and what checking it found. */
+  private record CheckedRegistration(String annotation, RegistrationCheck.Result result) {}
 
   public ComputeNodeSync(
       Conditions conditions,
@@ -131,6 +136,7 @@ public class ComputeNodeSync {
     for (ComputeNode gone : existing.values()) {
       LOG.infof("ComputeNode %s: node left member %s", gone.getMetadata().getName(), cluster);
       keys.forget(gone.getMetadata().getName());
+      checkedRegistrations.remove(gone.getMetadata().getName());
       hardware.forget(gone.getMetadata().getName());
       gpuUuids.release(gone.getMetadata().getName());
       host.resource(gone).delete();
@@ -147,8 +153,18 @@ public class ComputeNodeSync {
       String cluster, GpuNodeInventory node, ComputeNode cn, ComputeNodeStatus status) {
     String name = cn.getMetadata().getName();
     Long generation = cn.getMetadata().getGeneration();
+    // The annotation rarely changes: its check (a decode and a signature) is done once per text.
     RegistrationCheck.Result result =
-        RegistrationCheck.check(cluster, node.nodeName(), node.registration());
+        checkedRegistrations
+            .compute(
+                name,
+                (k, last) ->
+                    last != null && Objects.equals(last.annotation(), node.registration())
+                        ? last
+                        : new CheckedRegistration(
+                            node.registration(),
+                            RegistrationCheck.check(cluster, node.nodeName(), node.registration())))
+            .result();
     if (!result.accepted()) {
       keys.forget(name);
       status.setIdentity(null);
