@@ -131,9 +131,7 @@ class FederationE2E extends FederatedE2E {
     Map<String, String> annotations =
         Map.of(good, registration, copied, registration, forged, forgedRegistration);
     for (var e : annotations.entrySet()) {
-      var node = gpuNode(e.getKey(), H100, 81559, 8);
-      node.getMetadata().getAnnotations().put(RegistrationCodec.ANNOTATION, e.getValue());
-      memberA.resource(node).create();
+      createRegisteredNode(memberA, e.getKey(), e.getValue());
     }
     try {
       assertRegistered(good, "True", "Registered");
@@ -157,13 +155,7 @@ class FederationE2E extends FederatedE2E {
     KubernetesClient memberA = bed.client("member-a");
     String node = "gpu-poa-" + UUID.randomUUID().toString().substring(0, 5);
     try (SimulatedAgent agent = new SimulatedAgent(federation.broker.port())) {
-      var gpuNode = gpuNode(node, H100, 81559, 8);
-      // Added to the node's annotations: KWOK's own one makes it a Ready (simulated) node.
-      gpuNode
-          .getMetadata()
-          .getAnnotations()
-          .put(RegistrationCodec.ANNOTATION, agent.registration("member-a", node));
-      memberA.resource(gpuNode).create();
+      createRegisteredNode(memberA, node, agent.registration("member-a", node));
       assertRegistered(node, "True", "Registered");
       assertAvailable(node, "False", "HeartbeatMissed");
 
@@ -217,11 +209,8 @@ class FederationE2E extends FederatedE2E {
         SimulatedAgent c = new SimulatedAgent(federation.broker.port())) {
       Map<String, SimulatedAgent> agents = Map.of(honest, a, cheat, b, copier, c);
       for (var e : agents.entrySet()) {
-        var node = gpuNode(e.getKey(), H100, 81559, 8);
-        node.getMetadata()
-            .getAnnotations()
-            .put(RegistrationCodec.ANNOTATION, e.getValue().registration("member-a", e.getKey()));
-        memberA.resource(node).create();
+        createRegisteredNode(
+            memberA, e.getKey(), e.getValue().registration("member-a", e.getKey()));
       }
       for (String node : agents.keySet()) {
         assertRegistered(node, "True", "Registered");
@@ -270,12 +259,7 @@ class FederationE2E extends FederatedE2E {
     KubernetesClient memberA = bed.client("member-a");
     String node = "gpu-restart-" + UUID.randomUUID().toString().substring(0, 5);
     try (SimulatedAgent before = new SimulatedAgent(federation.broker.port())) {
-      var gpuNode = gpuNode(node, H100, 81559, 8);
-      gpuNode
-          .getMetadata()
-          .getAnnotations()
-          .put(RegistrationCodec.ANNOTATION, before.registration("member-a", node));
-      memberA.resource(gpuNode).create();
+      createRegisteredNode(memberA, node, before.registration("member-a", node));
       assertRegistered(node, "True", "Registered");
       before.publish(before.nextHeartbeat());
       assertAvailable(node, "True", "HeartbeatFresh");
@@ -334,11 +318,7 @@ class FederationE2E extends FederatedE2E {
                     .put(RegistrationCodec.ANNOTATION, ran.registration(cluster, ranOn));
                 return n;
               });
-      var node = gpuNode(bystander, H100, 81559, 8);
-      node.getMetadata()
-          .getAnnotations()
-          .put(RegistrationCodec.ANNOTATION, other.registration(cluster, bystander));
-      member.resource(node).create();
+      createRegisteredNode(member, bystander, other.registration(cluster, bystander));
       assertNodeCondition(cluster, ranOn, "Registered", "True", "Registered");
       assertNodeCondition(cluster, bystander, "Registered", "True", "Registered");
 
@@ -652,6 +632,16 @@ class FederationE2E extends FederatedE2E {
     env.setName("SIMULATED_RUNTIME");
     env.setValue(value);
     return env;
+  }
+
+  /**
+   * A simulated H100×8 node that carries a node agent's registration (added to its annotations:
+   * KWOK's own one keeps it a Ready node).
+   */
+  static void createRegisteredNode(KubernetesClient member, String name, String registration) {
+    var node = gpuNode(name, H100, 81559, 8);
+    node.getMetadata().getAnnotations().put(RegistrationCodec.ANNOTATION, registration);
+    member.resource(node).create();
   }
 
   static io.fabric8.kubernetes.api.model.Node gpuNode(
