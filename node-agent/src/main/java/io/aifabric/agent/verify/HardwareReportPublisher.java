@@ -28,6 +28,7 @@ public class HardwareReportPublisher {
   private final HardwareVerifier verifier;
   private final NodeIdentity identity;
   private final Clock clock;
+  private volatile boolean measured;
 
   public HardwareReportPublisher(
       @Channel("hardware") Emitter<byte[]> emitter,
@@ -57,15 +58,22 @@ public class HardwareReportPublisher {
     retained.publish(
         Topics.hardware(identity.address()),
         HardwareReportCodec.encode(report.sign(identity.signingKey())));
+    measured = true;
     LOG.infof("hardware report: %d GPUs measured (%s)", report.gpus().size(), report.method());
   }
 
   /**
    * Until the broker has acknowledged the latest report, it is sent again: a report sent while the
-   * agent was still connecting is not lost until the next measurement hours later.
+   * agent was still connecting is not lost until the next measurement hours later. And until a
+   * first report exists at all, measuring is tried again: the first scheduled measurement can come
+   * before the messaging channels are ready (seen on a slow start), and the next one is hours away.
    */
   @Scheduled(every = "5s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void publishUntilDelivered() {
-    retained.resend();
+    if (!measured) {
+      measureAndPublish();
+    } else {
+      retained.resend();
+    }
   }
 }
