@@ -71,6 +71,11 @@ abstract class NodeMessageReceiver<M> {
     Optional<String> computeNode = keys.computeNodeOf(claim.node());
     if (key == null || computeNode.isEmpty()) {
       awaitingKey.hold(claim.node(), topic, payload);
+      if (keys.keyOf(claim.node()) != null) {
+        // Registered between the look-up and the hold, after its held messages were released:
+        // release again, or this one would wait for a registration that has already happened.
+        retryHeld(claim.node());
+      }
       return "unknown_node";
     }
     if (!key.verifies(claim.digest(), claim.signature())) {
