@@ -3,6 +3,7 @@
 #   k8s-bundle  kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd and KWOK,
 #               at the versions pinned in go.mod, linked into one binary (cold build ~7 min on 2 cores)
 #   testbed     the harness that starts the clusters
+#   helm        the Helm CLI (tools/helm), for the chart tests
 # Each is cached under ${AIFABRIC_CACHE:-~/.cache/aifabric}, keyed by a hash of everything that
 # goes into it (go.mod, go.sum, sources, Go version), so a warm run rebuilds nothing. The binaries
 # are linked into e2e/bin/. Prints the bin directory.
@@ -45,4 +46,21 @@ build() { # build <name> <package> <key-sources...>
 
 build k8s-bundle ./cmd/k8s-bundle cmd/k8s-bundle
 build testbed ./cmd/testbed cmd/testbed internal
+
+# The Helm CLI the chart tests install with, from its own module (tools/helm: Helm's dependency
+# graph is not the test bed's), keyed by that module's go.mod and go.sum.
+helm_version=$(cd tools/helm && go list -m -f '{{.Version}}' helm.sh/helm/v4)
+helm_key=$({ go version; cat tools/helm/go.mod tools/helm/go.sum; } | sha256sum | cut -c1-16)
+helm_out="$cache/helm/$helm_key/helm"
+if [[ ! -x "$helm_out" ]]; then
+  echo "building helm ($helm_version, key $helm_key) ..." >&2
+  start=$SECONDS
+  mkdir -p "$(dirname "$helm_out")"
+  (cd tools/helm && go build -trimpath \
+    -ldflags "-s -w -X helm.sh/helm/v4/internal/version.version=$helm_version" \
+    -o "$helm_out.tmp" helm.sh/helm/v4/cmd/helm)
+  mv "$helm_out.tmp" "$helm_out"
+  echo "built helm in $((SECONDS - start))s" >&2
+fi
+ln -sfn "$helm_out" bin/helm
 echo "$PWD/bin"

@@ -182,14 +182,37 @@ public final class TestBed implements AutoCloseable {
     // test beds, whose APIs differ.
     command.add("--cache-dir=" + dir().resolve("kubectl-cache"));
     command.addAll(List.of(args));
+    return run(command, Map.of());
+  }
+
+  /** Runs the Helm CLI built with the test bed (e2e/tools/helm) against the cluster. */
+  public CommandResult helm(String cluster, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(bin.resolve("helm").toString());
+    command.add("--kubeconfig=" + kubeconfig(cluster));
+    command.addAll(List.of(args));
+    // Helm's caches and settings stay inside the test bed, not in the user's home.
+    Path home = dir().resolve("helm");
+    return run(
+        command,
+        Map.of(
+            "HELM_CACHE_HOME", home.resolve("cache").toString(),
+            "HELM_CONFIG_HOME", home.resolve("config").toString(),
+            "HELM_DATA_HOME", home.resolve("data").toString()));
+  }
+
+  private static CommandResult run(List<String> command, Map<String, String> environment) {
+    String shown = String.join(" ", command.subList(1, command.size()));
     try {
-      Process p = new ProcessBuilder(command).start();
+      ProcessBuilder builder = new ProcessBuilder(command);
+      builder.environment().putAll(environment);
+      Process p = builder.start();
       p.getOutputStream().close();
       var stdout = p.getInputStream().readAllBytes();
       var stderr = p.getErrorStream().readAllBytes();
       if (!p.waitFor(2, TimeUnit.MINUTES)) {
         p.destroyForcibly();
-        throw new IllegalStateException("kubectl " + String.join(" ", args) + " timed out");
+        throw new IllegalStateException(shown + " timed out");
       }
       return new CommandResult(
           p.exitValue(),

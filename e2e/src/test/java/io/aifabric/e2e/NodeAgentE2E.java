@@ -8,8 +8,10 @@ import io.aifabric.api.v1alpha1.aijob.JobPhase;
 import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.protocol.RegistrationCodec;
 import io.aifabric.testbed.AgentProcess;
+import io.aifabric.testbed.MemberChart;
 import io.aifabric.testbed.TestBed;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,9 +19,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
- * The real node agent, packaged, running for the KWOK node a job ran on: it registers its keys on
- * its Node, sends heartbeats and its hardware report, and signs the receipt of the replica that
- * ended there; the operator turns that into Registered, Available, Verified and Receipted.
+ * The real node agent, packaged, running for the KWOK node a job ran on with the credentials the
+ * member chart gives it (least privilege, own Node only): it registers its keys on its Node, sends
+ * heartbeats and its hardware report, and signs the receipt of the replica that ended there; the
+ * operator turns that into Registered, Available, Verified and Receipted.
  */
 @Order(13)
 class NodeAgentE2E extends FederatedE2E {
@@ -55,8 +58,13 @@ class NodeAgentE2E extends FederatedE2E {
     settings.put(
         "AIFABRIC_AGENT_INVENTORY_MEMORY_MIB",
         String.valueOf(listed.getStatus().getGpu().getMemoryMiB()));
+    // The agent runs with what the chart gives it: its ServiceAccount, bound to its pod there.
+    Path credentials =
+        new MemberChart(bed, cluster)
+            .install("127.0.0.1", federation.broker.port())
+            .agentKubeconfig(node);
     try (AgentProcess agent =
-        AgentProcess.start(bed.kubeconfig(cluster), bed.dir().resolve("agents"), settings)) {
+        AgentProcess.start(credentials, bed.dir().resolve("agents"), settings)) {
       await()
           .atMost(Duration.ofSeconds(60))
           .untilAsserted(
@@ -90,8 +98,7 @@ class NodeAgentE2E extends FederatedE2E {
                     .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
               });
       // The agent never logs a private key: its key file's secp256k1 entry is nowhere in its log.
-      String keyFile =
-          Files.readString(java.nio.file.Path.of(settings.get("AIFABRIC_AGENT_KEY_FILE")));
+      String keyFile = Files.readString(Path.of(settings.get("AIFABRIC_AGENT_KEY_FILE")));
       String secret = keyFile.replaceAll("(?s).*\"secp256k1\"\\s*:\\s*\"(0x[0-9a-f]+)\".*", "$1");
       assertThat(secret).startsWith("0x").hasSize(66);
       assertThat(Files.readString(agent.log())).doesNotContain(secret.substring(2));

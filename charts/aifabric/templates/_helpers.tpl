@@ -1,0 +1,29 @@
+{{/* Names, labels and the identity the node agent's RBAC and admission policy are written for. */}}
+
+{{- define "aifabric.nodeAgent.name" -}}
+{{- printf "%s-node-agent" .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Cluster-scoped objects are shared by every release: their names carry the namespace too. */}}
+{{- define "aifabric.nodeAgent.clusterName" -}}
+{{- printf "aifabric-node-agent-%s-%s" .Release.Namespace .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "aifabric.nodeAgent.serviceAccount" -}}
+{{- printf "system:serviceaccount:%s:%s" .Release.Namespace (include "aifabric.nodeAgent.name" .) -}}
+{{- end -}}
+
+{{- define "aifabric.labels" -}}
+app.kubernetes.io/name: aifabric
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+aifabric.io/cluster: {{ .Values.cluster.name }}
+{{- end -}}
+
+{{- define "aifabric.nodeAgent.selector" -}}
+app.kubernetes.io/name: aifabric
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: node-agent
+{{- end -}}

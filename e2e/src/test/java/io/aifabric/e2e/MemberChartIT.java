@@ -1,0 +1,281 @@
+package io.aifabric.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.aifabric.testbed.CommandResult;
+import io.aifabric.testbed.MemberChart;
+import io.aifabric.testbed.TestBed;
+import io.aifabric.testbed.TestBedExtension;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The member chart on a real member cluster: Helm refuses values that cannot work, the node agent's
+ * DaemonSet lands on exactly the GPU nodes, and an agent's own credentials (its ServiceAccount
+ * token bound to its pod) let it do what it needs and nothing else: register on its own Node, watch
+ * the pods there; not touch another Node, its own labels or spec, or Secrets.
+ */
+@ExtendWith(TestBedExtension.class)
+@Order(5)
+class MemberChartIT {
+  private static final String MEMBER = "member-a";
+  private static final String REGISTRATION = "aifabric.io/registration";
+
+  private static MemberChart chart;
+  private static List<String> gpuNodes;
+  private static KubernetesClient asAgent;
+  private static KubernetesClient asUnboundAgent;
+
+  @BeforeAll
+  static void install(TestBed bed) throws Exception {
+    chart = new MemberChart(bed, MEMBER).install("127.0.0.1", 1883);
+    gpuNodes =
+        bed
+            .client(MEMBER)
+            .nodes()
+            .withLabel("nvidia.com/gpu.present", "true")
+            .list()
+            .getItems()
+            .stream()
+            .map(n -> n.getMetadata().getName())
+            .sorted()
+            .toList();
+    asAgent = client(chart.agentKubeconfig(gpuNodes.get(0)));
+    asUnboundAgent = client(chart.unboundAgentKubeconfig());
+  }
+
+  @AfterAll
+  static void close() {
+    if (asAgent != null) {
+      asAgent.close();
+      asUnboundAgent.close();
+    }
+  }
+
+  @Test
+  void helmRefusesValuesThatCannotWork(TestBed bed) {
+    CommandResult noCluster =
+        bed.helm(MEMBER, "template", "x", MemberChart.chart().toString(), "--set=broker.host=b");
+    assertThat(noCluster.succeeded()).isFalse();
+    assertThat(noCluster.stderr()).contains("/cluster/name");
+
+    CommandResult badPort =
+        bed.helm(
+            MEMBER,
+            "template",
+            "x",
+            MemberChart.chart().toString(),
+            "--set=cluster.name=member-a",
+            "--set=broker.host=b",
+            "--set=broker.port=70000");
+    assertThat(badPort.succeeded()).isFalse();
+    assertThat(badPort.stderr()).contains("/broker/port");
+
+    CommandResult badInterval =
+        bed.helm(
+            MEMBER,
+            "template",
+            "x",
+            MemberChart.chart().toString(),
+            "--set=cluster.name=member-a",
+            "--set=broker.host=b",
+            "--set=nodeAgent.heartbeatInterval=often");
+    assertThat(badInterval.succeeded()).isFalse();
+    assertThat(badInterval.stderr()).contains("/nodeAgent/heartbeatInterval");
+
+    CommandResult lint =
+        bed.helm(
+            MEMBER,
+            "lint",
+            MemberChart.chart().toString(),
+            "--strict",
+            "--set=cluster.name=member-a",
+            "--set=broker.host=b");
+    assertThat(lint.succeeded()).as(lint.stdout() + lint.stderr()).isTrue();
+  }
+
+  @Test
+  void theNodeAgentRunsOnEveryGpuNodeAndNowhereElse(TestBed bed) {
+    List<Pod> agents =
+        bed.client(MEMBER)
+            .pods()
+            .inNamespace(MemberChart.NAMESPACE)
+            .withLabel("app.kubernetes.io/component", "node-agent")
+            .list()
+            .getItems();
+    assertThat(agents.stream().map(p -> p.getSpec().getNodeName()).sorted().toList())
+        .isEqualTo(gpuNodes);
+    List<String> allNodes =
+        bed.client(MEMBER).nodes().list().getItems().stream()
+            .map(n -> n.getMetadata().getName())
+            .toList();
+    assertThat(allNodes).hasSizeGreaterThan(gpuNodes.size());
+    assertThat(agents).allSatisfy(p -> assertThat(p.getStatus().getPhase()).isEqualTo("Running"));
+  }
+
+  @Test
+  void theAgentPodIsBaselineButForTheHostPathThatKeepsTheNodesKeys(TestBed bed) {
+    assertThat(violationsOfLevel(bed, "baseline")).containsExactly("hostPath volumes");
+    // Restricted adds only what that hostPath implies (root owns the node's key directory): no
+    // capabilities, no privilege escalation, a seccomp profile are all in place.
+    assertThat(violationsOfLevel(bed, "restricted"))
+        .containsExactlyInAnyOrder(
+            "restricted volume types", "runAsNonRoot != true", "runAsUser=0");
+  }
+
+  /**
+   * A server-side dry run of a Pod Security level makes the API server list what the namespace's
+   * running pods would violate, e.g. {@code Warning: pod-x (and 2 other pods): hostPath volumes}.
+   */
+  private static Set<String> violationsOfLevel(TestBed bed, String level) {
+    CommandResult dryRun =
+        bed.kubectl(
+            MEMBER,
+            "label",
+            "--dry-run=server",
+            "--overwrite",
+            "namespace",
+            MemberChart.NAMESPACE,
+            "pod-security.kubernetes.io/enforce=" + level);
+    assertThat(dryRun.succeeded()).as(dryRun.stderr()).isTrue();
+    return dryRun
+        .stderr()
+        .lines()
+        .filter(l -> l.startsWith("Warning: " + MemberChart.AGENT))
+        .flatMap(l -> Arrays.stream(l.substring(l.lastIndexOf(": ") + 2).split(", ")))
+        .collect(Collectors.toSet());
+  }
+
+  @Test
+  void anAgentMayRegisterOnItsOwnNode(TestBed bed) {
+    String own = gpuNodes.get(0);
+    asAgent.nodes().withName(own).edit(annotate(REGISTRATION, "own-node-test"));
+    assertThat(bed.client(MEMBER).nodes().withName(own).get().getMetadata().getAnnotations())
+        .containsEntry(REGISTRATION, "own-node-test");
+    bed.client(MEMBER).nodes().withName(own).edit(remove(REGISTRATION));
+  }
+
+  @Test
+  void anAgentMayNotRegisterOnAnotherNode() {
+    assertRefused(
+        () -> asAgent.nodes().withName(gpuNodes.get(1)).edit(annotate(REGISTRATION, "stolen")),
+        "may only change the Node its pod runs on, not " + gpuNodes.get(1));
+  }
+
+  @Test
+  void aTokenBoundToNoPodMayNotRegisterAnywhere() {
+    assertRefused(
+        () -> asUnboundAgent.nodes().withName(gpuNodes.get(0)).edit(annotate(REGISTRATION, "x")),
+        "may only change the Node its pod runs on");
+  }
+
+  @Test
+  void anAgentMayNotVouchForItsOwnNode() {
+    String own = gpuNodes.get(0);
+    assertRefused(
+        () ->
+            asAgent
+                .nodes()
+                .withName(own)
+                .edit(
+                    n -> {
+                      n.getMetadata().getLabels().put("aifabric.io/verified", "true");
+                      return n;
+                    }),
+        "may not change a Node's labels");
+    assertRefused(
+        () ->
+            asAgent
+                .nodes()
+                .withName(own)
+                .edit(
+                    n -> {
+                      n.getSpec().setUnschedulable(true);
+                      return n;
+                    }),
+        "may not change a Node's labels, finalizers, owners or spec");
+    assertRefused(
+        () -> asAgent.nodes().withName(own).edit(annotate("example.com/other", "x")),
+        "may change only the aifabric.io/registration annotation");
+  }
+
+  @Test
+  void anAgentReadsOnlyWhatItNeeds() {
+    String own = gpuNodes.get(0);
+    assertThat(asAgent.pods().inAnyNamespace().withField("spec.nodeName", own).list().getItems())
+        .extracting(p -> p.getSpec().getNodeName())
+        .containsOnly(own);
+    assertThat(asAgent.nodes().withName(own).get()).isNotNull();
+    assertRefused(
+        () -> asAgent.secrets().inAnyNamespace().list(), "cannot list resource \"secrets\"");
+    assertRefused(() -> asAgent.nodes().withName(own).delete(), "cannot delete resource \"nodes\"");
+    assertRefused(
+        () ->
+            asAgent
+                .pods()
+                .inNamespace(MemberChart.NAMESPACE)
+                .withName(chart.agentPod(own).getMetadata().getName())
+                .delete(),
+        "cannot delete resource \"pods\"");
+    assertRefused(
+        () ->
+            asAgent
+                .nodes()
+                .withName(own)
+                .editStatus(
+                    n -> {
+                      n.getStatus()
+                          .setCapacity(new java.util.HashMap<>(n.getStatus().getCapacity()));
+                      n.getStatus()
+                          .getCapacity()
+                          .put(
+                              "nvidia.com/gpu", new io.fabric8.kubernetes.api.model.Quantity("64"));
+                      return n;
+                    }),
+        "cannot patch resource \"nodes/status\"");
+  }
+
+  private static void assertRefused(Runnable call, String message) {
+    assertThatThrownBy(call::run)
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403))
+        .hasMessageContaining(message);
+  }
+
+  private static UnaryOperator<Node> annotate(String key, String value) {
+    return n -> {
+      n.getMetadata().getAnnotations().put(key, value);
+      return n;
+    };
+  }
+
+  private static UnaryOperator<Node> remove(String key) {
+    return n -> {
+      n.getMetadata().getAnnotations().remove(key);
+      return n;
+    };
+  }
+
+  private static KubernetesClient client(Path kubeconfig) throws Exception {
+    return new KubernetesClientBuilder()
+        .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
+        .build();
+  }
+}
