@@ -30,6 +30,13 @@ show() {
       | awk -v m="$m" '{n[$1]++; g[$1]+=$2} END {for (x in n) printf "  %-9s %-26s %3d nodes %4d GPUs\n", m, x, n[x], g[x]}'
   done
   echo
+  echo "== node agents (the chart's DaemonSet; on KWOK nodes their pods are simulated)"
+  for m in "${members[@]}"; do
+    k --context "$m" -n aifabric-system get daemonset aifabric-node-agent --no-headers \
+      -o custom-columns=DESIRED:.status.desiredNumberScheduled,READY:.status.numberReady \
+      | awk -v m="$m" '{printf "  %-9s %s of %s GPU nodes run the node agent\n", m, $2, $1}'
+  done
+  echo
   echo "== on the host: AIJobs, MemberClusters, ComputeNodes, StorageVolumes (all: kubectl get aifabric -A)"
   k --context host get aijobs -A
   echo
@@ -85,6 +92,17 @@ if [[ ! -f "$operator_jar" || -n "$(find operator/src crds/src -newer "$operator
   ./mvnw -q -B -ntp -pl operator -am install -DskipTests
 fi
 "$bin/testbed" up --dir "$dir" --detach --members "${#members[@]}" --gpu-nodes 20
+
+echo "joining the members: the aifabric chart (node agent DaemonSet, RBAC, admission policy)"
+for m in "${members[@]}"; do
+  k --context "$m" create namespace aifabric-system --dry-run=client -o yaml | k --context "$m" apply -f - >/dev/null
+  k --context "$m" label --overwrite namespace aifabric-system pod-security.kubernetes.io/enforce=privileged \
+    pod-security.kubernetes.io/warn=baseline >/dev/null
+  HELM_CACHE_HOME="$dir/helm/cache" HELM_CONFIG_HOME="$dir/helm/config" HELM_DATA_HOME="$dir/helm/data" \
+    "$bin/helm" upgrade --install aifabric charts/aifabric --kube-context "$m" --kubeconfig "$dir/kubeconfig" \
+    -n aifabric-system --set cluster.name="$m" --set broker.host=127.0.0.1 --set broker.port="$broker_port" \
+    --wait --timeout 120s >/dev/null 2>&1 || { echo "helm install into $m failed" >&2; exit 1; }
+done
 
 echo "installing the aifabric API on the host"
 k --context host apply -f crds/generated/ >/dev/null

@@ -11,6 +11,7 @@ import io.aifabric.protocol.RegistrationCodec;
 import io.aifabric.protocol.Topics;
 import io.aifabric.protocol.WorkReceipt;
 import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttClient;
@@ -25,15 +26,24 @@ import java.util.concurrent.TimeUnit;
  */
 final class SimulatedAgent implements AutoCloseable {
   final NodeKey key;
-  private final Vertx vertx = Vertx.vertx();
+  private final Vertx vertx;
+  private final boolean ownsVertx;
   private final MqttClient client;
   private long sequence;
 
   SimulatedAgent(int brokerPort) throws Exception {
-    this(brokerPort, NodeKey.generate(new SecureRandom()), 0);
+    this(Vertx.vertx(), true, brokerPort, NodeKey.generate(new SecureRandom()), 0);
   }
 
-  private SimulatedAgent(int brokerPort, NodeKey key, long sequence) throws Exception {
+  /** One of many agents sharing the test's event loops (a fleet: see {@link AgentFleet}). */
+  SimulatedAgent(Vertx shared, int brokerPort, NodeKey key) throws Exception {
+    this(shared, false, brokerPort, key, 0);
+  }
+
+  private SimulatedAgent(Vertx vertx, boolean ownsVertx, int brokerPort, NodeKey key, long sequence)
+      throws Exception {
+    this.vertx = vertx;
+    this.ownsVertx = ownsVertx;
     this.key = key;
     this.sequence = sequence;
     client = MqttClient.create(vertx, new MqttClientOptions().setCleanSession(true));
@@ -41,12 +51,12 @@ final class SimulatedAgent implements AutoCloseable {
         .connect(brokerPort, "127.0.0.1")
         .toCompletionStage()
         .toCompletableFuture()
-        .get(5, TimeUnit.SECONDS);
+        .get(30, TimeUnit.SECONDS);
   }
 
   /** The same node (key, sequence) on a new connection, as an agent after a broker restart. */
   SimulatedAgent reconnect(int brokerPort) throws Exception {
-    return new SimulatedAgent(brokerPort, key, sequence);
+    return new SimulatedAgent(Vertx.vertx(), true, brokerPort, key, sequence);
   }
 
   String registration(String cluster, String node) {
@@ -65,6 +75,17 @@ final class SimulatedAgent implements AutoCloseable {
 
   void publish(Heartbeat.Signed heartbeat) throws Exception {
     send(Topics.heartbeat(heartbeat.heartbeat().node()), HeartbeatCodec.encode(heartbeat), false);
+  }
+
+  /** Signs and sends the next heartbeat without waiting (safe on an event loop). */
+  Future<Integer> beat() {
+    Heartbeat.Signed heartbeat = nextHeartbeat();
+    return client.publish(
+        Topics.heartbeat(heartbeat.heartbeat().node()),
+        Buffer.buffer(HeartbeatCodec.encode(heartbeat)),
+        MqttQoS.AT_LEAST_ONCE,
+        false,
+        false);
   }
 
   /** A signed work receipt for one replica, published retained as the agent does. */
@@ -97,6 +118,8 @@ final class SimulatedAgent implements AutoCloseable {
   @Override
   public void close() {
     client.disconnect();
-    vertx.close();
+    if (ownsVertx) {
+      vertx.close();
+    }
   }
 }

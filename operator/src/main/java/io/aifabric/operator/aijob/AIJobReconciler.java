@@ -23,8 +23,10 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Clock;
@@ -61,6 +63,7 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
   private final MemberWorkWatches watches;
   private final StatusWriter statusWriter;
   private final WorkReceipts receipts;
+  private final ReceiptArrivals receiptArrivals;
   private final Conditions conditions;
   private final EventRecorder events;
   private final AIJobMetrics metrics;
@@ -77,6 +80,7 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
       MemberWorkWatches watches,
       StatusWriter statusWriter,
       WorkReceipts receipts,
+      ReceiptArrivals receiptArrivals,
       Conditions conditions,
       EventRecorder events,
       AIJobMetrics metrics,
@@ -90,6 +94,7 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
     this.watches = watches;
     this.statusWriter = statusWriter;
     this.receipts = receipts;
+    this.receiptArrivals = receiptArrivals;
     this.conditions = conditions;
     this.events = events;
     this.metrics = metrics;
@@ -113,8 +118,10 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
     if (isFinished(status.getPhase())) {
       engine.release(job.getMetadata().getUid());
       // Until every replica's node has signed for its work, look again now and then.
+      // A receipt arriving reconciles the job (ReceiptArrivals); until then it is looked at
+      // again only when the receipt wait is over.
       boolean receipted = attachReceipts(job, status);
-      return write(job, status, receipted ? null : config.dispatch().statusInterval(), ctx);
+      return write(job, status, receipted ? null : untilReceiptWaitIsOver(status), ctx);
     }
     replaceIfClusterLost(job, status);
     if (status.getPlacement() == null) {
@@ -464,6 +471,19 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
             + " replicas have a receipt signed by the node they ran on",
         job.getMetadata().getGeneration());
     return match.complete() || givenUp;
+  }
+
+  private Duration untilReceiptWaitIsOver(AIJobStatus status) {
+    Instant end =
+        status.getEndTime() == null ? clock.instant() : Instant.parse(status.getEndTime());
+    Duration left = Duration.between(clock.instant(), end.plus(config.proof().receiptWait()));
+    // A second past the deadline, so that the look then finds it over.
+    return left.isNegative() ? Duration.ofSeconds(1) : left.plusSeconds(1);
+  }
+
+  @Override
+  public List<EventSource<?, AIJob>> prepareEventSources(EventSourceContext<AIJob> context) {
+    return List.of(receiptArrivals.eventSource(context.getPrimaryCache()));
   }
 
   /**

@@ -57,8 +57,12 @@ public class ComputeNodeSync {
   private final HeartbeatVerifier heartbeats;
   private final HardwareReports hardware;
   private final GpuUuidRegistry gpuUuids;
+  private final ProbeWrites writes;
   private final Duration availabilityWriteInterval;
   private final Map<String, CheckedRegistration> checkedRegistrations = new ConcurrentHashMap<>();
+
+  /** A ComputeNode and the status the probe found for it. */
+  private record StatusWrite(ComputeNode node, ComputeNodeStatus status) {}
 
   /** A node's registration annotation as last seen, and what checking it found. */
   private record CheckedRegistration(String annotation, RegistrationCheck.Result result) {}
@@ -70,7 +74,9 @@ public class ComputeNodeSync {
       HeartbeatVerifier heartbeats,
       HardwareReports hardware,
       GpuUuidRegistry gpuUuids,
+      ProbeWrites writes,
       OperatorConfig config) {
+    this.writes = writes;
     this.conditions = conditions;
     this.keys = keys;
     this.ledger = ledger;
@@ -92,12 +98,15 @@ public class ComputeNodeSync {
     for (ComputeNode cn : list(host, cluster)) {
       existing.put(cn.getSpec().getNodeName(), cn);
     }
-    Map<String, ComputeNode> current = new HashMap<>();
+    List<GpuNodeInventory> appeared =
+        inventory.gpuNodes().stream().filter(n -> !existing.containsKey(n.nodeName())).toList();
+    for (ComputeNode created :
+        writes.each(appeared, n -> host.resource(newComputeNode(member, n.nodeName())).create())) {
+      existing.put(created.getSpec().getNodeName(), created);
+    }
+    List<StatusWrite> statusWrites = new ArrayList<>();
     for (GpuNodeInventory node : inventory.gpuNodes()) {
       ComputeNode cn = existing.remove(node.nodeName());
-      if (cn == null) {
-        cn = host.resource(newComputeNode(member, node.nodeName())).create();
-      }
       ComputeNodeStatus status = copy(cn.getStatus());
       status.setGpu(inventoryOf(node));
       String ready = node.schedulable() ? Conditions.TRUE : Conditions.FALSE;
@@ -131,7 +140,12 @@ public class ComputeNodeSync {
       applyRegistration(cluster, node, cn, status);
       applyAvailability(node, cn, status);
       applyVerification(node, cn, status);
-      current.put(node.nodeName(), writeStatusIfChanged(host, cn, status));
+      statusWrites.add(new StatusWrite(cn, status));
+    }
+    Map<String, ComputeNode> current = new HashMap<>();
+    for (ComputeNode written :
+        writes.each(statusWrites, w -> writeStatusIfChanged(host, w.node(), w.status()))) {
+      current.put(written.getSpec().getNodeName(), written);
     }
     for (ComputeNode gone : existing.values()) {
       LOG.infof("ComputeNode %s: node left member %s", gone.getMetadata().getName(), cluster);
@@ -335,17 +349,19 @@ public class ComputeNodeSync {
 
   /** The member is lost: none of its nodes is available. */
   public void markUnavailable(KubernetesClient host, String cluster, String message) {
-    for (ComputeNode cn : list(host, cluster)) {
-      ComputeNodeStatus status = copy(cn.getStatus());
-      conditions.set(
-          status.getConditions(),
-          "Available",
-          Conditions.FALSE,
-          "ClusterUnreachable",
-          message,
-          cn.getMetadata().getGeneration());
-      writeStatusIfChanged(host, cn, status);
-    }
+    writes.each(
+        list(host, cluster),
+        cn -> {
+          ComputeNodeStatus status = copy(cn.getStatus());
+          conditions.set(
+              status.getConditions(),
+              "Available",
+              Conditions.FALSE,
+              "ClusterUnreachable",
+              message,
+              cn.getMetadata().getGeneration());
+          return writeStatusIfChanged(host, cn, status);
+        });
   }
 
   private static java.util.List<ComputeNode> list(KubernetesClient host, String cluster) {

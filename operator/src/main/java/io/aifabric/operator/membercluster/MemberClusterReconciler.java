@@ -19,6 +19,8 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +53,7 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
   private final Conditions conditions;
   private final EventRecorder events;
   private final OperatorConfig config;
+  private final MeterRegistry metrics;
 
   public MemberClusterReconciler(
       MemberClients clients,
@@ -61,7 +64,9 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
       FleetState fleet,
       Conditions conditions,
       EventRecorder events,
-      OperatorConfig config) {
+      OperatorConfig config,
+      MeterRegistry metrics) {
+    this.metrics = metrics;
     this.clients = clients;
     this.probe = probe;
     this.computeNodes = computeNodes;
@@ -81,6 +86,8 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
     Long generation = member.getMetadata().getGeneration();
     Instant now = conditions.now();
     boolean wasReady = Conditions.isTrue(status.getConditions(), READY);
+    // aifabric_member_probe_seconds: one probe of a member, its writes included.
+    Timer.Sample probeTime = Timer.start(metrics);
     try {
       KubernetesClient client = connect(host, member);
       MemberInventory inventory = probe.probe(client);
@@ -93,6 +100,7 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
       var nodes = computeNodes.sync(host, member, inventory);
       nodeLabels.apply(client, inventory, nodes);
       fleet.reached(ClusterViews.of(member, inventory, nodes));
+      probeTime.stop(metrics.timer("aifabric.member.probe", "cluster", name));
       record(status, inventory);
       conditions.set(
           status.getConditions(),

@@ -6,7 +6,9 @@ import io.aifabric.operator.status.Conditions;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jboss.logging.Logger;
@@ -40,40 +42,55 @@ public class VerifiedNodeLabels {
     return labels;
   }
 
+  private final ProbeWrites writes;
+
+  public VerifiedNodeLabels(ProbeWrites writes) {
+    this.writes = writes;
+  }
+
   public void apply(
       KubernetesClient member, MemberInventory inventory, Map<String, ComputeNode> nodes) {
+    List<GpuNodeInventory> stale = new ArrayList<>();
     for (GpuNodeInventory node : inventory.gpuNodes()) {
       ComputeNode cn = nodes.get(node.nodeName());
-      if (cn == null || cn.getStatus() == null) {
-        continue;
+      if (cn != null && cn.getStatus() != null && !labelled(node, desired(cn.getStatus()))) {
+        stale.add(node);
       }
-      Map<String, String> want = desired(cn.getStatus());
-      boolean same =
-          want.entrySet().stream()
-              .allMatch(e -> Objects.equals(e.getValue(), node.aifabricLabels().get(e.getKey())));
-      if (same) {
-        continue;
-      }
-      try {
-        member
-            .nodes()
-            .withName(node.nodeName())
-            .edit(
-                n -> {
-                  want.forEach(
-                      (k, v) -> {
-                        if (v == null) {
-                          n.getMetadata().getLabels().remove(k);
-                        } else {
-                          n.getMetadata().getLabels().put(k, v);
-                        }
-                      });
-                  return n;
-                });
-      } catch (KubernetesClientException e) {
-        // The next probe tries again; a missing RBAC grant shows in the log, not as a crash.
-        LOG.warnf("node %s: could not label it: %s", node.nodeName(), e.getMessage());
-      }
+    }
+    writes.each(
+        stale,
+        node -> {
+          label(member, node, desired(nodes.get(node.nodeName()).getStatus()));
+          return node;
+        });
+  }
+
+  private static boolean labelled(GpuNodeInventory node, Map<String, String> want) {
+    return want.entrySet().stream()
+        .allMatch(e -> Objects.equals(e.getValue(), node.aifabricLabels().get(e.getKey())));
+  }
+
+  private static void label(
+      KubernetesClient member, GpuNodeInventory node, Map<String, String> want) {
+    try {
+      member
+          .nodes()
+          .withName(node.nodeName())
+          .edit(
+              n -> {
+                want.forEach(
+                    (k, v) -> {
+                      if (v == null) {
+                        n.getMetadata().getLabels().remove(k);
+                      } else {
+                        n.getMetadata().getLabels().put(k, v);
+                      }
+                    });
+                return n;
+              });
+    } catch (KubernetesClientException e) {
+      // The next probe tries again; a missing RBAC grant shows in the log, not as a crash.
+      LOG.warnf("node %s: could not label it: %s", node.nodeName(), e.getMessage());
     }
   }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * Correctly signed work receipts from registered nodes, by job UID, until the job's reconciler
@@ -18,11 +19,18 @@ public class WorkReceipts {
   public record Signed(WorkReceipt receipt, String computeNode) {}
 
   private final Map<String, List<Signed>> byJob = new ConcurrentHashMap<>();
+  private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
 
   public void received(String computeNode, WorkReceipt receipt) {
     byJob
         .computeIfAbsent(receipt.jobUid(), k -> new CopyOnWriteArrayList<>())
         .add(new Signed(receipt, computeNode));
+    listeners.forEach(l -> l.accept(receipt.jobUid()));
+  }
+
+  /** Tells the listener the job UID of every receipt kept, once it can be taken. */
+  public void onReceived(Consumer<String> listener) {
+    listeners.add(listener);
   }
 
   public List<Signed> forJob(String jobUid) {
