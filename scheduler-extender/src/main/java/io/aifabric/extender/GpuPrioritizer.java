@@ -1,0 +1,60 @@
+package io.aifabric.extender;
+
+import io.aifabric.extender.wire.HostPriority;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The prioritize decision, 0–10 per node: pack GPUs (prefer the node the pod leaves fullest, so
+ * whole nodes stay free for large pods), prefer higher availability scores, and lower prices (per
+ * GPU-hour, where known). The weights are configurable; a weight of 0 turns a criterion off.
+ */
+public final class GpuPrioritizer {
+  public record Weights(int packing, int availability, int price) {
+    public static final Weights DEFAULT = new Weights(2, 1, 1);
+  }
+
+  private final Weights weights;
+
+  public GpuPrioritizer(Weights weights) {
+    if (weights.packing() < 0 || weights.availability() < 0 || weights.price() < 0) {
+      throw new IllegalArgumentException("weights must not be negative: " + weights);
+    }
+    if (weights.packing() + weights.availability() + weights.price() == 0) {
+      throw new IllegalArgumentException("at least one weight must be positive");
+    }
+    this.weights = weights;
+  }
+
+  /**
+   * @param pricePerGpuHour known prices by node name (nodes without one count as the median)
+   */
+  public List<HostPriority> prioritize(
+      GpuRequest pod, List<NodeGpus> nodes, Map<String, Double> pricePerGpuHour) {
+    double cheapest = pricePerGpuHour.values().stream().mapToDouble(d -> d).min().orElse(0);
+    double dearest = pricePerGpuHour.values().stream().mapToDouble(d -> d).max().orElse(0);
+    int total = weights.packing() + weights.availability() + weights.price();
+    List<HostPriority> scores = new ArrayList<>(nodes.size());
+    for (NodeGpus node : nodes) {
+      double packing =
+          node.allocatable() == 0
+              ? 0
+              : 1.0 - Math.max(0, node.free() - pod.count()) / (double) node.allocatable();
+      double availability = node.availabilityScore() / 255.0;
+      Double price = pricePerGpuHour.get(node.name());
+      double cheapness =
+          price == null || dearest == cheapest ? 0.5 : (dearest - price) / (dearest - cheapest);
+      double weighted =
+          (weights.packing() * packing
+                  + weights.availability() * availability
+                  + weights.price() * cheapness)
+              / total;
+      long score = Math.round(weighted * HostPriority.MAX);
+      scores.add(
+          new HostPriority(
+              node.name(), Math.max(HostPriority.MIN, Math.min(HostPriority.MAX, score))));
+    }
+    return scores;
+  }
+}
