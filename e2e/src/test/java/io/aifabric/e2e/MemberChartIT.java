@@ -71,44 +71,33 @@ class MemberChartIT {
 
   @Test
   void helmRefusesValuesThatCannotWork(TestBed bed) {
-    CommandResult noCluster =
-        bed.helm(MEMBER, "template", "x", MemberChart.chart().toString(), "--set=broker.host=b");
-    assertThat(noCluster.succeeded()).isFalse();
-    assertThat(noCluster.stderr()).contains("/cluster/name");
-
-    CommandResult badPort =
-        bed.helm(
-            MEMBER,
-            "template",
-            "x",
-            MemberChart.chart().toString(),
-            "--set=cluster.name=member-a",
-            "--set=broker.host=b",
-            "--set=broker.port=70000");
-    assertThat(badPort.succeeded()).isFalse();
-    assertThat(badPort.stderr()).contains("/broker/port");
-
-    CommandResult badInterval =
-        bed.helm(
-            MEMBER,
-            "template",
-            "x",
-            MemberChart.chart().toString(),
-            "--set=cluster.name=member-a",
-            "--set=broker.host=b",
-            "--set=nodeAgent.heartbeatInterval=often");
-    assertThat(badInterval.succeeded()).isFalse();
-    assertThat(badInterval.stderr()).contains("/nodeAgent/heartbeatInterval");
+    assertRefusedByTheSchema(
+        bed.helm(MEMBER, "template", "x", MemberChart.chart().toString(), "--set=broker.host=b"),
+        "/cluster/name");
+    assertRefusedByTheSchema(render(bed, "--set=broker.port=70000"), "/broker/port");
+    assertRefusedByTheSchema(
+        render(bed, "--set=nodeAgent.heartbeatInterval=often"), "/nodeAgent/heartbeatInterval");
 
     CommandResult lint =
-        bed.helm(
-            MEMBER,
-            "lint",
-            MemberChart.chart().toString(),
-            "--strict",
-            "--set=cluster.name=member-a",
-            "--set=broker.host=b");
+        bed.helm(MEMBER, "lint", MemberChart.chart().toString(), "--strict", VALID[0], VALID[1]);
     assertThat(lint.succeeded()).as(lint.stdout() + lint.stderr()).isTrue();
+  }
+
+  /** Values every install needs. */
+  private static final String[] VALID = {"--set=cluster.name=member-a", "--set=broker.host=b"};
+
+  /** {@code helm template} of the chart with the needed values and these besides. */
+  private static CommandResult render(TestBed bed, String... settings) {
+    List<String> args =
+        new java.util.ArrayList<>(List.of("template", "x", MemberChart.chart().toString()));
+    args.addAll(List.of(VALID));
+    args.addAll(List.of(settings));
+    return bed.helm(MEMBER, args.toArray(String[]::new));
+  }
+
+  private static void assertRefusedByTheSchema(CommandResult result, String field) {
+    assertThat(result.succeeded()).isFalse();
+    assertThat(result.stderr()).contains(field);
   }
 
   @Test

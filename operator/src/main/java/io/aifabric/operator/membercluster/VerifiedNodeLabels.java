@@ -50,20 +50,27 @@ public class VerifiedNodeLabels {
 
   public void apply(
       KubernetesClient member, MemberInventory inventory, Map<String, ComputeNode> nodes) {
-    List<GpuNodeInventory> stale = new ArrayList<>();
+    List<Relabel> stale = new ArrayList<>();
     for (GpuNodeInventory node : inventory.gpuNodes()) {
       ComputeNode cn = nodes.get(node.nodeName());
-      if (cn != null && cn.getStatus() != null && !labelled(node, desired(cn.getStatus()))) {
-        stale.add(node);
+      if (cn == null || cn.getStatus() == null) {
+        continue;
+      }
+      Map<String, String> want = desired(cn.getStatus());
+      if (!labelled(node, want)) {
+        stale.add(new Relabel(node, want));
       }
     }
     writes.each(
         stale,
-        node -> {
-          label(member, node, desired(nodes.get(node.nodeName()).getStatus()));
-          return node;
+        r -> {
+          label(member, r.node(), r.want());
+          return r;
         });
   }
+
+  /** A node whose labels differ from what its ComputeNode says, and what they should be. */
+  private record Relabel(GpuNodeInventory node, Map<String, String> want) {}
 
   private static boolean labelled(GpuNodeInventory node, Map<String, String> want) {
     return want.entrySet().stream()
