@@ -71,7 +71,10 @@ class FailoverE2E extends FederatedE2E {
                     && other.equals(current.getStatus().getPlacement().getCluster())
                     && current.getStatus().getPhase() == JobPhase.Running;
               });
-      assertThat(federation.eventReasons(moved)).contains("ClusterLost");
+      // Events are written off the reconcile thread: wait for this one, do not race it.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(federation.eventReasons(moved)).contains("ClusterLost"));
     } finally {
       bed.thaw(first, "kube-apiserver");
     }
