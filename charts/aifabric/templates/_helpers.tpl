@@ -27,3 +27,49 @@ app.kubernetes.io/name: aifabric
 app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/component: node-agent
 {{- end -}}
+
+{{- define "aifabric.scheduler.name" -}}
+{{- printf "%s-scheduler" .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "aifabric.scheduler.clusterName" -}}
+{{- printf "aifabric-scheduler-%s-%s" .Release.Namespace .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "aifabric.extender.name" -}}
+{{- printf "%s-scheduler-extender" .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "aifabric.extender.clusterName" -}}
+{{- printf "aifabric-extender-%s-%s" .Release.Namespace .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "aifabric.extender.urlPrefix" -}}
+{{- .Values.extender.urlPrefix | default (printf "http://%s.%s.svc:8080/scheduler" (include "aifabric.extender.name" .) .Release.Namespace) -}}
+{{- end -}}
+
+{{- define "aifabric.scheduler.selector" -}}
+app.kubernetes.io/name: aifabric
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: scheduler
+{{- end -}}
+
+{{- define "aifabric.extender.selector" -}}
+app.kubernetes.io/name: aifabric
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: scheduler-extender
+{{- end -}}
+
+{{/* Pod Security "restricted": what the scheduler's and the extender's containers run with. */}}
+{{- define "aifabric.restrictedContainer" -}}
+securityContext:
+  allowPrivilegeEscalation: false
+  readOnlyRootFilesystem: true
+  runAsNonRoot: true
+  runAsUser: 65532
+  runAsGroup: 65532
+  capabilities:
+    drop: [ALL]
+  seccompProfile:
+    type: RuntimeDefault
+{{- end -}}

@@ -81,6 +81,41 @@ public final class MemberChart {
     return this;
   }
 
+  /**
+   * The aifabric scheduler's KubeSchedulerConfiguration exactly as the chart renders it into its
+   * ConfigMap.
+   *
+   * @param settings {@code --set} values, e.g. {@code extender.urlPrefix=http://...}
+   */
+  public String schedulerConfig(String... settings) {
+    List<String> args = new ArrayList<>();
+    args.addAll(
+        List.of(
+            "template",
+            RELEASE,
+            chart().toString(),
+            "--namespace=" + NAMESPACE,
+            "--set=cluster.name=" + cluster,
+            "--set=broker.host=broker.invalid",
+            "--show-only=templates/scheduler-config.yaml"));
+    for (String setting : settings) {
+      args.add("--set=" + setting);
+    }
+    CommandResult result = bed.helm(cluster, args.toArray(String[]::new));
+    if (!result.succeeded()) {
+      throw new IllegalStateException("helm template failed: " + result.stderr());
+    }
+    try {
+      return new ObjectMapper(new YAMLFactory())
+          .readTree(result.stdout())
+          .path("data")
+          .path("config.yaml")
+          .asText();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The node agent's pod on the node. */
   public Pod agentPod(String node) {
     return bed

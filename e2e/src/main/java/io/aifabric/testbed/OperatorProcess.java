@@ -1,15 +1,9 @@
 package io.aifabric.testbed;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The aifabric operator as users run it: the packaged Quarkus application in its own JVM, pointed
@@ -23,8 +17,7 @@ public final class OperatorProcess implements AutoCloseable {
   private final Path kubeconfig;
   private final Path logDir;
   private final Map<String, String> settings;
-  private Process process;
-  private int port;
+  private QuarkusProcess process;
   private int starts;
 
   /**
@@ -48,50 +41,29 @@ public final class OperatorProcess implements AutoCloseable {
 
   /** Starts the operator and waits until it reports ready (its controllers have started). */
   public OperatorProcess start() {
-    if (!Files.exists(jar)) {
-      throw new IllegalStateException(jar + " is missing: build the operator (./mvnw package)");
-    }
-    try {
-      port = freePort();
-      starts++;
-      Files.createDirectories(logDir);
-      Path log = logDir.resolve("operator-" + starts + ".log");
-      ProcessBuilder pb =
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  settings.getOrDefault(HEAP_SETTING, "-Xmx512m"),
-                  "-jar",
-                  jar.toString())
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile());
-      Map<String, String> env = new HashMap<>(settings);
-      env.remove(HEAP_SETTING);
-      env.put("KUBECONFIG", kubeconfig.toString());
-      env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
-      pb.environment().putAll(env);
-      process = pb.start();
-      awaitReady(log);
-      return this;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    starts++;
+    Map<String, String> env = new HashMap<>(settings);
+    env.remove(HEAP_SETTING);
+    env.put("KUBECONFIG", kubeconfig.toString());
+    process =
+        QuarkusProcess.start(
+            "the operator",
+            jar,
+            settings.getOrDefault(HEAP_SETTING, "-Xmx512m"),
+            env,
+            logDir.resolve("operator-" + starts + ".log"));
+    return this;
   }
 
   /** SIGKILL: no shutdown hooks, no last status writes, as a crash or an OOM kill. */
   public void kill() {
     if (process != null) {
-      process.destroyForcibly();
-      waitFor();
+      process.kill();
     }
   }
 
   public String metrics() throws IOException {
-    var connection =
-        (HttpURLConnection)
-            URI.create("http://127.0.0.1:" + port + "/metrics").toURL().openConnection();
-    try (var in = connection.getInputStream()) {
-      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    }
+    return process.get("/metrics");
   }
 
   /** The classes that hold the most live heap (jcmd GC.class_histogram), for finding waste. */
@@ -134,53 +106,8 @@ public final class OperatorProcess implements AutoCloseable {
 
   @Override
   public void close() {
-    if (process != null && process.isAlive()) {
-      process.destroy();
-      waitFor();
-    }
-  }
-
-  private void waitFor() {
-    try {
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private void awaitReady(Path log) throws IOException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    URI ready = URI.create("http://127.0.0.1:" + port + "/q/health/ready");
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            "the operator exited during start-up:\n" + Files.readString(log));
-      }
-      try {
-        var connection = (HttpURLConnection) ready.toURL().openConnection();
-        connection.setConnectTimeout(500);
-        if (connection.getResponseCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // Not listening yet.
-      }
-      try {
-        // Start-up is observed by polling its health endpoint; there is nothing to wait on.
-        TimeUnit.MILLISECONDS.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new IllegalStateException("the operator did not become ready in 60 s; see " + log);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+    if (process != null) {
+      process.stop();
     }
   }
 }

@@ -185,6 +185,26 @@ public final class TestBed implements AutoCloseable {
     return run(command, Map.of());
   }
 
+  /**
+   * Starts a component of the pinned Kubernetes build (k8s-bundle), e.g. another kube-scheduler,
+   * with its output in the log; the caller stops it.
+   */
+  public Process launch(String component, List<String> args, Path log) {
+    List<String> command = new ArrayList<>();
+    command.add(bin.resolve("k8s-bundle").toString());
+    command.add(component);
+    command.addAll(args);
+    try {
+      Files.createDirectories(log.getParent());
+      return new ProcessBuilder(command)
+          .redirectErrorStream(true)
+          .redirectOutput(log.toFile())
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Runs the Helm CLI built with the test bed (e2e/tools/helm) against the cluster. */
   public CommandResult helm(String cluster, String... args) {
     List<String> command = new ArrayList<>();

@@ -4,8 +4,6 @@ import io.aifabric.protocol.NodeKey;
 import io.aifabric.protocol.RegistrationCodec;
 import io.aifabric.testbed.TestBed;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -13,7 +11,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -87,30 +84,12 @@ final class AgentFleet implements AutoCloseable {
   }
 
   private static Node gpuNode(String name, String registration) {
-    Map<String, Quantity> capacity =
-        Map.of(
-            "cpu", new Quantity("16"),
-            "memory", new Quantity("64Gi"),
-            "pods", new Quantity("110"),
-            "nvidia.com/gpu", new Quantity("1"));
-    return new NodeBuilder()
-        .withNewMetadata()
-        .withName(name)
+    return KwokGpuNode.builder(name, "NVIDIA-L4", 1, 23034)
+        .editMetadata()
         .addToLabels(FLEET_LABEL, "true")
-        .addToLabels("kubernetes.io/hostname", name)
-        .addToLabels("type", "kwok")
-        .addToLabels("nvidia.com/gpu.present", "true")
-        .addToLabels("nvidia.com/gpu.product", "NVIDIA-L4")
-        .addToLabels("nvidia.com/gpu.memory", "23034")
-        .addToLabels("nvidia.com/gpu.count", "1")
         .addToLabels("nvidia.com/gpu.family", "ada-lovelace")
-        .addToAnnotations("kwok.x-k8s.io/node", "fake")
         .addToAnnotations(RegistrationCodec.ANNOTATION, registration)
         .endMetadata()
-        .withNewStatus()
-        .withCapacity(capacity)
-        .withAllocatable(capacity)
-        .endStatus()
         .build();
   }
 

@@ -46,6 +46,16 @@ public final class GpuFilter {
       return Optional.of(
           "GPU model " + node.product() + " is not one the pod accepts " + pod.models());
     }
+    if (pod.minMemoryMiB() > 0 && node.memoryMiB() < pod.minMemoryMiB()) {
+      return Optional.of(
+          node.memoryMiB() == 0
+              ? "node does not report its GPU memory (" + NodeGpus.MEMORY + ")"
+              : "GPUs have "
+                  + node.memoryMiB()
+                  + " MiB, the pod needs "
+                  + pod.minMemoryMiB()
+                  + " MiB");
+    }
     if (node.allocatable() < pod.count()) {
       return Optional.of("node has " + node.allocatable() + " GPUs, the pod needs " + pod.count());
     }

@@ -3,7 +3,6 @@ package io.aifabric.extender;
 import io.aifabric.extender.wire.HostPriority;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The prioritize decision, 0–10 per node: pack GPUs (prefer the node the pod leaves fullest, so
@@ -27,13 +26,16 @@ public final class GpuPrioritizer {
     this.weights = weights;
   }
 
-  /**
-   * @param pricePerGpuHour known prices by node name (nodes without one count as the median)
-   */
-  public List<HostPriority> prioritize(
-      GpuRequest pod, List<NodeGpus> nodes, Map<String, Double> pricePerGpuHour) {
-    double cheapest = pricePerGpuHour.values().stream().mapToDouble(d -> d).min().orElse(0);
-    double dearest = pricePerGpuHour.values().stream().mapToDouble(d -> d).max().orElse(0);
+  /** Scores the nodes in order; a node without a price counts as the middle of the range. */
+  public List<HostPriority> prioritize(GpuRequest pod, List<NodeGpus> nodes) {
+    double cheapest = Double.MAX_VALUE;
+    double dearest = -Double.MAX_VALUE;
+    for (NodeGpus node : nodes) {
+      if (node.pricePerGpuHour() != null) {
+        cheapest = Math.min(cheapest, node.pricePerGpuHour());
+        dearest = Math.max(dearest, node.pricePerGpuHour());
+      }
+    }
     int total = weights.packing() + weights.availability() + weights.price();
     List<HostPriority> scores = new ArrayList<>(nodes.size());
     for (NodeGpus node : nodes) {
@@ -42,7 +44,7 @@ public final class GpuPrioritizer {
               ? 0
               : 1.0 - Math.max(0, node.free() - pod.count()) / (double) node.allocatable();
       double availability = node.availabilityScore() / 255.0;
-      Double price = pricePerGpuHour.get(node.name());
+      Double price = node.pricePerGpuHour();
       double cheapness =
           price == null || dearest == cheapest ? 0.5 : (dearest - price) / (dearest - cheapest);
       double weighted =

@@ -14,9 +14,19 @@ import java.util.Set;
  * pod: the larger of its containers' sum and its largest init container) and which models, if it
  * names any (a node selector or required node affinity on {@code nvidia.com/gpu.product}).
  */
-public record GpuRequest(int count, Set<String> models) {
+public record GpuRequest(int count, Set<String> models, int minMemoryMiB) {
   public static final String GPU = "nvidia.com/gpu";
   public static final String PRODUCT = "nvidia.com/gpu.product";
+
+  /**
+   * Minimum memory per GPU in MiB, as the operator writes it on the pods of an AIJob that asks for
+   * one ({@code spec.resources.minGpuMemoryMiB}).
+   */
+  public static final String MIN_MEMORY = "aifabric.io/min-gpu-memory-mib";
+
+  public GpuRequest(int count, Set<String> models) {
+    this(count, models, 0);
+  }
 
   /**
    * @throws IllegalArgumentException for a pod this extender has nothing to decide for
@@ -25,10 +35,7 @@ public record GpuRequest(int count, Set<String> models) {
     if (pod == null || pod.getSpec() == null) {
       throw new IllegalArgumentException("the request names no pod");
     }
-    int containers = pod.getSpec().getContainers().stream().mapToInt(GpuRequest::gpus).sum();
-    int init =
-        pod.getSpec().getInitContainers().stream().mapToInt(GpuRequest::gpus).max().orElse(0);
-    int count = Math.max(containers, init);
+    int count = gpuCount(pod);
     if (count <= 0) {
       throw new IllegalArgumentException(
           "pod "
@@ -39,7 +46,41 @@ public record GpuRequest(int count, Set<String> models) {
               + GPU
               + ": the aifabric-scheduler profile is for GPU pods");
     }
-    return new GpuRequest(count, models(pod));
+    return new GpuRequest(count, models(pod), minMemoryMiB(pod));
+  }
+
+  private static int minMemoryMiB(Pod pod) {
+    Map<String, String> annotations = pod.getMetadata().getAnnotations();
+    String value = annotations == null ? null : annotations.get(MIN_MEMORY);
+    if (value == null) {
+      return 0;
+    }
+    try {
+      int mib = Integer.parseInt(value.trim());
+      if (mib >= 0) {
+        return mib;
+      }
+    } catch (NumberFormatException e) {
+      // Refused below with the value.
+    }
+    throw new IllegalArgumentException(
+        "annotation " + MIN_MEMORY + " must be a whole number of MiB, not '" + value + "'");
+  }
+
+  /** GPUs the pod holds on its node, 0 for a pod without a GPU request (or without a spec). */
+  public static int gpuCount(Pod pod) {
+    if (pod.getSpec() == null) {
+      return 0;
+    }
+    int containers = 0;
+    for (Container c : pod.getSpec().getContainers()) {
+      containers += gpus(c);
+    }
+    int init = 0;
+    for (Container c : pod.getSpec().getInitContainers()) {
+      init = Math.max(init, gpus(c));
+    }
+    return Math.max(containers, init);
   }
 
   private static int gpus(Container c) {

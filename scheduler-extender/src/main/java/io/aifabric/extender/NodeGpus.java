@@ -18,11 +18,22 @@ public record NodeGpus(
     boolean verified,
     boolean available,
     int availabilityScore,
-    int tier) {
+    int tier,
+    int memoryMiB,
+    Double pricePerGpuHour) {
   public static final String VERIFIED = "aifabric.io/verified";
   public static final String AVAILABLE = "aifabric.io/available";
   public static final String SCORE = "aifabric.io/availability-score";
   public static final String TIER = "aifabric.io/tier";
+
+  /** GPU Feature Discovery's memory per GPU, in MiB. */
+  public static final String MEMORY = "nvidia.com/gpu.memory";
+
+  /**
+   * The provider's price per GPU-hour on this node, where it sets one (a decimal number). Nodes of
+   * one member usually share the member's price; this lets a provider price racks differently.
+   */
+  public static final String PRICE = "aifabric.io/price-per-gpu-hour";
 
   public static NodeGpus of(Node node, int inUse) {
     Map<String, String> labels =
@@ -40,7 +51,35 @@ public record NodeGpus(
         "true".equals(labels.get(VERIFIED)),
         "true".equals(labels.get(AVAILABLE)),
         integer(labels.get(SCORE)),
-        integer(labels.get(TIER)));
+        integer(labels.get(TIER)),
+        integer(labels.get(MEMORY)),
+        price(labels.get(PRICE)));
+  }
+
+  private static Double price(String label) {
+    try {
+      double price = label == null ? Double.NaN : Double.parseDouble(label);
+      return Double.isFinite(price) && price >= 0 ? price : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** The same node with another count of GPUs held by pods bound or reserved there. */
+  public NodeGpus withInUse(int gpusInUse) {
+    return gpusInUse == inUse
+        ? this
+        : new NodeGpus(
+            name,
+            product,
+            allocatable,
+            gpusInUse,
+            verified,
+            available,
+            availabilityScore,
+            tier,
+            memoryMiB,
+            pricePerGpuHour);
   }
 
   private static int integer(String label) {

@@ -60,6 +60,44 @@ class GpuFilterTest {
   }
 
   @Test
+  void nodesWithTooLittleGpuMemoryCanNeverFit() {
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("llm")
+            .addToAnnotations(GpuRequest.MIN_MEMORY, "40000")
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("c")
+            .withNewResources()
+            .addToLimits("nvidia.com/gpu", new Quantity("1"))
+            .endResources()
+            .endContainer()
+            .endSpec()
+            .build();
+    GpuRequest request = GpuRequest.of(pod);
+    assertThat(request.minMemoryMiB()).isEqualTo(40000);
+    var result =
+        GpuFilter.filter(
+            request,
+            List.of(
+                new NodeGpus("big", H100, 8, 0, true, true, 200, 2, 81559, null),
+                new NodeGpus("small", "Tesla-T4", 8, 0, true, true, 200, 2, 15360, null),
+                new NodeGpus("unlabelled", H100, 8, 0, true, true, 200, 2, 0, null)),
+            FilterPolicy.DEFAULT);
+    assertThat(result.fit()).containsExactly("big");
+    assertThat(result.unresolvable())
+        .containsEntry("small", "GPUs have 15360 MiB, the pod needs 40000 MiB")
+        .containsEntry("unlabelled", "node does not report its GPU memory (nvidia.com/gpu.memory)");
+
+    pod.getMetadata().getAnnotations().put(GpuRequest.MIN_MEMORY, "40GB");
+    assertThatThrownBy(() -> GpuRequest.of(pod))
+        .hasMessage(
+            "annotation aifabric.io/min-gpu-memory-mib must be a whole number of MiB, not '40GB'");
+  }
+
+  @Test
   void aPodWithoutAGpuRequestIsRefusedWithAClearMessage() {
     Pod pod =
         new PodBuilder()

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aifabric.extender.wire.HostPriority;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -22,8 +21,7 @@ class GpuPrioritizerTest {
                 twoGpus,
                 List.of(
                     node("empty", H100, 8, 0, "true", "true", 0, 0),
-                    node("nearly-full", H100, 8, 6, "true", "true", 0, 0)),
-                Map.of());
+                    node("nearly-full", H100, 8, 6, "true", "true", 0, 0)));
     assertThat(scores)
         .containsExactly(new HostPriority("empty", 3), new HostPriority("nearly-full", 10));
   }
@@ -34,13 +32,11 @@ class GpuPrioritizerTest {
         List.of(
             node("reliable", H100, 8, 0, "true", "true", 255, 0),
             node("flaky", H100, 8, 0, "true", "true", 51, 0));
-    assertThat(
-            new GpuPrioritizer(new GpuPrioritizer.Weights(0, 1, 0))
-                .prioritize(twoGpus, nodes, Map.of()))
+    assertThat(new GpuPrioritizer(new GpuPrioritizer.Weights(0, 1, 0)).prioritize(twoGpus, nodes))
         .containsExactly(new HostPriority("reliable", 10), new HostPriority("flaky", 2));
     assertThat(
             new GpuPrioritizer(new GpuPrioritizer.Weights(0, 0, 1))
-                .prioritize(twoGpus, nodes, Map.of("reliable", 4.0, "flaky", 2.0)))
+                .prioritize(twoGpus, List.of(priced(nodes.get(0), 4.0), priced(nodes.get(1), 2.0))))
         .containsExactly(new HostPriority("reliable", 0), new HostPriority("flaky", 10));
   }
 
@@ -51,9 +47,8 @@ class GpuPrioritizerTest {
             .prioritize(
                 twoGpus,
                 List.of(
-                    node("a", H100, 8, 6, "true", "true", 255, 0),
-                    node("b", H100, 8, 0, "true", "true", 0, 0)),
-                Map.of("a", 1.0, "b", 9.0));
+                    priced(node("a", H100, 8, 6, "true", "true", 255, 0), 1.0),
+                    priced(node("b", H100, 8, 0, "true", "true", 0, 0), 9.0)));
     assertThat(scores)
         .extracting(HostPriority::score)
         .allSatisfy(s -> assertThat(s).isBetween(0L, 10L));
@@ -66,5 +61,37 @@ class GpuPrioritizerTest {
         .hasMessage("at least one weight must be positive");
     assertThatThrownBy(() -> new GpuPrioritizer(new GpuPrioritizer.Weights(-1, 1, 1)))
         .hasMessageContaining("must not be negative");
+  }
+
+  @Test
+  void readsThePriceAProviderLabelsANodeWith() {
+    var labelled = node("rack-a", H100, 8, 0, "true", "true", 0, 0);
+    assertThat(labelled.pricePerGpuHour()).isNull();
+    var node =
+        new io.fabric8.kubernetes.api.model.NodeBuilder()
+            .withNewMetadata()
+            .withName("rack-b")
+            .addToLabels(NodeGpus.PRICE, "2.75")
+            .addToLabels(NodeGpus.MEMORY, "81559")
+            .endMetadata()
+            .build();
+    assertThat(NodeGpus.of(node, 0).pricePerGpuHour()).isEqualTo(2.75);
+    assertThat(NodeGpus.of(node, 0).memoryMiB()).isEqualTo(81559);
+    node.getMetadata().getLabels().put(NodeGpus.PRICE, "-1");
+    assertThat(NodeGpus.of(node, 0).pricePerGpuHour()).isNull();
+  }
+
+  static NodeGpus priced(NodeGpus n, double price) {
+    return new NodeGpus(
+        n.name(),
+        n.product(),
+        n.allocatable(),
+        n.inUse(),
+        n.verified(),
+        n.available(),
+        n.availabilityScore(),
+        n.tier(),
+        n.memoryMiB(),
+        price);
   }
 }

@@ -1,0 +1,147 @@
+package io.aifabric.testbed;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One of aifabric's packaged Quarkus services in its own JVM, on a free loopback port, started and
+ * awaited through its readiness endpoint ({@code /q/health/ready}) as Kubernetes would.
+ */
+final class QuarkusProcess {
+  private final Process process;
+  private final int port;
+  private final Path log;
+
+  private QuarkusProcess(Process process, int port, Path log) {
+    this.process = process;
+    this.port = port;
+    this.log = log;
+  }
+
+  /**
+   * @param what what the service is, for messages ("the operator")
+   * @param environment its configuration, besides QUARKUS_HTTP_PORT which this sets
+   */
+  static QuarkusProcess start(
+      String what, Path jar, String heap, Map<String, String> environment, Path log) {
+    try {
+      return start(what, jar, heap, environment, log, freePort());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** As above, on the given port (a service restarted where its clients expect it). */
+  static QuarkusProcess start(
+      String what, Path jar, String heap, Map<String, String> environment, Path log, int port) {
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException(jar + " is missing: build " + what + " (./mvnw package)");
+    }
+    try {
+      Files.createDirectories(log.getParent());
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  heap,
+                  "-jar",
+                  jar.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile());
+      Map<String, String> env = new HashMap<>(environment);
+      env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+      pb.environment().putAll(env);
+      QuarkusProcess started = new QuarkusProcess(pb.start(), port, log);
+      started.awaitReady(what);
+      return started;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  int port() {
+    return port;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  Path log() {
+    return log;
+  }
+
+  /** GET of a path on the service, as text; an error status is an IOException. */
+  String get(String path) throws IOException {
+    var connection =
+        (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
+    try (var in = connection.getInputStream()) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** SIGKILL: no shutdown hooks, no last writes, as a crash or an OOM kill. */
+  void kill() {
+    process.destroyForcibly();
+    waitFor();
+  }
+
+  void stop() {
+    if (process.isAlive()) {
+      process.destroy();
+      waitFor();
+    }
+  }
+
+  private void waitFor() {
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void awaitReady(String what) throws IOException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    URI ready = URI.create("http://127.0.0.1:" + port + "/q/health/ready");
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            what + " exited during start-up:\n" + Files.readString(log));
+      }
+      try {
+        var connection = (HttpURLConnection) ready.toURL().openConnection();
+        connection.setConnectTimeout(500);
+        if (connection.getResponseCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // Not listening yet.
+      }
+      try {
+        // Start-up is observed by polling its health endpoint; there is nothing to wait on.
+        TimeUnit.MILLISECONDS.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new IllegalStateException(what + " did not become ready in 60 s; see " + log);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,193 @@
+package io.aifabric.extender.service;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aifabric.extender.FilterPolicy;
+import io.aifabric.extender.GpuPrioritizer;
+import io.aifabric.extender.wire.ExtenderArgs;
+import io.aifabric.extender.wire.ExtenderBindingArgs;
+import io.aifabric.extender.wire.ExtenderBindingResult;
+import io.aifabric.extender.wire.ExtenderFilterResult;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.Map;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * The extender's HTTP API as kube-scheduler calls it: {@code POST /scheduler/filter}, {@code
+ * /scheduler/prioritize} and {@code /scheduler/bind} (the chart's {@code urlPrefix} is {@code
+ * .../scheduler}). Bad input never gets a 500 or a stack trace: malformed JSON is a 400, an unknown
+ * verb a 404, a request the extender cannot decide (a pod without a GPU request) an {@code Error}
+ * in the answer where the contract has one, a 400 where it has none (prioritize).
+ *
+ * <p>Filter and prioritize run on the event loop: they read memory only. Bind talks to the API
+ * server, so it runs on a worker thread.
+ */
+@ApplicationScoped
+public class ExtenderRoutes {
+  static final String PREFIX = "/scheduler";
+  private static final Set<String> VERBS = Set.of("filter", "prioritize", "bind");
+  private static final Logger LOG = Logger.getLogger(ExtenderRoutes.class);
+
+  private final ObjectMapper json =
+      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private final ExtenderVerbs verbs;
+  private final GpuBinder binder;
+  private final MeterRegistry registry;
+
+  ExtenderRoutes(
+      GpuNodeCache cache,
+      GpuLedger ledger,
+      GpuBinder binder,
+      ExtenderSettings settings,
+      MeterRegistry registry) {
+    var weights = settings.weights();
+    this.verbs =
+        new ExtenderVerbs(
+            cache::node,
+            ledger::inUse,
+            new FilterPolicy(settings.minAvailabilityScore(), settings.minTier()),
+            new GpuPrioritizer(
+                new GpuPrioritizer.Weights(
+                    weights.packing(), weights.availability(), weights.price())));
+    this.binder = binder;
+    this.registry = registry;
+  }
+
+  void routes(@Observes Router router) {
+    router.route(PREFIX + "/*").handler(BodyHandler.create(false).setBodyLimit(64L << 20));
+    router
+        .post(PREFIX + "/filter")
+        .handler(
+            ctx ->
+                answer(
+                    ctx,
+                    "filter",
+                    () -> {
+                      ExtenderArgs args = read(ctx, ExtenderArgs.class);
+                      try {
+                        return verbs.filter(args);
+                      } catch (IllegalArgumentException e) {
+                        return ExtenderFilterResult.error(e.getMessage());
+                      }
+                    }));
+    router
+        .post(PREFIX + "/prioritize")
+        .handler(
+            ctx ->
+                answer(ctx, "prioritize", () -> verbs.prioritize(read(ctx, ExtenderArgs.class))));
+    router
+        .post(PREFIX + "/bind")
+        .blockingHandler(
+            ctx ->
+                answer(
+                    ctx,
+                    "bind",
+                    () -> {
+                      ExtenderBindingArgs args = read(ctx, ExtenderBindingArgs.class);
+                      try {
+                        return binder.bind(args);
+                      } catch (IllegalArgumentException e) {
+                        return new ExtenderBindingResult(e.getMessage());
+                      } catch (KubernetesClientException e) {
+                        return new ExtenderBindingResult(
+                            "the member's API server did not answer: " + e.getMessage());
+                      }
+                    }),
+            false);
+    router.route(PREFIX + "/*").handler(this::unknownVerb);
+  }
+
+  private void unknownVerb(RoutingContext ctx) {
+    String path = ctx.normalizedPath();
+    String verb = path.substring(path.lastIndexOf('/') + 1);
+    if (VERBS.contains(verb) && ctx.request().method() != HttpMethod.POST) {
+      ctx.response().putHeader("Allow", "POST");
+      error(ctx, 405, verb + " takes POST");
+    } else {
+      error(
+          ctx,
+          404,
+          "unknown extender verb '" + verb + "': this extender serves filter, prioritize and bind");
+    }
+  }
+
+  @FunctionalInterface
+  private interface Answer {
+    Object get() throws BadRequest;
+  }
+
+  /** A request the extender cannot read: answered with a 400 and why. */
+  private static final class BadRequest extends Exception {
+    BadRequest(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private void answer(RoutingContext ctx, String verb, Answer answer) {
+    long start = System.nanoTime();
+    String outcome = "ok";
+    try {
+      Object result = answer.get();
+      if (result instanceof ExtenderFilterResult f && f.error() != null
+          || result instanceof ExtenderBindingResult b && b.error() != null) {
+        outcome = "error";
+      }
+      ctx.response()
+          .putHeader("Content-Type", "application/json")
+          .end(Buffer.buffer(json.writeValueAsBytes(result)));
+    } catch (BadRequest | IllegalArgumentException e) {
+      outcome = "bad-request";
+      error(ctx, 400, e.getMessage());
+    } catch (Exception e) {
+      // A bug of ours: logged with its stack here, answered with its message only.
+      outcome = "failed";
+      LOG.errorf(e, "%s failed", verb);
+      error(ctx, 500, verb + " failed: " + e);
+    } finally {
+      Timer.builder("aifabric.extender.requests")
+          .description("Extender requests by verb and outcome")
+          .tag("verb", verb)
+          .tag("outcome", outcome)
+          .publishPercentiles(0.5, 0.99)
+          .register(registry)
+          .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private <T> T read(RoutingContext ctx, Class<T> type) throws BadRequest {
+    var body = ctx.body().buffer();
+    if (body == null || body.length() == 0) {
+      throw new BadRequest("empty body: expected " + type.getSimpleName() + " JSON");
+    }
+    try {
+      return json.readValue(body.getBytes(), type);
+    } catch (JacksonException e) {
+      throw new BadRequest(
+          "malformed " + type.getSimpleName() + " JSON: " + e.getOriginalMessage());
+    } catch (java.io.IOException e) {
+      throw new BadRequest("unreadable body: " + e.getMessage());
+    }
+  }
+
+  private void error(RoutingContext ctx, int status, String message) {
+    try {
+      ctx.response()
+          .setStatusCode(status)
+          .putHeader("Content-Type", "application/json")
+          .end(Buffer.buffer(json.writeValueAsBytes(Map.of("Error", message))));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      ctx.response().setStatusCode(status).end();
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package io.aifabric.extender.service;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** The extender's settings ({@code aifabric.extender.*}, or AIFABRIC_EXTENDER_* variables). */
+@ConfigMapping(prefix = "aifabric.extender")
+public interface ExtenderSettings {
+  /** Lowest availability score (0–255, the operator's label) a node may have to get GPU pods. */
+  @WithDefault("0")
+  int minAvailabilityScore();
+
+  /** Lowest provider tier a node may have to get GPU pods. */
+  @WithDefault("0")
+  int minTier();
+
+  /** Prioritize weights; 0 turns a criterion off. */
+  Weights weights();
+
+  /**
+   * How long a reservation may wait for the pod informer to show its pod bound before the API
+   * server is asked directly; a pod that vanished or never got bound then gives its GPUs back.
+   */
+  @WithDefault("30s")
+  Duration reservationTimeout();
+
+  interface Weights {
+    @WithDefault("2")
+    int packing();
+
+    @WithDefault("1")
+    int availability();
+
+    @WithDefault("1")
+    int price();
+  }
+}

@@ -1,0 +1,144 @@
+package io.aifabric.extender.service;
+
+import io.aifabric.extender.GpuRequest;
+import io.aifabric.extender.NodeGpus;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * The extender's view of the member cluster, kept by two informers: every Node as {@link NodeGpus}
+ * (model, GPUs, the operator's verification labels), and every pod that holds GPUs on a node, fed
+ * into the {@link GpuLedger}. With this cache kube-scheduler can send node names only ({@code
+ * nodeCacheCapable: true}), which keeps filter requests small at thousands of nodes.
+ */
+@ApplicationScoped
+public class GpuNodeCache {
+  private static final Logger LOG = Logger.getLogger(GpuNodeCache.class);
+
+  private final KubernetesClient client;
+  private final GpuLedger ledger;
+  private final Map<String, NodeGpus> nodes = new ConcurrentHashMap<>();
+  private SharedIndexInformer<Node> nodeInformer;
+  private SharedIndexInformer<Pod> podInformer;
+
+  GpuNodeCache(KubernetesClient client, GpuLedger ledger, MeterRegistry registry) {
+    this.client = client;
+    this.ledger = ledger;
+    Gauge.builder("aifabric.extender.nodes", nodes, Map::size)
+        .description("Nodes in the extender's cache")
+        .register(registry);
+  }
+
+  void start(@Observes StartupEvent start) {
+    nodeInformer = client.nodes().inform(new NodeHandler(), 0);
+    podInformer = client.pods().inAnyNamespace().inform(new PodHandler(), 0);
+    LOG.infof(
+        "node cache: %d nodes, %d pods, %d GPUs in use",
+        nodes.size(),
+        podInformer.getStore().list().size(),
+        nodes.keySet().stream().mapToInt(ledger::inUse).sum());
+  }
+
+  void stop(@Observes ShutdownEvent stop) {
+    if (podInformer != null) {
+      podInformer.stop();
+    }
+    if (nodeInformer != null) {
+      nodeInformer.stop();
+    }
+  }
+
+  /** True once both informers have listed what is there. */
+  public boolean synced() {
+    return nodeInformer != null
+        && podInformer != null
+        && nodeInformer.hasSynced()
+        && podInformer.hasSynced();
+  }
+
+  /** The node with its GPUs in use now (bound and reserved), if the cache knows it. */
+  public Optional<NodeGpus> node(String name) {
+    NodeGpus node = nodes.get(name);
+    return node == null ? Optional.empty() : Optional.of(node.withInUse(ledger.inUse(name)));
+  }
+
+  /** The pod from the informer's store, if it is there and still the same pod (UID). */
+  public Optional<Pod> pod(String namespace, String name, String uid) {
+    Pod pod = podInformer == null ? null : podInformer.getStore().getByKey(namespace + "/" + name);
+    return pod != null && pod.getMetadata().getUid().equals(uid)
+        ? Optional.of(pod)
+        : Optional.empty();
+  }
+
+  /** Feeds a pod's state into the ledger; also used when the API server is asked directly. */
+  void account(Pod pod) {
+    String uid = pod.getMetadata().getUid();
+    if (finished(pod)) {
+      ledger.podGone(uid);
+      return;
+    }
+    // A terminating pod still counts: its containers hold the GPUs until the kubelet stops them.
+    String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+    if (node == null || node.isEmpty()) {
+      return; // not bound: holds nothing, and may hold a reservation that must stay
+    }
+    int gpus = GpuRequest.gpuCount(pod);
+    if (gpus > 0) {
+      ledger.podBound(uid, node, gpus);
+    } else {
+      ledger.podGone(uid);
+    }
+  }
+
+  private static boolean finished(Pod pod) {
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    return "Succeeded".equals(phase) || "Failed".equals(phase);
+  }
+
+  private final class NodeHandler implements ResourceEventHandler<Node> {
+    @Override
+    public void onAdd(Node node) {
+      nodes.put(node.getMetadata().getName(), NodeGpus.of(node, 0));
+    }
+
+    @Override
+    public void onUpdate(Node old, Node node) {
+      onAdd(node);
+    }
+
+    @Override
+    public void onDelete(Node node, boolean finalStateUnknown) {
+      nodes.remove(node.getMetadata().getName());
+    }
+  }
+
+  private final class PodHandler implements ResourceEventHandler<Pod> {
+    @Override
+    public void onAdd(Pod pod) {
+      account(pod);
+    }
+
+    @Override
+    public void onUpdate(Pod old, Pod pod) {
+      account(pod);
+    }
+
+    @Override
+    public void onDelete(Pod pod, boolean finalStateUnknown) {
+      ledger.podGone(pod.getMetadata().getUid());
+    }
+  }
+}
