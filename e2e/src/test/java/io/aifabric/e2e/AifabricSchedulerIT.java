@@ -120,7 +120,7 @@ class AifabricSchedulerIT {
 
     // A ninth waits, with the extender's reasons for every other node in its event.
     String waiting = create(gpuPod(pool, "train-8", 1, SCHEDULER));
-    Event failed = awaitFailedScheduling(waiting);
+    Event failed = awaitFailedScheduling(waiting, "GPUs not verified");
     assertThat(failed.getMessage())
         .contains("GPUs not verified by the network")
         .contains("node agent's heartbeats are not fresh")
@@ -237,8 +237,10 @@ class AifabricSchedulerIT {
     extender.stop();
     try {
       String gpu = create(gpuPod(pool, "waits", 1, SCHEDULER));
-      Event failed = awaitFailedScheduling(gpu);
-      assertThat(failed.getMessage()).contains(extender.urlPrefix());
+      // Once the node is ready (a first attempt may find it still tainted not-ready), the
+      // attempts fail on the extender, by its URL.
+      Event failed = awaitFailedScheduling(gpu, extender.urlPrefix());
+      assertThat(failed.getMessage()).contains("connection refused");
       // The extender manages nvidia.com/gpu only: a pod without GPUs is scheduled without it.
       String cpu = create(cpuPod(pool, "no-gpu", SCHEDULER));
       awaitBound(List.of(cpu), 1);
@@ -397,7 +399,7 @@ class AifabricSchedulerIT {
         .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
   }
 
-  private static Event awaitFailedScheduling(String pod) {
+  private static Event awaitFailedScheduling(String pod, String saying) {
     return await()
         .atMost(Duration.ofSeconds(60))
         .until(
@@ -405,6 +407,7 @@ class AifabricSchedulerIT {
                 member.v1().events().inNamespace(ns).list().getItems().stream()
                     .filter(e -> pod.equals(e.getInvolvedObject().getName()))
                     .filter(e -> "FailedScheduling".equals(e.getReason()))
+                    .filter(e -> e.getMessage().contains(saying))
                     .findFirst()
                     .orElse(null),
             java.util.Objects::nonNull);

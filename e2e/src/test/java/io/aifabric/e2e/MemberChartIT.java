@@ -77,6 +77,11 @@ class MemberChartIT {
     assertRefusedByTheSchema(render(bed, "--set=broker.port=70000"), "/broker/port");
     assertRefusedByTheSchema(
         render(bed, "--set=nodeAgent.heartbeatInterval=often"), "/nodeAgent/heartbeatInterval");
+    assertRefusedByTheSchema(render(bed, "--set=extender.weight=0"), "/extender/weight");
+    assertRefusedByTheSchema(
+        render(bed, "--set=extender.urlPrefix=extender:8080"), "/extender/urlPrefix");
+    assertRefusedByTheSchema(
+        render(bed, "--set=extender.minAvailabilityScore=300"), "/extender/minAvailabilityScore");
 
     CommandResult lint =
         bed.helm(MEMBER, "lint", MemberChart.chart().toString(), "--strict", VALID[0], VALID[1]);
@@ -121,19 +126,35 @@ class MemberChartIT {
 
   @Test
   void theAgentPodIsBaselineButForTheHostPathThatKeepsTheNodesKeys(TestBed bed) {
-    assertThat(violationsOfLevel(bed, "baseline")).containsExactly("hostPath volumes");
+    assertThat(violationsOfLevel(bed, "baseline", MemberChart.AGENT))
+        .containsExactly("hostPath volumes");
     // Restricted adds only what that hostPath implies (root owns the node's key directory): no
     // capabilities, no privilege escalation, a seccomp profile are all in place.
-    assertThat(violationsOfLevel(bed, "restricted"))
+    assertThat(violationsOfLevel(bed, "restricted", MemberChart.AGENT))
         .containsExactlyInAnyOrder(
             "restricted volume types", "runAsNonRoot != true", "runAsUser=0");
+  }
+
+  @Test
+  void theSchedulerAndItsExtenderRunUnderPodSecurityRestricted(TestBed bed) {
+    List<Pod> pods =
+        bed.client(MEMBER)
+            .pods()
+            .inNamespace(MemberChart.NAMESPACE)
+            .withLabelIn("app.kubernetes.io/component", "scheduler", "scheduler-extender")
+            .list()
+            .getItems();
+    assertThat(pods)
+        .extracting(p -> p.getMetadata().getLabels().get("app.kubernetes.io/component"))
+        .containsExactlyInAnyOrder("scheduler", "scheduler-extender");
+    assertThat(violationsOfLevel(bed, "restricted", MemberChart.RELEASE + "-scheduler")).isEmpty();
   }
 
   /**
    * A server-side dry run of a Pod Security level makes the API server list what the namespace's
    * running pods would violate, e.g. {@code Warning: pod-x (and 2 other pods): hostPath volumes}.
    */
-  private static Set<String> violationsOfLevel(TestBed bed, String level) {
+  private static Set<String> violationsOfLevel(TestBed bed, String level, String podPrefix) {
     CommandResult dryRun =
         bed.kubectl(
             MEMBER,
@@ -147,7 +168,7 @@ class MemberChartIT {
     return dryRun
         .stderr()
         .lines()
-        .filter(l -> l.startsWith("Warning: " + MemberChart.AGENT))
+        .filter(l -> l.startsWith("Warning: " + podPrefix))
         .flatMap(l -> Arrays.stream(l.substring(l.lastIndexOf(": ") + 2).split(", ")))
         .collect(Collectors.toSet());
   }
