@@ -437,7 +437,7 @@ class FederationE2E extends FederatedE2E {
   // 2 and 3. Submit AIJobs, watch them
 
   @Test
-  void singleGpuInferenceRunsWhereItIsCheapest() throws IOException {
+  void singleGpuInferenceRunsWhereItIsCheapest(TestBed bed) throws IOException {
     AIJob job =
         federation.create(Federation.exampleJob("20-aijob-inference.yaml", ns, "inference"));
     AIJob done = federation.awaitPhase(job, JobPhase.Succeeded, Duration.ofSeconds(60));
@@ -454,6 +454,19 @@ class FederationE2E extends FederatedE2E {
     assertThat(done.getStatus().getObservedGeneration())
         .isEqualTo(done.getMetadata().getGeneration());
     assertThat(federation.eventReasons(done)).contains("Placed", "Dispatched", "Succeeded");
+    // The member's scheduler extender gets the memory floor, which no pod resource can carry.
+    Job memberJob =
+        bed.client("member-b")
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace("aifabric-" + ns)
+            .withLabel("aifabric.io/job-uid", job.getMetadata().getUid())
+            .list()
+            .getItems()
+            .get(0);
+    assertThat(memberJob.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsEntry("aifabric.io/min-gpu-memory-mib", "20480");
   }
 
   @Test

@@ -205,6 +205,7 @@ public class Dispatcher {
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(DispatchNames.labels(job))
+        .withAnnotations(podAnnotations(spec))
         .endMetadata()
         .withNewSpec()
         .withSchedulerName(config.dispatch().schedulerName())
@@ -237,5 +238,18 @@ public class Dispatcher {
         .endTemplate()
         .endSpec()
         .build();
+  }
+
+  /**
+   * What the member's aifabric scheduler extender needs beyond the pod spec: the minimum memory per
+   * GPU, which no Kubernetes resource expresses (the extender checks it against GPU Feature
+   * Discovery's {@code nvidia.com/gpu.memory}).
+   */
+  private static Map<String, String> podAnnotations(AIJobSpec spec) {
+    Integer minMemory =
+        spec.getResources() == null ? null : spec.getResources().getMinGpuMemoryMiB();
+    return minMemory == null
+        ? Map.of()
+        : Map.of("aifabric.io/min-gpu-memory-mib", String.valueOf(minMemory));
   }
 }
