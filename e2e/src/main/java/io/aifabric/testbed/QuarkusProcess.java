@@ -112,31 +112,16 @@ final class QuarkusProcess {
   }
 
   private void awaitReady(String what) throws IOException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     URI ready = URI.create("http://127.0.0.1:" + port + "/q/health/ready");
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            what + " exited during start-up:\n" + Files.readString(log));
-      }
-      try {
-        var connection = (HttpURLConnection) ready.toURL().openConnection();
-        connection.setConnectTimeout(500);
-        if (connection.getResponseCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // Not listening yet.
-      }
-      try {
-        // Start-up is observed by polling its health endpoint; there is nothing to wait on.
-        TimeUnit.MILLISECONDS.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new IllegalStateException(what + " did not become ready in 60 s; see " + log);
+    HealthPoll.awaitOk(
+        what,
+        process,
+        log,
+        () -> {
+          var connection = (HttpURLConnection) ready.toURL().openConnection();
+          connection.setConnectTimeout(500);
+          return connection;
+        });
   }
 
   private static int freePort() throws IOException {

@@ -71,36 +71,18 @@ public final class SchedulerProcess implements AutoCloseable {
   private void awaitReady(int port) throws IOException {
     SSLContext tls = trustingSelfSigned();
     URI ready = URI.create("https://127.0.0.1:" + port + "/readyz");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("kube-scheduler exited:\n" + Files.readString(log));
-      }
-      try {
-        var connection = (HttpsURLConnection) ready.toURL().openConnection();
-        connection.setSSLSocketFactory(tls.getSocketFactory());
-        // Its certificate names "localhost", not the loopback address it is reached on.
-        connection.setHostnameVerifier((host, session) -> true);
-        connection.setConnectTimeout(1000);
-        if (connection.getResponseCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // Not serving yet.
-      }
-      try {
-        // Start-up is observed by polling its health endpoint; there is nothing to wait on.
-        TimeUnit.MILLISECONDS.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new IllegalStateException(
-        "kube-scheduler did not become ready in 60 s:\n"
-            + Files.readAllLines(log).stream()
-                .skip(Math.max(0, Files.readAllLines(log).size() - 20))
-                .collect(java.util.stream.Collectors.joining("\n")));
+    HealthPoll.awaitOk(
+        "kube-scheduler",
+        process,
+        log,
+        () -> {
+          var connection = (HttpsURLConnection) ready.toURL().openConnection();
+          connection.setSSLSocketFactory(tls.getSocketFactory());
+          // Its certificate names "localhost", not the loopback address it is reached on.
+          connection.setHostnameVerifier((host, session) -> true);
+          connection.setConnectTimeout(1000);
+          return connection;
+        });
   }
 
   /** kube-scheduler serves /readyz with a self-signed certificate of its own making. */

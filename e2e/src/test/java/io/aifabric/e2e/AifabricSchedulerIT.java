@@ -218,7 +218,10 @@ class AifabricSchedulerIT {
       }
       awaitBound(racing, 8);
       // Both schedulers keep retrying the other eight; none may get a GPU.
-      TimeUnit.SECONDS.sleep(10);
+      await()
+          .during(Duration.ofSeconds(10))
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> boundTo(racing).size() == 8);
       Map<String, String> racers = boundTo(racing);
       assertThat(racers).hasSize(8);
       assertThat(racers.values()).containsOnly(node2);
