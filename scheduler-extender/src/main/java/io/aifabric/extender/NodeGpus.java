@@ -43,9 +43,12 @@ public record NodeGpus(
             ? Map.of()
             : node.getStatus().getAllocatable();
     Quantity gpus = allocatable.get(GpuRequest.GPU);
+    String product = labels.get(GpuRequest.PRODUCT);
     return new NodeGpus(
         node.getMetadata().getName(),
-        labels.get(GpuRequest.PRODUCT),
+        // Interned: a cluster has a handful of models, and filter compares the model of every node
+        // it is asked about; equal references compare without reading the characters.
+        product == null ? null : product.intern(),
         gpus == null ? 0 : gpus.getNumericalAmount().intValue(),
         inUse,
         "true".equals(labels.get(VERIFIED)),

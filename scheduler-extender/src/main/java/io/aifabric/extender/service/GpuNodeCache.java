@@ -2,17 +2,19 @@ package io.aifabric.extender.service;
 
 import io.aifabric.extender.GpuRequest;
 import io.aifabric.extender.NodeGpus;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,7 +26,8 @@ import org.jboss.logging.Logger;
  * into the {@link GpuLedger}. With this cache kube-scheduler can send node names only ({@code
  * nodeCacheCapable: true}), which keeps filter requests small at thousands of nodes.
  */
-@ApplicationScoped
+@Singleton // not @ApplicationScoped: filter calls node() thousands of times per request, and a
+// client proxy would look the bean up on every call.
 public class GpuNodeCache {
   private static final Logger LOG = Logger.getLogger(GpuNodeCache.class);
 
@@ -43,13 +46,26 @@ public class GpuNodeCache {
   }
 
   void start(@Observes StartupEvent start) {
-    nodeInformer = client.nodes().inform(new NodeHandler(), 0);
-    podInformer = client.pods().inAnyNamespace().inform(new PodHandler(), 0);
+    nodeInformer =
+        start(client.nodes().runnableInformer(0), TrimmedItemStore.nodes(), new NodeHandler());
+    podInformer =
+        start(
+            client.pods().inAnyNamespace().runnableInformer(0),
+            TrimmedItemStore.pods(),
+            new PodHandler());
     LOG.infof(
         "node cache: %d nodes, %d pods, %d GPUs in use",
         nodes.size(),
         podInformer.getStore().list().size(),
         nodes.keySet().stream().mapToInt(ledger::inUse).sum());
+  }
+
+  /** Starts an informer with its store and handler, and waits for its first list. */
+  private static <T extends HasMetadata> SharedIndexInformer<T> start(
+      SharedIndexInformer<T> informer, ItemStore<T> store, ResourceEventHandler<T> handler) {
+    informer.itemStore(store).addEventHandler(handler);
+    informer.run();
+    return informer;
   }
 
   void stop(@Observes ShutdownEvent stop) {
