@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.37;
+
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {OracleQuorum} from "./OracleQuorum.sol";
+
+/// @title Escrow for AI jobs, settled in batches attested by M of N oracles.
+/// @notice A payer deposits for a job (provider, maximum amount, deadline). The oracles check the
+/// job's work receipts off-chain and sign a batch of settlements (job, provider, amount used); a
+/// relayer submits it. Each job closes once: settled by a batch, or refunded after its deadline.
+/// The provider is credited what the job used and the payer what it did not; both withdraw (pull).
+///
+/// @dev Storage is laid out for settling 1,000 jobs in one transaction at under 3,000 gas each,
+/// where one naive settlement costs ~80,000: a job's deposit (payer, provider, maximum) is 128
+/// bits, two to a slot; "closed" is one bit, 256 to a slot; payers and providers are 32-bit
+/// account ids. A batch is 20 bytes of calldata per job, in ascending job order (so a job cannot
+/// appear twice), and its balances are credited in place: after the first touch, each further
+/// credit to the same account or bitmap word is a warm write (~200 gas). Amounts are whole gwei.
+contract JobEscrow is OracleQuorum, ReentrancyGuard {
+    /// The EIP-712 type the oracles sign. `entries` is the packed batch (hashed, as EIP-712 does
+    /// for `bytes`): per job uint64 jobId, uint32 providerId, uint64 usedGwei.
+    bytes32 public constant SETTLEMENT_TYPEHASH =
+        keccak256("Settlement(uint64 nonce,uint64 deadline,bytes entries)");
+    uint256 private constant ENTRY_LENGTH = 20;
+
+    /// jobId >> 1 => two deposits of 128 bits: payerId (32) | providerId (32) | maxGwei (64).
+    mapping(uint256 => uint256) private _deposits;
+    /// jobId >> 2 => four deadlines of 64 bits (unix seconds); read only by refunds.
+    mapping(uint256 => uint256) private _deadlines;
+    /// jobId >> 8 => 256 bits: closed (settled or refunded).
+    mapping(uint256 => uint256) private _closed;
+    /// The escrow's job id for a job key (the AIJob's UID, hashed) plus one; 0: none.
+    mapping(bytes32 => uint256) private _jobIdPlusOne;
+
+    mapping(address => uint32) public accountIdOf;
+    mapping(uint32 => address) public accountOf;
+    uint32 public accountCount;
+    /// What each account can withdraw, in wei.
+    mapping(uint32 => uint256) public balanceOf;
+
+    uint64 public nextJobId;
+    /// The nonce the next settlement batch must carry.
+    uint64 public settlementNonce;
+    /// Wei deposited and not withdrawn: always the contract's balance (bar forced sends).
+    uint256 public totalHeld;
+
+    event Deposited(
+        uint64 indexed jobId,
+        bytes32 indexed jobKey,
+        address indexed payer,
+        address provider,
+        uint32 providerId,
+        uint256 maxAmount,
+        uint64 deadline
+    );
+    /// One event per batch: the jobs in `entries` (its hash here, the bytes in the calldata) were
+    /// settled, except `skipped` ones closed before (refunded, or settled by an earlier batch).
+    event BatchSettled(
+        uint64 indexed nonce, bytes32 entriesHash, uint256 settled, uint256 skipped, uint256 paid, uint256 refunded
+    );
+    event Refunded(uint64 indexed jobId, address indexed payer, uint256 amount);
+    event Withdrawn(address indexed account, address to, uint256 amount);
+
+    error ZeroDeposit();
+    error NotWholeGwei(uint256 amount);
+    error DepositTooLarge(uint256 amount);
+    error InvalidProvider();
+    error DeadlineInPast(uint64 deadline);
+    error JobKeyUsed(bytes32 jobKey, uint64 jobId);
+    error BatchExpired(uint64 deadline);
+    error WrongNonce(uint64 given, uint64 expected);
+    error EntriesMalformed(uint256 length);
+    error JobsNotAscending(uint64 jobId);
+    error UnknownJob(uint64 jobId);
+    error ProviderMismatch(uint64 jobId, uint32 given, uint32 deposited);
+    error OverMaximum(uint64 jobId, uint64 usedGwei, uint64 maxGwei);
+    error NotExpired(uint64 jobId, uint64 deadline);
+    error AlreadyClosed(uint64 jobId);
+    error NothingToWithdraw();
+    error TransferFailed(address to, uint256 amount);
+
+    constructor(address governance, address[] memory oracles, uint256 threshold_)
+        OracleQuorum("aifabric JobEscrow", governance, oracles, threshold_)
+    {}
+
+    /// Deposits `msg.value` (whole gwei) for a job run by `provider`; refundable after `deadline`
+    /// if no settlement closed it. `jobKey` identifies the job off-chain, once.
+    function deposit(bytes32 jobKey, address provider, uint64 deadline) external payable returns (uint64 jobId) {
+        if (msg.value == 0) revert ZeroDeposit();
+        if (msg.value % 1 gwei != 0) revert NotWholeGwei(msg.value);
+        uint256 maxGwei = msg.value / 1 gwei;
+        if (maxGwei > type(uint64).max) revert DepositTooLarge(msg.value);
+        if (provider == address(0)) revert InvalidProvider();
+        if (deadline <= block.timestamp) revert DeadlineInPast(deadline);
+        if (_jobIdPlusOne[jobKey] != 0) revert JobKeyUsed(jobKey, uint64(_jobIdPlusOne[jobKey] - 1));
+
+        jobId = nextJobId++;
+        _jobIdPlusOne[jobKey] = uint256(jobId) + 1;
+        uint32 payerId = _account(msg.sender);
+        uint32 providerId = _account(provider);
+        uint256 record = (uint256(payerId) << 96) | (uint256(providerId) << 64) | maxGwei;
+        _deposits[jobId >> 1] |= record << ((jobId & 1) * 128);
+        _deadlines[jobId >> 2] |= uint256(deadline) << ((jobId & 3) * 64);
+        totalHeld += msg.value;
+        emit Deposited(jobId, jobKey, msg.sender, provider, providerId, msg.value, deadline);
+    }
+
+    /// Settles a batch the oracles signed. Jobs already closed are skipped (counted in the event):
+    /// a refund racing a batch must not sink the other 999 jobs in it.
+    function settle(uint64 nonce, uint64 deadline, bytes calldata entries, bytes calldata signatures) external {
+        if (deadline < block.timestamp) revert BatchExpired(deadline);
+        if (nonce != settlementNonce) revert WrongNonce(nonce, settlementNonce);
+        if (entries.length == 0 || entries.length % ENTRY_LENGTH != 0) revert EntriesMalformed(entries.length);
+        bytes32 entriesHash = keccak256(entries);
+        _requireQuorum(
+            _hashTypedDataV4(keccak256(abi.encode(SETTLEMENT_TYPEHASH, nonce, deadline, entriesHash))), signatures
+        );
+        settlementNonce = nonce + 1;
+
+        uint256 count = entries.length / ENTRY_LENGTH;
+        uint256 settled;
+        uint256 paidGwei;
+        uint256 refundedGwei;
+        uint64 jobs = nextJobId;
+        uint64 previous;
+        for (uint256 i; i < count; ++i) {
+            uint256 word;
+            assembly ("memory-safe") {
+                word := calldataload(add(entries.offset, mul(i, ENTRY_LENGTH)))
+            }
+            uint64 jobId = uint64(word >> 192);
+            uint32 providerId = uint32(word >> 160);
+            uint64 usedGwei = uint64(word >> 96);
+            if (i > 0 && jobId <= previous) revert JobsNotAscending(jobId);
+            previous = jobId;
+            if (jobId >= jobs) revert UnknownJob(jobId);
+
+            uint256 bit = 1 << (jobId & 255);
+            uint256 closedWord = _closed[jobId >> 8];
+            if (closedWord & bit != 0) continue;
+            uint128 record = uint128(_deposits[jobId >> 1] >> ((jobId & 1) * 128));
+            uint32 depositedProvider = uint32(record >> 64);
+            uint64 maxGwei = uint64(record);
+            if (providerId != depositedProvider) revert ProviderMismatch(jobId, providerId, depositedProvider);
+            if (usedGwei > maxGwei) revert OverMaximum(jobId, usedGwei, maxGwei);
+
+            _closed[jobId >> 8] = closedWord | bit;
+            if (usedGwei > 0) balanceOf[providerId] += uint256(usedGwei) * 1 gwei;
+            if (usedGwei < maxGwei) balanceOf[uint32(record >> 96)] += uint256(maxGwei - usedGwei) * 1 gwei;
+            paidGwei += usedGwei;
+            refundedGwei += maxGwei - usedGwei;
+            ++settled;
+        }
+        emit BatchSettled(nonce, entriesHash, settled, count - settled, paidGwei * 1 gwei, refundedGwei * 1 gwei);
+    }
+
+    /// Refunds a job nobody settled by its deadline: its whole deposit goes to the payer's balance.
+    function refundExpired(uint64 jobId) external {
+        if (jobId >= nextJobId) revert UnknownJob(jobId);
+        uint64 deadline = uint64(_deadlines[jobId >> 2] >> ((jobId & 3) * 64));
+        if (block.timestamp <= deadline) revert NotExpired(jobId, deadline);
+        uint256 bit = 1 << (jobId & 255);
+        if (_closed[jobId >> 8] & bit != 0) revert AlreadyClosed(jobId);
+        _closed[jobId >> 8] |= bit;
+        uint128 record = uint128(_deposits[jobId >> 1] >> ((jobId & 1) * 128));
+        uint32 payerId = uint32(record >> 96);
+        uint256 amount = uint256(uint64(record)) * 1 gwei;
+        balanceOf[payerId] += amount;
+        emit Refunded(jobId, accountOf[payerId], amount);
+    }
+
+    /// Sends the caller's whole balance to the caller.
+    function withdraw() external {
+        withdrawTo(payable(msg.sender));
+    }
+
+    /// Sends the caller's whole balance to `to`: a provider whose own address cannot receive
+    /// ether (a contract that reverts on receive) can still be paid.
+    function withdrawTo(address payable to) public nonReentrant {
+        uint32 id = accountIdOf[msg.sender];
+        uint256 amount = balanceOf[id];
+        if (id == 0 || amount == 0) revert NothingToWithdraw();
+        balanceOf[id] = 0;
+        totalHeld -= amount;
+        (bool ok,) = to.call{value: amount}("");
+        if (!ok) revert TransferFailed(to, amount);
+        emit Withdrawn(msg.sender, to, amount);
+    }
+
+    /// A job's deposit as the oracles and the bridge read it.
+    function depositOf(uint64 jobId)
+        external
+        view
+        returns (address payer, address provider, uint32 providerId, uint256 maxAmount, uint64 deadline, bool closed)
+    {
+        if (jobId >= nextJobId) revert UnknownJob(jobId);
+        uint128 record = uint128(_deposits[jobId >> 1] >> ((jobId & 1) * 128));
+        providerId = uint32(record >> 64);
+        payer = accountOf[uint32(record >> 96)];
+        provider = accountOf[providerId];
+        maxAmount = uint256(uint64(record)) * 1 gwei;
+        deadline = uint64(_deadlines[jobId >> 2] >> ((jobId & 3) * 64));
+        closed = _closed[jobId >> 8] & (1 << (jobId & 255)) != 0;
+    }
+
+    /// The escrow's job id for a job key, if one was deposited.
+    function jobIdOf(bytes32 jobKey) external view returns (bool found, uint64 jobId) {
+        uint256 plusOne = _jobIdPlusOne[jobKey];
+        return (plusOne != 0, plusOne == 0 ? 0 : uint64(plusOne - 1));
+    }
+
+    /// The EIP-712 digest the oracles sign for a batch.
+    function settlementDigest(uint64 nonce, uint64 deadline, bytes calldata entries) external view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(SETTLEMENT_TYPEHASH, nonce, deadline, keccak256(entries))));
+    }
+
+    function _account(address who) private returns (uint32 id) {
+        id = accountIdOf[who];
+        if (id == 0) {
+            id = ++accountCount;
+            accountIdOf[who] = id;
+            accountOf[id] = who;
+        }
+    }
+}

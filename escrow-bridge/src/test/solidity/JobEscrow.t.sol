@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.37;
+
+import {JobEscrow} from "../../main/solidity/JobEscrow.sol";
+import {OracleQuorum} from "../../main/solidity/OracleQuorum.sol";
+import {EscrowTestBase} from "./EscrowTestBase.sol";
+
+/// Every attack on settlement, each its own test, and the honest paths they are measured against.
+contract JobEscrowTest is EscrowTestBase {
+    uint64 internal job;
+    bytes internal entries;
+
+    function setUp() public override {
+        super.setUp();
+        job = _deposit(provider, 10 ether, uint64(block.timestamp + 1 days));
+        entries = _entry(job, _providerId(provider), 6e9); // 6 of 10 ether used
+    }
+
+    // ---- the honest path --------------------------------------------------------------------
+
+    function testSettlesPaysProviderAndRefundsTheRest() public {
+        _settle(entries);
+        _eq(escrow.balanceOf(_providerId(provider)), 6 ether, "provider credit");
+        _eq(escrow.balanceOf(escrow.accountIdOf(payer)), 4 ether, "payer refund");
+        (,,,,, bool closed) = escrow.depositOf(job);
+        if (!closed) revert("job not closed");
+
+        uint256 before = provider.balance;
+        vm.prank(provider);
+        escrow.withdraw();
+        _eq(provider.balance - before, 6 ether, "provider withdrew");
+        _eq(escrow.balanceOf(_providerId(provider)), 0, "provider balance after");
+        _eq(address(escrow).balance, 4 ether, "escrow keeps the payer's refund");
+        _eq(escrow.totalHeld(), 4 ether, "totalHeld");
+    }
+
+    function testExtraValidSignatureBeyondThresholdIsAccepted() public {
+        uint64 deadline = uint64(block.timestamp + 1 hours);
+        bytes32 digest = escrow.settlementDigest(0, deadline, entries);
+        bytes memory all = abi.encodePacked(
+            _signature(oracleKeys[0], digest), _signature(oracleKeys[1], digest), _signature(oracleKeys[2], digest)
+        );
+        escrow.settle(0, deadline, entries, all);
+        _eq(escrow.settlementNonce(), 1, "nonce");
+    }
+
+    // ---- replay -----------------------------------------------------------------------------
+
+    function testReplayOnAnotherChainIdIsRefused() public {
+        uint64 deadline = uint64(block.timestamp + 1 hours);
+        bytes memory signatures = _sign(0, deadline, entries); // signed for this chain
+        vm.chainId(block.chainid + 1); // a fork, or the same contract address on another chain
+        vm.expectRevert(); // the signers recover to strangers: NotAnOracle
+        escrow.settle(0, deadline, entries, signatures);
+    }
+
+    function testReplayOnAnotherDeploymentIsRefused() public {
+        uint64 deadline = uint64(block.timestamp + 1 hours);
+        JobEscrow other = _deploy();
+        vm.prank(payer);
+        other.deposit{value: 10 ether}(bytes32("other"), provider, uint64(block.timestamp + 1 days));
+        bytes memory signatures = _sign(0, deadline, entries); // signed for `escrow`
+        vm.expectRevert();
+        other.settle(0, deadline, entries, signatures);
+    }
+
+    function testDoubleSettlementOfTheSameBatchIsRefused() public {
+        uint64 deadline = uint64(block.timestamp + 1 hours);
+        bytes memory signatures = _sign(0, deadline, entries);
+        escrow.settle(0, deadline, entries, signatures);
+        vm.expectRevert(abi.encodeWithSelector(JobEscrow.WrongNonce.selector, 0, 1));
+        escrow.settle(0, deadline, entries, signatures);
+    }
+
+    function testJobSettledAgainInANewBatchIsNotPaidTwice() public {
+        _settle(entries);
+        _settle(entries); // a new nonce, properly signed, the same job
+        _eq(escrow.balanceOf(_providerId(provider)), 6 ether, "provider paid once");
+        _eq(escrow.balanceOf(escrow.accountIdOf(payer)), 4 ether, "payer refunded once");
+    }
+
+    function testDuplicateJobInOneBatchIsRefused() public {
+        bytes memory twice = abi.encodePacked(entries, entries);
+        uint64 deadline = uint64(block.timestamp + 1 hours);
+        bytes memory signatures = _sign(0, deadline, twice);
+        vm.expectRevert(abi.encodeWithSelector(JobEscrow.JobsNotAscending.selector, job));
+        escrow.settle(0, deadline, twice, signatures);
+    }
+
+    // ---- signatures -------------------------------------------------------------------------
+
+    function testHighSSignatureIsRefused() public {
+        uint64 deadline = uint64(block.timestamp + 1 hours);
+        bytes32 digest = escrow.settlementDigest(0, deadline, entries);
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(oracleKeys[0], digest);
+        // The malleable twin: same signer, s' = n - s, v flipped. ecrecover accepts it; we must not.
+        bytes memory twin = abi.encodePacked(r, bytes32(SECP256K1_N - uint256(s)), v == 27 ? uint8(28) : uint8(27));
+        bytes memory signatures = abi.encodePacked(twin, _signature(oracleKeys[1], digest));
+        vm.expectRevert(abi.encodeWithSelector(OracleQuorum.InvalidSignature.selector, 0));
+        escrow.settle(0, deadline, entries, signatures);
+    }
+
+    function testWrongVIsRefused() public {
+        uint64 deadline = uint64(block.timestamp + 1 hours);
+        bytes32 digest = escrow.settlementDigest(0, deadline, entries);
+        (, bytes32 r, bytes32 s) = vm.sign(oracleKeys[0], digest);
+        bytes memory signatures = abi.encodePacked(r, s, uint8(1), _signature(oracleKeys[1], digest));
+        vm.expectRevert(abi.encodeWithSelector(OracleQuorum.InvalidSignature.selector, 0));
+        escrow.settle(0, deadline, entries, signatures);
+    }
+
+    function testSixtyFourByteSignatureIsRefused() public {
+        uint64 deadline = uint64(block.timestamp + 1 hours);
+        bytes32 digest = escrow.settlementDigest(0, deadline, entries);
+        (, bytes32 r, bytes32 s) = vm.sign(oracleKeys[0], digest);
+        // An ERC-2098 compact signature: 64 bytes. Not accepted: the batch's length is off.
+        bytes memory signatures = abi.encodePacked(r, s, _signature(oracleKeys[1], digest));
+        vm.expectRevert(abi.encodeWithSelector(OracleQuorum.SignaturesMalformed.selector, 129));
+        escrow.settle(0, deadline, entries, signatures);
+    }
+
+    function testSignerRecoveringToZeroIsRefused() public {
+        uint64 deadline = uint64(block.timestamp + 1 hours);
+        bytes32 digest = escrow.settlementDigest(0, deadline, entries);
+        // r = 0 is not a point: ecrecover returns address(0), which must never count as a signer.
+        bytes memory zero = abi.encodePacked(bytes32(0), bytes32(uint256(1)), uint8(27));
+        vm.expectRevert(abi.encodeWithSelector(OracleQuorum.InvalidSignature.selector, 0));
+        escrow.settle(0, deadline, entries, abi.encodePacked(zero, _signature(oracleKeys[1], digest)));
+    }
+
+    function testDuplicateSignerIsRefused() public {
+        uint64 deadline = uint64(block.timestamp + 1 hours);
+        bytes32 digest = escrow.settlementDigest(0, deadline, entries);
+        bytes memory one = _signature(oracleKeys[0], digest);
+        vm.expectRevert(abi.encodeWithSelector(OracleQuorum.SignersNotAscending.selector, 1, vm.addr(oracleKeys[0])));
+        escrow.settle(0, deadline, entries, abi.encodePacked(one, one));
+    }
+
+    function testUnsortedSignersAreRefused() public {
+        uint64 deadline = uint64(block.timestamp + 1 hours);
+        bytes32 digest = escrow.settlementDigest(0, deadline, entries);
+        bytes memory signatures = abi.encodePacked(_signature(oracleKeys[1], digest), _signature(oracleKeys[0], digest));
+        vm.expectRevert(abi.encodeWithSelector(OracleQuorum.SignersNotAscending.selector, 1, vm.addr(oracleKeys[0])));
+        escrow.settle(0, deadline, entries, signatures);
+    }
+
+    function testUnknownSignerIsRefused() public {
+        uint64 deadline = uint64(block.timestamp + 1 hours);
+        bytes32 digest = escrow.settlementDigest(0, deadline, entries);
+        uint256 stranger = 0xBAD;
+        bytes memory signatures = vm.addr(stranger) < vm.addr(oracleKeys[0])
+            ? abi.encodePacked(_signature(stranger, digest), _signature(oracleKeys[0], digest))
+            : abi.encodePacked(_signature(oracleKeys[0], digest), _signature(stranger, digest));
+        uint256 index = vm.addr(stranger) < vm.addr(oracleKeys[0]) ? 0 : 1;
+        vm.expectRevert(abi.encodeWithSelector(OracleQuorum.NotAnOracle.selector, index, vm.addr(stranger)));
+        escrow.settle(0, deadline, entries, signatures);
+    }
+
+    function testOneSignatureShortIsRefused() public {
+        uint64 deadline = uint64(block.timestamp + 1 hours);
+        bytes32 digest = escrow.settlementDigest(0, deadline, entries);
+        vm.expectRevert(abi.encodeWithSelector(OracleQuorum.TooFewSignatures.selector, 1, 2));
+        escrow.settle(0, deadline, entries, _signature(oracleKeys[0], digest));
+    }
+
+    function testThresholdZeroIsRefused() public {
+        address[] memory none = new address[](0);
+        vm.prank(governance);
+        vm.expectRevert(abi.encodeWithSelector(OracleQuorum.ThresholdOutOfRange.selector, 0, 3));
+        escrow.changeOracles(none, none, 0);
+
+        address[] memory oracles = new address[](1);
+        oracles[0] = vm.addr(oracleKeys[0]);
+        vm.expectRevert(abi.encodeWithSelector(OracleQuorum.ThresholdOutOfRange.selector, 0, 1));
+        new JobEscrow(governance, oracles, 0);
+    }
+
+    function testThresholdAboveOracleCountIsRefused() public {
+        address[] memory none = new address[](0);
+        vm.prank(governance);
+        vm.expectRevert(abi.encodeWithSelector(OracleQuorum.ThresholdOutOfRange.selector, 4, 3));
+        escrow.changeOracles(none, none, 4);
+    }
+
+    function testOnlyGovernanceChangesOracles() public {
+        address[] memory add = new address[](1);
+        add[0] = address(0xEE1);
+        vm.expectRevert(); // OwnableUnauthorizedAccount
+        escrow.changeOracles(add, new address[](0), 1);
+    }
+
+    function testRemovedOracleNoLongerCounts() public {
+        address[] memory remove = new address[](1);
+        remove[0] = vm.addr(oracleKeys[0]);
+        vm.prank(governance);
+        escrow.changeOracles(new address[](0), remove, 2);
+        uint64 deadline = uint64(block.timestamp + 1 hours);
+        bytes memory signatures = _sign(0, deadline, entries);
+        vm.expectRevert(abi.encodeWithSelector(OracleQuorum.NotAnOracle.selector, 0, vm.addr(oracleKeys[0])));
+        escrow.settle(0, deadline, entries, signatures);
+    }
+
+    // ---- tampering --------------------------------------------------------------------------
+
+    function testTamperedAmountIsRefused() public {
+        _tampered(_entry(job, _providerId(provider), 10e9));
+    }
+
+    function testTamperedProviderIsRefused() public {
+        _deposit(provider2, 1 ether, uint64(block.timestamp + 1 days)); // gives provider2 an id
+        _tampered(_entry(job, _providerId(provider2), 6e9));
+    }
+
+    function testTamperedJobIsRefused() public {
+        uint64 other = _deposit(provider, 10 ether, uint64(block.timestamp + 1 days));
+        _tampered(_entry(other, _providerId(provider), 6e9));
+    }
+
+    function testTamperedNonceIsRefused() public {
+        _settle(_entry(_deposit(provider, 1 ether, uint64(block.timestamp + 1 days)), _providerId(provider), 1e9));
+        uint64 deadline = uint64(block.timestamp + 1 hours);
+        bytes memory signatures = _sign(0, deadline, entries); // signed for nonce 0, sent as nonce 1
+        vm.expectRevert(); // the digest differs: strangers recovered
+        escrow.settle(1, deadline, entries, signatures);
+    }
+
+    function testTamperedDeadlineIsRefused() public {
+        uint64 deadline = uint64(block.timestamp + 1 hours);
+        bytes memory signatures = _sign(0, deadline, entries);
+        vm.expectRevert();
+        escrow.settle(0, deadline + 1 days, entries, signatures);
+    }
+
+    /// The relayer submits `tampered` with the oracles' signatures over the honest `entries`.
+    function _tampered(bytes memory tampered) private {
+        uint64 deadline = uint64(block.timestamp + 1 hours);
+        bytes memory signatures = _sign(0, deadline, entries);
+        vm.expectRevert();
+        escrow.settle(0, deadline, tampered, signatures);
+        _eq(escrow.settlementNonce(), 0, "nothing settled");
+    }
+
+    function testOraclesSigningAWrongProviderStillCannotRedirectPayment() public {
+        _deposit(provider2, 1 ether, uint64(block.timestamp + 1 days));
+        bytes memory wrong = _entry(job, _providerId(provider2), 6e9);
+        uint64 deadline = uint64(block.timestamp + 1 hours);
+        bytes memory signatures = _sign(0, deadline, wrong); // a quorum that was fooled, or colludes
+        vm.expectRevert(
+            abi.encodeWithSelector(JobEscrow.ProviderMismatch.selector, job, _providerId(provider2), _providerId(provider))
+        );
+        escrow.settle(0, deadline, wrong, signatures);
+    }
+
+    function testOraclesSigningMoreThanTheDepositStillCannotOverpay() public {
+        bytes memory over = _entry(job, _providerId(provider), 10e9 + 1);
+        uint64 deadline = uint64(block.timestamp + 1 hours);
+        bytes memory signatures = _sign(0, deadline, over);
+        vm.expectRevert(abi.encodeWithSelector(JobEscrow.OverMaximum.selector, job, 10e9 + 1, 10e9));
+        escrow.settle(0, deadline, over, signatures);
+    }
+
+    function testUnknownJobIsRefused() public {
+        bytes memory unknown = _entry(job + 1, _providerId(provider), 1);
+        uint64 deadline = uint64(block.timestamp + 1 hours);
+        bytes memory signatures = _sign(0, deadline, unknown);
+        vm.expectRevert(abi.encodeWithSelector(JobEscrow.UnknownJob.selector, job + 1));
+        escrow.settle(0, deadline, unknown, signatures);
+    }
+
+    function testExpiredBatchIsRefused() public {
+        uint64 deadline = uint64(block.timestamp + 1 hours);
+        bytes memory signatures = _sign(0, deadline, entries);
+        vm.warp(deadline + 1);
+        vm.expectRevert(abi.encodeWithSelector(JobEscrow.BatchExpired.selector, deadline));
+        escrow.settle(0, deadline, entries, signatures);
+    }
+
+    function testMalformedEntriesAreRefused() public {
+        bytes memory cut = abi.encodePacked(entries, bytes1(0));
+        uint64 deadline = uint64(block.timestamp + 1 hours);
+        bytes memory signatures = _sign(0, deadline, cut);
+        vm.expectRevert(abi.encodeWithSelector(JobEscrow.EntriesMalformed.selector, 21));
+        escrow.settle(0, deadline, cut, signatures);
+    }
+
+    // ---- refunds ----------------------------------------------------------------------------
+
+    function testRefundBeforeDeadlineIsRefused() public {
+        (,,,, uint64 deadline,) = escrow.depositOf(job);
+        vm.expectRevert(abi.encodeWithSelector(JobEscrow.NotExpired.selector, job, deadline));
+        escrow.refundExpired(job);
+    }
+
+    function testRefundAfterDeadlineReturnsTheWholeDepositOnce() public {
+        (,,,, uint64 deadline,) = escrow.depositOf(job);
+        vm.warp(deadline + 1);
+        escrow.refundExpired(job);
+        _eq(escrow.balanceOf(escrow.accountIdOf(payer)), 10 ether, "payer refund");
+        vm.expectRevert(abi.encodeWithSelector(JobEscrow.AlreadyClosed.selector, job));
+        escrow.refundExpired(job);
+        // A settlement arriving late skips the refunded job: nobody is paid twice.
+        _settle(entries);
+        _eq(escrow.balanceOf(_providerId(provider)), 0, "provider not paid for a refunded job");
+        _eq(escrow.balanceOf(escrow.accountIdOf(payer)), 10 ether, "payer refunded once");
+    }
+
+    function testSettledJobCannotBeRefunded() public {
+        _settle(entries);
+        (,,,, uint64 deadline,) = escrow.depositOf(job);
+        vm.warp(deadline + 1);
+        vm.expectRevert(abi.encodeWithSelector(JobEscrow.AlreadyClosed.selector, job));
+        escrow.refundExpired(job);
+    }
+
+    // ---- withdrawals ------------------------------------------------------------------------
+
+    function testReentrantProviderCannotWithdrawTwice() public {
+        Reentrant attacker = new Reentrant(escrow);
+        uint64 attacked = _deposit(address(attacker), 5 ether, uint64(block.timestamp + 1 days));
+        _settle(_entry(attacked, _providerId(address(attacker)), 5e9));
+        attacker.attack();
+        _eq(address(attacker).balance, 5 ether, "attacker got its balance once");
+        _eq(attacker.reentered(), 1, "the re-entry was tried");
+        if (attacker.reentrySucceeded()) revert("re-entrant withdraw succeeded");
+        _eq(address(escrow).balance, 10 ether, "the payer's deposit is intact");
+    }
+
+    function testProviderThatRevertsOnReceiveLosesNothingAndCanRedirect() public {
+        Refuser refuser = new Refuser(escrow);
+        uint64 refused = _deposit(address(refuser), 3 ether, uint64(block.timestamp + 1 days));
+        _settle(_entry(refused, _providerId(address(refuser)), 3e9));
+        vm.expectRevert(abi.encodeWithSelector(JobEscrow.TransferFailed.selector, address(refuser), 3 ether));
+        refuser.withdraw();
+        _eq(escrow.balanceOf(_providerId(address(refuser))), 3 ether, "balance kept after a failed send");
+        // Other accounts are not blocked by it (pull payments).
+        _settle(entries);
+        vm.prank(provider);
+        escrow.withdraw();
+        refuser.withdrawTo(payable(address(0xD00D)));
+        _eq(address(0xD00D).balance, 3 ether, "redirected");
+    }
+
+    function testNothingToWithdrawIsRefused() public {
+        vm.prank(address(0x5EE));
+        vm.expectRevert(JobEscrow.NothingToWithdraw.selector);
+        escrow.withdraw();
+    }
+
+    // ---- deposits ---------------------------------------------------------------------------
+
+    function testBadDepositsAreRefused() public {
+        uint64 tomorrow = uint64(block.timestamp + 1 days);
+        vm.startPrank(payer);
+        vm.expectRevert(JobEscrow.ZeroDeposit.selector);
+        escrow.deposit(bytes32("a"), provider, tomorrow);
+        vm.expectRevert(abi.encodeWithSelector(JobEscrow.NotWholeGwei.selector, 1 gwei + 1));
+        escrow.deposit{value: 1 gwei + 1}(bytes32("a"), provider, tomorrow);
+        vm.expectRevert(JobEscrow.InvalidProvider.selector);
+        escrow.deposit{value: 1 ether}(bytes32("a"), address(0), tomorrow);
+        vm.expectRevert(abi.encodeWithSelector(JobEscrow.DeadlineInPast.selector, uint64(block.timestamp)));
+        escrow.deposit{value: 1 ether}(bytes32("a"), provider, uint64(block.timestamp));
+        escrow.deposit{value: 1 ether}(bytes32("a"), provider, tomorrow);
+        vm.expectRevert(abi.encodeWithSelector(JobEscrow.JobKeyUsed.selector, bytes32("a"), job + 1));
+        escrow.deposit{value: 1 ether}(bytes32("a"), provider, tomorrow);
+        vm.stopPrank();
+    }
+
+    /// Deposits pack two to a slot and deadlines four: neighbours must never bleed into each other.
+    function testFuzzPackedDepositsKeepTheirOwnValues(uint64[6] memory amounts, uint32[6] memory hours_) public {
+        uint64[6] memory ids;
+        for (uint256 i; i < 6; ++i) {
+            uint256 amount = (uint256(amounts[i]) % 1e12 + 1) * 1 gwei;
+            uint64 deadline = uint64(block.timestamp + 1 + uint256(hours_[i]) * 3600);
+            ids[i] = _deposit(i % 2 == 0 ? provider : provider2, amount, deadline);
+        }
+        for (uint256 i; i < 6; ++i) {
+            (address p, address to,, uint256 max, uint64 deadline, bool closed) = escrow.depositOf(ids[i]);
+            _eq(uint160(p), uint160(payer), "payer");
+            _eq(uint160(to), uint160(i % 2 == 0 ? provider : provider2), "provider");
+            _eq(max, (uint256(amounts[i]) % 1e12 + 1) * 1 gwei, "max");
+            _eq(deadline, block.timestamp + 1 + uint256(hours_[i]) * 3600, "deadline");
+            if (closed) revert("closed");
+        }
+    }
+}
+
+/// A provider that tries to withdraw again from inside the transfer.
+contract Reentrant {
+    JobEscrow private immutable escrow;
+    uint256 public reentered;
+    bool public reentrySucceeded;
+
+    constructor(JobEscrow escrow_) {
+        escrow = escrow_;
+    }
+
+    function attack() external {
+        escrow.withdraw();
+    }
+
+    receive() external payable {
+        ++reentered;
+        try escrow.withdraw() {
+            reentrySucceeded = true;
+        } catch {}
+    }
+}
+
+/// A provider contract that cannot receive ether.
+contract Refuser {
+    JobEscrow private immutable escrow;
+
+    constructor(JobEscrow escrow_) {
+        escrow = escrow_;
+    }
+
+    function withdraw() external {
+        escrow.withdraw();
+    }
+
+    function withdrawTo(address payable to) external {
+        escrow.withdrawTo(to);
+    }
+
+    receive() external payable {
+        revert("no thanks");
+    }
+}
