@@ -283,6 +283,26 @@ contract JobEscrowTest is EscrowTestBase {
         escrow.settle(0, deadline, cut, signatures);
     }
 
+    /// 600 jobs, each its own payer and provider: 1,200 accounts, more than the batch's in-memory
+    /// credit table holds (half of 2,048 slots), so the last ones are credited in storage directly.
+    function testLargeBatchOfDistinctAccountsCreditsEveryoneExactly() public {
+        uint256 n = 600;
+        bytes memory batch;
+        for (uint256 i; i < n; ++i) {
+            address payer_ = address(uint160(0x100000 + i));
+            address provider_ = address(uint160(0x200000 + i));
+            vm.deal(payer_, 1 ether);
+            vm.prank(payer_);
+            uint64 id = escrow.deposit{value: (i + 2) * 1 gwei}(bytes32(i + 1), provider_, uint64(block.timestamp + 1 days));
+            batch = abi.encodePacked(batch, id, _providerId(provider_), uint64(i + 1));
+        }
+        _settle(batch);
+        for (uint256 i; i < n; ++i) {
+            _eq(escrow.balanceOf(_providerId(address(uint160(0x200000 + i)))), (i + 1) * 1 gwei, "provider credit");
+            _eq(escrow.balanceOf(escrow.accountIdOf(address(uint160(0x100000 + i)))), 1 gwei, "payer refund");
+        }
+    }
+
     // ---- refunds ----------------------------------------------------------------------------
 
     function testRefundBeforeDeadlineIsRefused() public {
