@@ -15,6 +15,7 @@ const solc = require(path.join(root, 'node_modules', 'solc'));
 
 const SETTINGS = {
   optimizer: { enabled: true, runs: 200 },
+  viaIR: true,
   remappings: ['@openzeppelin/contracts/=node_modules/@openzeppelin/contracts/'],
 };
 

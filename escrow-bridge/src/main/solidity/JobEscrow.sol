@@ -118,40 +118,84 @@ contract JobEscrow is OracleQuorum, ReentrancyGuard {
         settlementNonce = nonce + 1;
 
         uint256 count = entries.length / ENTRY_LENGTH;
-        uint256 settled;
-        uint256 paidGwei;
-        uint256 refundedGwei;
+        (uint256 settled, uint256 paidGwei, uint256 refundedGwei) = _settleEntries(entries, count);
+        emit BatchSettled(nonce, entriesHash, settled, count - settled, paidGwei * 1 gwei, refundedGwei * 1 gwei);
+    }
+
+    /// The storage words a batch walks through. Job ids ascend, so consecutive jobs share their
+    /// closed-bitmap word (256 jobs) and deposit word (2 jobs): each is read once per run and the
+    /// bitmap written once per run, instead of once per job.
+    struct Cursor {
+        uint256 closedIndex;
+        uint256 closedWord;
+        bool closedDirty;
+        uint256 depositIndex;
+        uint256 depositWord;
+    }
+
+    function _settleEntries(bytes calldata entries, uint256 count)
+        private
+        returns (uint256 settled, uint256 paidGwei, uint256 refundedGwei)
+    {
+        Cursor memory cursor = Cursor(type(uint256).max, 0, false, type(uint256).max, 0);
         uint64 jobs = nextJobId;
         uint64 previous;
-        for (uint256 i; i < count; ++i) {
+        for (uint256 i; i < count;) {
             uint256 word;
             assembly ("memory-safe") {
                 word := calldataload(add(entries.offset, mul(i, ENTRY_LENGTH)))
             }
             uint64 jobId = uint64(word >> 192);
-            uint32 providerId = uint32(word >> 160);
-            uint64 usedGwei = uint64(word >> 96);
             if (i > 0 && jobId <= previous) revert JobsNotAscending(jobId);
             previous = jobId;
             if (jobId >= jobs) revert UnknownJob(jobId);
+            (bool closedNow, uint64 usedGwei, uint64 refundGwei) =
+                _settleEntry(jobId, uint32(word >> 160), uint64(word >> 96), cursor);
+            // Unchecked: each term is a uint64 and there are fewer than 2^64 of them.
+            unchecked {
+                if (closedNow) {
+                    paidGwei += usedGwei;
+                    refundedGwei += refundGwei;
+                    ++settled;
+                }
+                ++i;
+            }
+        }
+        if (cursor.closedDirty) _closed[cursor.closedIndex] = cursor.closedWord;
+    }
 
-            uint256 bit = 1 << (jobId & 255);
-            uint256 closedWord = _closed[jobId >> 8];
-            if (closedWord & bit != 0) continue;
-            uint128 record = uint128(_deposits[jobId >> 1] >> ((jobId & 1) * 128));
-            uint32 depositedProvider = uint32(record >> 64);
-            uint64 maxGwei = uint64(record);
-            if (providerId != depositedProvider) revert ProviderMismatch(jobId, providerId, depositedProvider);
-            if (usedGwei > maxGwei) revert OverMaximum(jobId, usedGwei, maxGwei);
+    /// Closes one job and credits its provider and payer, unless it was closed before.
+    function _settleEntry(uint64 jobId, uint32 providerId, uint64 usedGwei, Cursor memory cursor)
+        private
+        returns (bool closedNow, uint64 used, uint64 refund)
+    {
+        uint256 closedIndex = jobId >> 8;
+        if (closedIndex != cursor.closedIndex) {
+            if (cursor.closedDirty) _closed[cursor.closedIndex] = cursor.closedWord;
+            cursor.closedIndex = closedIndex;
+            cursor.closedWord = _closed[closedIndex];
+            cursor.closedDirty = false;
+        }
+        uint256 bit = 1 << (jobId & 255);
+        if (cursor.closedWord & bit != 0) return (false, 0, 0);
+        if (jobId >> 1 != cursor.depositIndex) {
+            cursor.depositIndex = jobId >> 1;
+            cursor.depositWord = _deposits[jobId >> 1];
+        }
+        uint128 record = uint128(cursor.depositWord >> ((jobId & 1) * 128));
+        uint32 depositedProvider = uint32(record >> 64);
+        uint64 maxGwei = uint64(record);
+        if (providerId != depositedProvider) revert ProviderMismatch(jobId, providerId, depositedProvider);
+        if (usedGwei > maxGwei) revert OverMaximum(jobId, usedGwei, maxGwei);
 
-            _closed[jobId >> 8] = closedWord | bit;
+        cursor.closedWord |= bit;
+        cursor.closedDirty = true;
+        // Unchecked: balances are bounded by the ether this contract holds.
+        unchecked {
             if (usedGwei > 0) balanceOf[providerId] += uint256(usedGwei) * 1 gwei;
             if (usedGwei < maxGwei) balanceOf[uint32(record >> 96)] += uint256(maxGwei - usedGwei) * 1 gwei;
-            paidGwei += usedGwei;
-            refundedGwei += maxGwei - usedGwei;
-            ++settled;
+            return (true, usedGwei, maxGwei - usedGwei);
         }
-        emit BatchSettled(nonce, entriesHash, settled, count - settled, paidGwei * 1 gwei, refundedGwei * 1 gwei);
     }
 
     /// Refunds a job nobody settled by its deadline: its whole deposit goes to the payer's balance.
