@@ -10,20 +10,28 @@ import {OracleQuorum} from "./OracleQuorum.sol";
 /// relayer submits it. Each job closes once: settled by a batch, or refunded after its deadline.
 /// The provider is credited what the job used and the payer what it did not; both withdraw (pull).
 ///
-/// @dev Storage is laid out for settling 1,000 jobs in one transaction at under 3,000 gas each,
-/// where one naive settlement costs ~80,000: a job's deposit (payer, provider, maximum) is 128
-/// bits, two to a slot; "closed" is one bit, 256 to a slot; payers and providers are 32-bit
-/// account ids. A batch is 20 bytes of calldata per job, in ascending job order (so a job cannot
-/// appear twice), and its balances are credited in place: after the first touch, each further
-/// credit to the same account or bitmap word is a warm write (~200 gas). Amounts are whole gwei.
+/// @dev Laid out for settling 1,000 jobs in one transaction at a few thousand gas each, where one
+/// naive settlement costs ~80,000: a job's deposit (payer, provider, maximum) is 85 bits, three to
+/// a slot; "closed" is one bit, 256 to a slot; payers and providers are 24-bit account ids. A batch
+/// is 20 bytes of calldata per job, in ascending job order (so a job cannot appear twice), walked
+/// with a cursor that reads each bitmap and deposit word once per run of consecutive jobs.
+/// Deposits are whole multiples of DEPOSIT_UNIT; amounts used and balances are in gwei and wei.
 contract JobEscrow is OracleQuorum, ReentrancyGuard {
     /// The EIP-712 type the oracles sign. `entries` is the packed batch (hashed, as EIP-712 does
     /// for `bytes`): per job uint64 jobId, uint32 providerId, uint64 usedGwei.
     bytes32 public constant SETTLEMENT_TYPEHASH =
         keccak256("Settlement(uint64 nonce,uint64 deadline,bytes entries)");
     uint256 private constant ENTRY_LENGTH = 20;
+    /// Deposits are whole multiples of this (10,000 gwei, 0.00001 ether); used amounts are gwei.
+    uint256 public constant DEPOSIT_UNIT = 10_000 gwei;
+    uint64 private constant UNIT_GWEI = 10_000;
+    uint256 private constant MAX_UNITS = (1 << 37) - 1;
+    uint256 private constant RECORD_BITS = 85;
+    uint32 private constant MAX_ACCOUNTS = (1 << 24) - 1;
 
-    /// jobId >> 1 => two deposits of 128 bits: payerId (32) | providerId (32) | maxGwei (64).
+    /// jobId / 3 => three deposits of 85 bits: payerId (24) | providerId (24) | maximum (37, in
+    /// units of 10,000 gwei: up to ~1.37 million ether). Three to a slot, not two: the cold read
+    /// of this slot is the largest cost of settling a job.
     mapping(uint256 => uint256) private _deposits;
     /// jobId >> 2 => four deadlines of 64 bits (unix seconds); read only by refunds.
     mapping(uint256 => uint256) private _deadlines;
@@ -62,7 +70,8 @@ contract JobEscrow is OracleQuorum, ReentrancyGuard {
     event Withdrawn(address indexed account, address to, uint256 amount);
 
     error ZeroDeposit();
-    error NotWholeGwei(uint256 amount);
+    error NotWholeUnit(uint256 amount, uint256 unit);
+    error TooManyAccounts();
     error DepositTooLarge(uint256 amount);
     error InvalidProvider();
     error DeadlineInPast(uint64 deadline);
@@ -83,13 +92,13 @@ contract JobEscrow is OracleQuorum, ReentrancyGuard {
         OracleQuorum("aifabric JobEscrow", governance, oracles, threshold_)
     {}
 
-    /// Deposits `msg.value` (whole gwei) for a job run by `provider`; refundable after `deadline`
+    /// Deposits `msg.value` (a whole number of DEPOSIT_UNIT) for a job run by `provider`; refundable after `deadline`
     /// if no settlement closed it. `jobKey` identifies the job off-chain, once.
     function deposit(bytes32 jobKey, address provider, uint64 deadline) external payable returns (uint64 jobId) {
         if (msg.value == 0) revert ZeroDeposit();
-        if (msg.value % 1 gwei != 0) revert NotWholeGwei(msg.value);
-        uint256 maxGwei = msg.value / 1 gwei;
-        if (maxGwei > type(uint64).max) revert DepositTooLarge(msg.value);
+        if (msg.value % DEPOSIT_UNIT != 0) revert NotWholeUnit(msg.value, DEPOSIT_UNIT);
+        uint256 maxUnits = msg.value / DEPOSIT_UNIT;
+        if (maxUnits > MAX_UNITS) revert DepositTooLarge(msg.value);
         if (provider == address(0)) revert InvalidProvider();
         if (deadline <= block.timestamp) revert DeadlineInPast(deadline);
         if (_jobIdPlusOne[jobKey] != 0) revert JobKeyUsed(jobKey, uint64(_jobIdPlusOne[jobKey] - 1));
@@ -98,8 +107,8 @@ contract JobEscrow is OracleQuorum, ReentrancyGuard {
         _jobIdPlusOne[jobKey] = uint256(jobId) + 1;
         uint32 payerId = _account(msg.sender);
         uint32 providerId = _account(provider);
-        uint256 record = (uint256(payerId) << 96) | (uint256(providerId) << 64) | maxGwei;
-        _deposits[jobId >> 1] |= record << ((jobId & 1) * 128);
+        uint256 record = (uint256(payerId) << 61) | (uint256(providerId) << 37) | maxUnits;
+        _deposits[jobId / 3] |= record << ((jobId % 3) * RECORD_BITS);
         _deadlines[jobId >> 2] |= uint256(deadline) << ((jobId & 3) * 64);
         totalHeld += msg.value;
         emit Deposited(jobId, jobKey, msg.sender, provider, providerId, msg.value, deadline);
@@ -178,13 +187,11 @@ contract JobEscrow is OracleQuorum, ReentrancyGuard {
         }
         uint256 bit = 1 << (jobId & 255);
         if (cursor.closedWord & bit != 0) return (false, 0, 0);
-        if (jobId >> 1 != cursor.depositIndex) {
-            cursor.depositIndex = jobId >> 1;
-            cursor.depositWord = _deposits[jobId >> 1];
+        if (jobId / 3 != cursor.depositIndex) {
+            cursor.depositIndex = jobId / 3;
+            cursor.depositWord = _deposits[jobId / 3];
         }
-        uint128 record = uint128(cursor.depositWord >> ((jobId & 1) * 128));
-        uint32 depositedProvider = uint32(record >> 64);
-        uint64 maxGwei = uint64(record);
+        (uint32 payerId, uint32 depositedProvider, uint64 maxGwei) = _unpack(cursor.depositWord, jobId);
         if (providerId != depositedProvider) revert ProviderMismatch(jobId, providerId, depositedProvider);
         if (usedGwei > maxGwei) revert OverMaximum(jobId, usedGwei, maxGwei);
 
@@ -193,7 +200,7 @@ contract JobEscrow is OracleQuorum, ReentrancyGuard {
         // Unchecked: balances are bounded by the ether this contract holds.
         unchecked {
             if (usedGwei > 0) balanceOf[providerId] += uint256(usedGwei) * 1 gwei;
-            if (usedGwei < maxGwei) balanceOf[uint32(record >> 96)] += uint256(maxGwei - usedGwei) * 1 gwei;
+            if (usedGwei < maxGwei) balanceOf[payerId] += uint256(maxGwei - usedGwei) * 1 gwei;
             return (true, usedGwei, maxGwei - usedGwei);
         }
     }
@@ -206,9 +213,8 @@ contract JobEscrow is OracleQuorum, ReentrancyGuard {
         uint256 bit = 1 << (jobId & 255);
         if (_closed[jobId >> 8] & bit != 0) revert AlreadyClosed(jobId);
         _closed[jobId >> 8] |= bit;
-        uint128 record = uint128(_deposits[jobId >> 1] >> ((jobId & 1) * 128));
-        uint32 payerId = uint32(record >> 96);
-        uint256 amount = uint256(uint64(record)) * 1 gwei;
+        (uint32 payerId,, uint64 maxGwei) = _unpack(_deposits[jobId / 3], jobId);
+        uint256 amount = uint256(maxGwei) * 1 gwei;
         balanceOf[payerId] += amount;
         emit Refunded(jobId, accountOf[payerId], amount);
     }
@@ -238,11 +244,11 @@ contract JobEscrow is OracleQuorum, ReentrancyGuard {
         returns (address payer, address provider, uint32 providerId, uint256 maxAmount, uint64 deadline, bool closed)
     {
         if (jobId >= nextJobId) revert UnknownJob(jobId);
-        uint128 record = uint128(_deposits[jobId >> 1] >> ((jobId & 1) * 128));
-        providerId = uint32(record >> 64);
-        payer = accountOf[uint32(record >> 96)];
+        (uint32 payerId, uint32 providerId_, uint64 maxGwei) = _unpack(_deposits[jobId / 3], jobId);
+        providerId = providerId_;
+        payer = accountOf[payerId];
         provider = accountOf[providerId];
-        maxAmount = uint256(uint64(record)) * 1 gwei;
+        maxAmount = uint256(maxGwei) * 1 gwei;
         deadline = uint64(_deadlines[jobId >> 2] >> ((jobId & 3) * 64));
         closed = _closed[jobId >> 8] & (1 << (jobId & 255)) != 0;
     }
@@ -258,9 +264,22 @@ contract JobEscrow is OracleQuorum, ReentrancyGuard {
         return _hashTypedDataV4(keccak256(abi.encode(SETTLEMENT_TYPEHASH, nonce, deadline, keccak256(entries))));
     }
 
+    /// One job's deposit from its slot: payer and provider account ids, maximum in gwei.
+    function _unpack(uint256 word, uint64 jobId)
+        private
+        pure
+        returns (uint32 payerId, uint32 providerId, uint64 maxGwei)
+    {
+        uint256 record = word >> ((jobId % 3) * RECORD_BITS);
+        payerId = uint32((record >> 61) & 0xFFFFFF);
+        providerId = uint32((record >> 37) & 0xFFFFFF);
+        maxGwei = uint64(record & MAX_UNITS) * UNIT_GWEI;
+    }
+
     function _account(address who) private returns (uint32 id) {
         id = accountIdOf[who];
         if (id == 0) {
+            if (accountCount == MAX_ACCOUNTS) revert TooManyAccounts();
             id = ++accountCount;
             accountIdOf[who] = id;
             accountOf[id] = who;

@@ -293,13 +293,17 @@ contract JobEscrowTest is EscrowTestBase {
             address provider_ = address(uint160(0x200000 + i));
             vm.deal(payer_, 1 ether);
             vm.prank(payer_);
-            uint64 id = escrow.deposit{value: (i + 2) * 1 gwei}(bytes32(i + 1), provider_, uint64(block.timestamp + 1 days));
+            uint64 id = escrow.deposit{value: (i + 1) * 10_000 gwei}(bytes32(i + 1), provider_, uint64(block.timestamp + 1 days));
             batch = abi.encodePacked(batch, id, _providerId(provider_), uint64(i + 1));
         }
         _settle(batch);
         for (uint256 i; i < n; ++i) {
             _eq(escrow.balanceOf(_providerId(address(uint160(0x200000 + i)))), (i + 1) * 1 gwei, "provider credit");
-            _eq(escrow.balanceOf(escrow.accountIdOf(address(uint160(0x100000 + i)))), 1 gwei, "payer refund");
+            _eq(
+                escrow.balanceOf(escrow.accountIdOf(address(uint160(0x100000 + i)))),
+                (i + 1) * 10_000 gwei - (i + 1) * 1 gwei,
+                "payer refund"
+            );
         }
     }
 
@@ -373,8 +377,8 @@ contract JobEscrowTest is EscrowTestBase {
         vm.startPrank(payer);
         vm.expectRevert(JobEscrow.ZeroDeposit.selector);
         escrow.deposit(bytes32("a"), provider, tomorrow);
-        vm.expectRevert(abi.encodeWithSelector(JobEscrow.NotWholeGwei.selector, 1 gwei + 1));
-        escrow.deposit{value: 1 gwei + 1}(bytes32("a"), provider, tomorrow);
+        vm.expectRevert(abi.encodeWithSelector(JobEscrow.NotWholeUnit.selector, 1 ether + 1 gwei, 10_000 gwei));
+        escrow.deposit{value: 1 ether + 1 gwei}(bytes32("a"), provider, tomorrow);
         vm.expectRevert(JobEscrow.InvalidProvider.selector);
         escrow.deposit{value: 1 ether}(bytes32("a"), address(0), tomorrow);
         vm.expectRevert(abi.encodeWithSelector(JobEscrow.DeadlineInPast.selector, uint64(block.timestamp)));
@@ -385,11 +389,11 @@ contract JobEscrowTest is EscrowTestBase {
         vm.stopPrank();
     }
 
-    /// Deposits pack two to a slot and deadlines four: neighbours must never bleed into each other.
+    /// Deposits pack three to a slot and deadlines four: neighbours must never bleed into each other.
     function testFuzzPackedDepositsKeepTheirOwnValues(uint64[6] memory amounts, uint32[6] memory hours_) public {
         uint64[6] memory ids;
         for (uint256 i; i < 6; ++i) {
-            uint256 amount = (uint256(amounts[i]) % 1e12 + 1) * 1 gwei;
+            uint256 amount = (uint256(amounts[i]) % 1e8 + 1) * 10_000 gwei;
             uint64 deadline = uint64(block.timestamp + 1 + uint256(hours_[i]) * 3600);
             ids[i] = _deposit(i % 2 == 0 ? provider : provider2, amount, deadline);
         }
@@ -397,7 +401,7 @@ contract JobEscrowTest is EscrowTestBase {
             (address p, address to,, uint256 max, uint64 deadline, bool closed) = escrow.depositOf(ids[i]);
             _eq(uint160(p), uint160(payer), "payer");
             _eq(uint160(to), uint160(i % 2 == 0 ? provider : provider2), "provider");
-            _eq(max, (uint256(amounts[i]) % 1e12 + 1) * 1 gwei, "max");
+            _eq(max, (uint256(amounts[i]) % 1e8 + 1) * 10_000 gwei, "max");
             _eq(deadline, block.timestamp + 1 + uint256(hours_[i]) * 3600, "deadline");
             if (closed) revert("closed");
         }

@@ -61,8 +61,8 @@ contract EscrowHandler {
         keys = keys_;
     }
 
-    function deposit(uint256 who, uint256 to, uint64 amountGwei, uint32 lifetime) external {
-        uint256 amount = (uint256(amountGwei) % 1e11 + 1) * 1 gwei;
+    function deposit(uint256 who, uint256 to, uint64 amountUnits, uint32 lifetime) external {
+        uint256 amount = (uint256(amountUnits) % 1e7 + 1) * 10_000 gwei;
         address payer = payers[who % 2];
         vm.deal(payer, payer.balance + amount);
         vm.prank(payer);
