@@ -121,9 +121,7 @@ contract JobEscrow is OracleQuorum, ReentrancyGuard {
         if (nonce != settlementNonce) revert WrongNonce(nonce, settlementNonce);
         if (entries.length == 0 || entries.length % ENTRY_LENGTH != 0) revert EntriesMalformed(entries.length);
         bytes32 entriesHash = keccak256(entries);
-        _requireQuorum(
-            _hashTypedDataV4(keccak256(abi.encode(SETTLEMENT_TYPEHASH, nonce, deadline, entriesHash))), signatures
-        );
+        _requireQuorum(_settlementDigest(nonce, deadline, entriesHash), signatures);
         settlementNonce = nonce + 1;
 
         uint256 count = entries.length / ENTRY_LENGTH;
@@ -208,7 +206,7 @@ contract JobEscrow is OracleQuorum, ReentrancyGuard {
     /// Refunds a job nobody settled by its deadline: its whole deposit goes to the payer's balance.
     function refundExpired(uint64 jobId) external {
         if (jobId >= nextJobId) revert UnknownJob(jobId);
-        uint64 deadline = uint64(_deadlines[jobId >> 2] >> ((jobId & 3) * 64));
+        uint64 deadline = _deadline(jobId);
         if (block.timestamp <= deadline) revert NotExpired(jobId, deadline);
         uint256 bit = 1 << (jobId & 255);
         if (_closed[jobId >> 8] & bit != 0) revert AlreadyClosed(jobId);
@@ -249,7 +247,7 @@ contract JobEscrow is OracleQuorum, ReentrancyGuard {
         payer = accountOf[payerId];
         provider = accountOf[providerId];
         maxAmount = uint256(maxGwei) * 1 gwei;
-        deadline = uint64(_deadlines[jobId >> 2] >> ((jobId & 3) * 64));
+        deadline = _deadline(jobId);
         closed = _closed[jobId >> 8] & (1 << (jobId & 255)) != 0;
     }
 
@@ -261,7 +259,15 @@ contract JobEscrow is OracleQuorum, ReentrancyGuard {
 
     /// The EIP-712 digest the oracles sign for a batch.
     function settlementDigest(uint64 nonce, uint64 deadline, bytes calldata entries) external view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(SETTLEMENT_TYPEHASH, nonce, deadline, keccak256(entries))));
+        return _settlementDigest(nonce, deadline, keccak256(entries));
+    }
+
+    function _settlementDigest(uint64 nonce, uint64 deadline, bytes32 entriesHash) private view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(SETTLEMENT_TYPEHASH, nonce, deadline, entriesHash)));
+    }
+
+    function _deadline(uint64 jobId) private view returns (uint64) {
+        return uint64(_deadlines[jobId >> 2] >> ((jobId & 3) * 64));
     }
 
     /// One job's deposit from its slot: payer and provider account ids, maximum in gwei.

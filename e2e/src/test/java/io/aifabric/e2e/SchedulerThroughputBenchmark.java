@@ -333,20 +333,28 @@ class SchedulerThroughputBenchmark {
     ProcessHandle.allProcesses()
         .forEach(
             p -> {
-              String command = p.info().commandLine().orElse("");
-              String kind =
-                  command.contains("scheduler-extender")
-                      ? "extender"
-                      : command.contains("kube-scheduler") && command.contains(MEMBER)
-                          ? "kube-scheduler"
-                          : command.contains("kube-apiserver") && command.contains(MEMBER)
-                              ? "apiserver"
-                              : command.contains("etcd") && command.contains(MEMBER)
-                                  ? "etcd"
-                                  : command.contains("kwok") ? "kwok" : "other";
+              String kind = kind(p.info().commandLine().orElse(""));
               p.info().totalCpuDuration().ifPresent(d -> cpu.merge(kind, d, Duration::plus));
             });
     return cpu;
+  }
+
+  private static String kind(String command) {
+    if (command.contains("scheduler-extender")) {
+      return "extender";
+    }
+    if (command.contains(MEMBER)) {
+      if (command.contains("kube-scheduler")) {
+        return "kube-scheduler";
+      }
+      if (command.contains("kube-apiserver")) {
+        return "apiserver";
+      }
+      if (command.contains("etcd")) {
+        return "etcd";
+      }
+    }
+    return command.contains("kwok") ? "kwok" : "other";
   }
 
   private static Pod gpuPod(String name, String ns) {

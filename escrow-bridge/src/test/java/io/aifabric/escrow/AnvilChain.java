@@ -1,5 +1,7 @@
 package io.aifabric.escrow;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.ServerSocket;
@@ -7,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Keys;
 import org.web3j.protocol.Web3j;
@@ -64,19 +68,17 @@ final class AnvilChain implements AutoCloseable {
             .redirectOutput(log.toFile())
             .start();
     AnvilChain chain = new AnvilChain(process, new HttpService("http://127.0.0.1:" + port));
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (true) {
-      try {
-        if (chain.web3j.ethChainId().send().getChainId().longValue() == CHAIN_ID) {
-          return chain;
-        }
-      } catch (IOException notYet) {
-        if (!process.isAlive() || System.nanoTime() > deadline) {
-          chain.close();
-          throw new IllegalStateException("anvil did not start: " + Files.readString(log));
-        }
-        Thread.sleep(100);
-      }
+    try {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(100))
+          .ignoreExceptionsInstanceOf(IOException.class)
+          .failFast("anvil exited", () -> !process.isAlive())
+          .until(() -> chain.web3j.ethChainId().send().getChainId().longValue() == CHAIN_ID);
+      return chain;
+    } catch (ConditionTimeoutException | TerminalFailureException e) {
+      chain.close();
+      throw new IllegalStateException("anvil did not start: " + Files.readString(log), e);
     }
   }
 

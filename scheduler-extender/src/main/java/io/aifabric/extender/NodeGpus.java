@@ -43,12 +43,9 @@ public record NodeGpus(
             ? Map.of()
             : node.getStatus().getAllocatable();
     Quantity gpus = allocatable.get(GpuRequest.GPU);
-    String product = labels.get(GpuRequest.PRODUCT);
     return new NodeGpus(
         node.getMetadata().getName(),
-        // Interned: a cluster has a handful of models, and filter compares the model of every node
-        // it is asked about; equal references compare without reading the characters.
-        product == null ? null : product.intern(),
+        labels.get(GpuRequest.PRODUCT),
         gpus == null ? 0 : gpus.getNumericalAmount().intValue(),
         inUse,
         "true".equals(labels.get(VERIFIED)),
