@@ -659,29 +659,7 @@ class FederationE2E extends FederatedE2E {
 
   static io.fabric8.kubernetes.api.model.Node gpuNode(
       String name, String product, int memoryMiB, int gpus) {
-    var resources =
-        Map.of(
-            "cpu", new io.fabric8.kubernetes.api.model.Quantity("64"),
-            "memory", new io.fabric8.kubernetes.api.model.Quantity("512Gi"),
-            "pods", new io.fabric8.kubernetes.api.model.Quantity("110"),
-            "nvidia.com/gpu", new io.fabric8.kubernetes.api.model.Quantity(String.valueOf(gpus)));
-    return new io.fabric8.kubernetes.api.model.NodeBuilder()
-        .withMetadata(
-            new ObjectMetaBuilder()
-                .withName(name)
-                .addToAnnotations("kwok.x-k8s.io/node", "fake")
-                .addToLabels("kubernetes.io/hostname", name)
-                .addToLabels("type", "kwok")
-                .addToLabels("nvidia.com/gpu.present", "true")
-                .addToLabels("nvidia.com/gpu.product", product)
-                .addToLabels("nvidia.com/gpu.memory", String.valueOf(memoryMiB))
-                .addToLabels("nvidia.com/gpu.count", String.valueOf(gpus))
-                .build())
-        .withNewStatus()
-        .withCapacity(resources)
-        .withAllocatable(resources)
-        .endStatus()
-        .build();
+    return KwokGpuNode.builder(name, product, gpus, memoryMiB, "64", "512Gi").build();
   }
 
   static MemberCluster memberCluster(String name, String secret) {

@@ -13,10 +13,16 @@ final class KwokGpuNode {
   private KwokGpuNode() {}
 
   static NodeBuilder builder(String name, String product, int gpus, int memoryMiB) {
+    return builder(name, product, gpus, memoryMiB, "16", "64Gi");
+  }
+
+  /** The same with the node's CPU and memory capacity given. */
+  static NodeBuilder builder(
+      String name, String product, int gpus, int memoryMiB, String cpu, String memory) {
     Map<String, Quantity> capacity =
         Map.of(
-            "cpu", new Quantity("16"),
-            "memory", new Quantity("64Gi"),
+            "cpu", new Quantity(cpu),
+            "memory", new Quantity(memory),
             "pods", new Quantity("110"),
             "nvidia.com/gpu", new Quantity(String.valueOf(gpus)));
     return new NodeBuilder()
