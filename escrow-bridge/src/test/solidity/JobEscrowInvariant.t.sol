@@ -2,7 +2,8 @@
 pragma solidity 0.8.37;
 
 import {JobEscrow} from "../../main/solidity/JobEscrow.sol";
-import {EscrowTestBase, Vm} from "./EscrowTestBase.sol";
+import {EscrowTestBase} from "./EscrowTestBase.sol";
+import {Vm} from "./QuorumTestBase.sol";
 
 /// Random deposits, settlements (honest, partial, repeated), expiries, refunds and withdrawals,
 /// in any order; after every call the money adds up.

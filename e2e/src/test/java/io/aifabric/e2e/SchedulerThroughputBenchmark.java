@@ -61,8 +61,13 @@ class SchedulerThroughputBenchmark {
     List<String> report = new ArrayList<>();
     List<String> names = createNodes(member);
     String ns = bed.createNamespace(MEMBER, "bench-sched");
+    // -Daifabric.bench.extender.jvm='-XX:StartFlightRecording=...' profiles the extender's JVM.
+    String extenderJvm = System.getProperty("aifabric.bench.extender.jvm", "");
     try (ExtenderProcess extender =
-        ExtenderProcess.start(bed.kubeconfig(MEMBER), bed.dir().resolve(MEMBER), Map.of())) {
+        ExtenderProcess.start(
+            bed.kubeconfig(MEMBER),
+            bed.dir().resolve(MEMBER),
+            extenderJvm.isBlank() ? Map.of() : Map.of("JAVA_TOOL_OPTIONS", extenderJvm))) {
       await().atMost(Duration.ofMinutes(2)).until(() -> cachedNodes(extender) >= NODES);
       report.add(http(extender, names, 4));
       report.add(http(extender, names.subList(0, NODES / 10), 4));

@@ -20,6 +20,25 @@ final class AbiWords {
     return uint(BigInteger.valueOf(value));
   }
 
+  /** An address as a 32-byte word, left-padded. */
+  static byte[] address(String address) {
+    byte[] bytes = Numeric.hexStringToByteArray(address);
+    if (bytes.length != 20) {
+      throw new IllegalArgumentException("not an address: " + address);
+    }
+    byte[] word = new byte[32];
+    System.arraycopy(bytes, 0, word, 12, 20);
+    return word;
+  }
+
+  /** A bytes32 value as it is. */
+  static byte[] bytes32(byte[] value) {
+    if (value.length != 32) {
+      throw new IllegalArgumentException("not 32 bytes: " + value.length);
+    }
+    return value.clone();
+  }
+
   static byte[] concat(byte[]... parts) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (byte[] part : parts) {

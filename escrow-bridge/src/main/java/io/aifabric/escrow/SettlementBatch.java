@@ -45,7 +45,7 @@ public record SettlementBatch(long nonce, long deadline, List<SettlementEntry> e
   }
 
   /** What each oracle signs: the EIP-712 digest of this batch under the escrow's domain. */
-  public byte[] digest(EscrowDomain domain) {
+  public byte[] digest(ContractDomain domain) {
     byte[] structHash =
         Hash.sha3(
             AbiWords.concat(

@@ -31,7 +31,7 @@ class JobEscrowChainIT {
   private static Credentials deployer;
   private static List<Credentials> oracles;
   private static JobEscrow escrow;
-  private static EscrowDomain domain;
+  private static ContractDomain domain;
 
   @BeforeAll
   static void deploy() throws Exception {
@@ -50,7 +50,7 @@ class JobEscrowChainIT {
                 oracles.stream().map(Credentials::getAddress).toList(),
                 BigInteger.TWO)
             .send();
-    domain = new EscrowDomain(AnvilChain.CHAIN_ID, escrow.getContractAddress());
+    domain = ContractDomain.jobEscrow(AnvilChain.CHAIN_ID, escrow.getContractAddress());
   }
 
   @AfterAll
@@ -117,7 +117,8 @@ class JobEscrowChainIT {
     long nonce = escrow.settlementNonce().send().longValue();
     SettlementBatch batch =
         new SettlementBatch(nonce, deadline(), List.of(new SettlementEntry(job, providerId, 1)));
-    EscrowDomain elsewhere = new EscrowDomain(1, escrow.getContractAddress()); // mainnet's id
+    ContractDomain elsewhere =
+        ContractDomain.jobEscrow(1, escrow.getContractAddress()); // mainnet's id
     byte[] signatures =
         OracleSignatures.combine(
             oracles.subList(0, 2).stream()

@@ -13,8 +13,8 @@ import org.web3j.crypto.Sign;
 import org.web3j.utils.Numeric;
 
 class SettlementBatchTest {
-  private static final EscrowDomain DOMAIN =
-      new EscrowDomain(31337, "0x5FbDB2315678afecb367f032d93F642f64180aa3");
+  private static final ContractDomain DOMAIN =
+      ContractDomain.jobEscrow(31337, "0x5FbDB2315678afecb367f032d93F642f64180aa3");
   private static final BigInteger HALF_N =
       new BigInteger("7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0", 16);
 
@@ -74,8 +74,9 @@ class SettlementBatchTest {
             new SettlementBatch(4, 1_000, List.of(new SettlementEntry(7, 1, 6))).digest(DOMAIN),
             new SettlementBatch(4, 1_000, List.of(new SettlementEntry(7, 2, 5))).digest(DOMAIN),
             new SettlementBatch(4, 1_000, List.of(new SettlementEntry(8, 1, 5))).digest(DOMAIN),
-            batch.digest(new EscrowDomain(1, DOMAIN.verifyingContract())),
-            batch.digest(new EscrowDomain(31337, "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512")));
+            batch.digest(ContractDomain.jobEscrow(1, DOMAIN.verifyingContract())),
+            batch.digest(
+                ContractDomain.jobEscrow(31337, "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512")));
 
     assertThat(digest).hasSize(32);
     others.forEach(other -> assertThat(Arrays.equals(other, digest)).isFalse());
@@ -121,10 +122,10 @@ class SettlementBatchTest {
 
   @Test
   void domainRefusesWhatCannotBeAnEscrow() {
-    assertThatThrownBy(() -> new EscrowDomain(0, DOMAIN.verifyingContract()))
+    assertThatThrownBy(() -> ContractDomain.jobEscrow(0, DOMAIN.verifyingContract()))
         .hasMessageContaining("chain id");
-    assertThatThrownBy(() -> new EscrowDomain(1, "0x1234")).hasMessageContaining("address");
-    assertThatThrownBy(() -> new EscrowDomain(1, "0x" + "0".repeat(40)))
+    assertThatThrownBy(() -> ContractDomain.jobEscrow(1, "0x1234")).hasMessageContaining("address");
+    assertThatThrownBy(() -> ContractDomain.jobEscrow(1, "0x" + "0".repeat(40)))
         .hasMessageContaining("address");
   }
 }
