@@ -8,6 +8,7 @@ import io.aifabric.extender.wire.ExtenderArgs;
 import io.aifabric.extender.wire.ExtenderBindingArgs;
 import io.aifabric.extender.wire.ExtenderBindingResult;
 import io.aifabric.extender.wire.ExtenderFilterResult;
+import io.aifabric.extender.wire.ExtenderJson;
 import io.aifabric.extender.wire.HostPriority;
 import java.io.InputStream;
 import java.util.List;
@@ -61,6 +62,29 @@ class WireContractTest {
   void writesPrioritiesAsAHostPriorityList() throws Exception {
     String out = json.writeValueAsString(List.of(new HostPriority("gpu-h100-00", 7)));
     assertThat(out).isEqualTo("[{\"Host\":\"gpu-h100-00\",\"Score\":7}]");
+  }
+
+  @Test
+  void theStreamedAnswersAreTheJsonTheMapperWrites() throws Exception {
+    ExtenderJson streamed = new ExtenderJson();
+    Map<String, String> failed = new java.util.LinkedHashMap<>();
+    failed.put("gpu-h100-02", "1 of 8 GPUs free, the pod needs 2");
+    failed.put("gpu \"quoted\"", "reason with \u00e9 and \n");
+    List<Object> answers =
+        List.of(
+            new ExtenderFilterResult(
+                null, List.of("gpu-h100-00", "gpu-a"), failed, Map.of("cpu-0", "no GPUs"), null),
+            new ExtenderFilterResult(null, List.of(), Map.of(), Map.of(), ""),
+            ExtenderFilterResult.error("bad request"),
+            List.of(new HostPriority("gpu-h100-00", 7), new HostPriority("gpu-a", 0)),
+            List.of());
+    for (Object answer : answers) {
+      assertThat(json.readTree(streamed.write(answer)))
+          .as("%s", answer)
+          .isEqualTo(json.readTree(json.writeValueAsBytes(answer)));
+    }
+    assertThat(new String(streamed.write(List.of(new HostPriority("n", 3)))))
+        .isEqualTo("[{\"Host\":\"n\",\"Score\":3}]");
   }
 
   @Test

@@ -1,14 +1,13 @@
 package io.aifabric.extender.service;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aifabric.extender.FilterPolicy;
 import io.aifabric.extender.GpuPrioritizer;
 import io.aifabric.extender.wire.ExtenderArgs;
 import io.aifabric.extender.wire.ExtenderBindingArgs;
 import io.aifabric.extender.wire.ExtenderBindingResult;
 import io.aifabric.extender.wire.ExtenderFilterResult;
+import io.aifabric.extender.wire.ExtenderJson;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -42,8 +41,7 @@ public class ExtenderRoutes {
   private static final Set<String> OUTCOMES = Set.of("ok", "error", "bad-request", "failed");
   private static final Logger LOG = Logger.getLogger(ExtenderRoutes.class);
 
-  private final ObjectMapper json =
-      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private final ExtenderJson json = new ExtenderJson();
   private final ExtenderVerbs verbs;
   private final GpuBinder binder;
 
@@ -161,7 +159,7 @@ public class ExtenderRoutes {
       }
       ctx.response()
           .putHeader("Content-Type", "application/json")
-          .end(Buffer.buffer(json.writeValueAsBytes(result)));
+          .end(Buffer.buffer(json.write(result)));
     } catch (BadRequest | IllegalArgumentException e) {
       outcome = "bad-request";
       error(ctx, 400, e.getMessage());
@@ -181,7 +179,7 @@ public class ExtenderRoutes {
       throw new BadRequest("empty body: expected " + type.getSimpleName() + " JSON");
     }
     try {
-      return json.readValue(body.getBytes(), type);
+      return json.read(body.getBytes(), type);
     } catch (JacksonException e) {
       throw new BadRequest(
           "malformed " + type.getSimpleName() + " JSON: " + e.getOriginalMessage());
@@ -195,8 +193,8 @@ public class ExtenderRoutes {
       ctx.response()
           .setStatusCode(status)
           .putHeader("Content-Type", "application/json")
-          .end(Buffer.buffer(json.writeValueAsBytes(Map.of("Error", message))));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+          .end(Buffer.buffer(json.write(Map.of("Error", message))));
+    } catch (java.io.IOException e) {
       ctx.response().setStatusCode(status).end();
     }
   }

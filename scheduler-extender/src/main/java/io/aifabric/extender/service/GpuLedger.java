@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Who holds which GPUs, per node: pods bound there (as the pod informer reports them) and
@@ -37,6 +38,15 @@ public final class GpuLedger {
   private final Map<String, Holding> boundPods = new HashMap<>();
   private final Map<String, Reservation> reservations = new HashMap<>();
   private final Map<String, Integer> inUse = new ConcurrentHashMap<>();
+  private volatile Consumer<String> onChange = node -> {};
+
+  /**
+   * Tells {@code listener} the name of each node whose count changed, after the change and before
+   * the next one (it is called under this ledger's lock, so it must not wait for anything).
+   */
+  public void onChange(Consumer<String> listener) {
+    this.onChange = listener;
+  }
 
   /** GPUs on the node held by bound pods and reservations. */
   public int inUse(String node) {
@@ -127,5 +137,6 @@ public final class GpuLedger {
 
   private void add(String node, int gpus) {
     inUse.merge(node, gpus, (a, b) -> a + b == 0 ? null : a + b);
+    onChange.accept(node);
   }
 }

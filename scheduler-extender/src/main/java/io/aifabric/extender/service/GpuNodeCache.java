@@ -33,13 +33,24 @@ public class GpuNodeCache {
 
   private final KubernetesClient client;
   private final GpuLedger ledger;
+
+  /**
+   * Every node with its GPUs in use as the ledger counts them now, kept current as the ledger
+   * changes: filter and prioritize read thousands of nodes per request and each read is then one
+   * map lookup and no copy, while counts change only once per bind or pod event.
+   */
   private final Map<String, NodeGpus> nodes = new ConcurrentHashMap<>();
+
   private SharedIndexInformer<Node> nodeInformer;
   private SharedIndexInformer<Pod> podInformer;
 
   GpuNodeCache(KubernetesClient client, GpuLedger ledger, MeterRegistry registry) {
     this.client = client;
     this.ledger = ledger;
+    // Both updates recompute under the node's map lock from the ledger's count at that moment,
+    // so whichever of a Node event and a ledger change comes last leaves the right count.
+    ledger.onChange(
+        name -> nodes.computeIfPresent(name, (n, gpus) -> gpus.withInUse(ledger.inUse(n))));
     Gauge.builder("aifabric.extender.nodes", nodes, Map::size)
         .description("Nodes in the extender's cache")
         .register(registry);
@@ -87,8 +98,7 @@ public class GpuNodeCache {
 
   /** The node with its GPUs in use now (bound and reserved), if the cache knows it. */
   public Optional<NodeGpus> node(String name) {
-    NodeGpus node = nodes.get(name);
-    return node == null ? Optional.empty() : Optional.of(node.withInUse(ledger.inUse(name)));
+    return Optional.ofNullable(nodes.get(name));
   }
 
   /** The pod from the informer's store, if it is there and still the same pod (UID). */
@@ -127,7 +137,7 @@ public class GpuNodeCache {
   private final class NodeHandler implements ResourceEventHandler<Node> {
     @Override
     public void onAdd(Node node) {
-      nodes.put(node.getMetadata().getName(), NodeGpus.of(node, 0));
+      nodes.compute(node.getMetadata().getName(), (n, old) -> NodeGpus.of(node, ledger.inUse(n)));
     }
 
     @Override

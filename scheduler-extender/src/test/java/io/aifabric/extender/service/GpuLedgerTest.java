@@ -84,6 +84,17 @@ class GpuLedgerTest {
   }
 
   @Test
+  void tellsItsListenerEveryNodeWhoseCountChangedWithTheNewCountInPlace() {
+    java.util.List<String> told = new java.util.ArrayList<>();
+    ledger.onChange(node -> told.add(node + "=" + ledger.inUse(node)));
+    ledger.reserve(pod("a"), "n1", 2, 8, Instant.EPOCH);
+    ledger.podBound("a", "n1", 2);
+    ledger.podBound("b", "n2", 1);
+    ledger.podGone("a");
+    assertThat(told).containsExactly("n1=2", "n1=0", "n1=2", "n2=1", "n1=0");
+  }
+
+  @Test
   void listsOnlyReservationsOlderThanTheCutoff() {
     ledger.reserve(pod("old"), "gpu-0", 1, 8, now.minusSeconds(60));
     ledger.reserve(pod("new"), "gpu-0", 1, 8, now);
