@@ -88,6 +88,11 @@ final class QuarkusProcess {
     }
   }
 
+  /** Whether the JVM is still running (a failpoint halts it on its own). */
+  boolean alive() {
+    return process.isAlive();
+  }
+
   /** SIGKILL: no shutdown hooks, no last writes, as a crash or an OOM kill. */
   void kill() {
     process.destroyForcibly();

@@ -40,7 +40,8 @@ final class Federation implements AutoCloseable {
           "AIFABRIC_DISPATCH_STATUS_INTERVAL", "1s",
           "AIFABRIC_DISPATCH_PENDING_RETRY", "2s",
           "AIFABRIC_PROOF_HEARTBEAT_INTERVAL", "1s",
-          "AIFABRIC_PROOF_STATUS_INTERVAL", "2s");
+          "AIFABRIC_PROOF_STATUS_INTERVAL", "2s",
+          "AIFABRIC_PROOF_SETTLEMENT_POLL", "1s");
 
   final TestBed bed;
   final KubernetesClient host;
@@ -207,7 +208,7 @@ final class Federation implements AutoCloseable {
   }
 
   /** Reasons of the Events recorded on an object. */
-  List<String> eventReasons(AIJob job) {
+  List<String> eventReasons(io.fabric8.kubernetes.api.model.HasMetadata job) {
     return host
         .v1()
         .events()

@@ -1,5 +1,6 @@
 package io.aifabric.e2e;
 
+import io.aifabric.protocol.EthAddress;
 import io.aifabric.protocol.HardwareReport;
 import io.aifabric.protocol.HardwareReportCodec;
 import io.aifabric.protocol.Heartbeat;
@@ -59,6 +60,10 @@ final class SimulatedAgent implements AutoCloseable {
     return new SimulatedAgent(Vertx.vertx(), true, brokerPort, key, sequence);
   }
 
+  EthAddress address() {
+    return key.address();
+  }
+
   String registration(String cluster, String node) {
     return RegistrationCodec.encode(
         new NodeRegistration(
@@ -100,6 +105,21 @@ final class SimulatedAgent implements AutoCloseable {
             io.aifabric.protocol.Keccak256.hash(jobUid.getBytes()),
             System.currentTimeMillis());
     send(Topics.receipt(key.address(), jobUid), ReceiptCodec.encode(receipt.sign(key)), true);
+  }
+
+  /**
+   * A receipt that names another node and is signed with this agent's key: a forgery, published on
+   * the named node's topic as if that node had sent it.
+   */
+  void publishForgedReceipt(EthAddress named, String jobUid, int replica, long gpuSeconds)
+      throws Exception {
+    WorkReceipt receipt =
+        new WorkReceipt(
+            jobUid, replica, named, gpuSeconds, 0, new byte[32], System.currentTimeMillis());
+    send(
+        Topics.receipt(named, jobUid),
+        ReceiptCodec.encode(new WorkReceipt.Signed(receipt, key.sign(receipt.digest()))),
+        true);
   }
 
   /** A signed hardware report, published retained as the agent does. */

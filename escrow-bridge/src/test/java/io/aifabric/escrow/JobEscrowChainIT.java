@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aifabric.escrow.contracts.JobEscrow;
+import io.aifabric.testing.AnvilChain;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -62,8 +63,8 @@ class JobEscrowChainIT {
 
   @Test
   void theDigestTheOraclesSignIsTheOneTheContractChecks() throws Exception {
-    SettlementBatch batch =
-        new SettlementBatch(
+    SettlementMessage batch =
+        new SettlementMessage(
             7,
             1_900_000_000L,
             List.of(new SettlementEntry(3, 9, 12), new SettlementEntry(4, 2, 0)));
@@ -115,8 +116,8 @@ class JobEscrowChainIT {
             GWEI.multiply(BigInteger.valueOf(10_000)));
     long providerId = escrow.depositOf(BigInteger.valueOf(job)).send().component3().longValue();
     long nonce = escrow.settlementNonce().send().longValue();
-    SettlementBatch batch =
-        new SettlementBatch(nonce, deadline(), List.of(new SettlementEntry(job, providerId, 1)));
+    SettlementMessage batch =
+        new SettlementMessage(nonce, deadline(), List.of(new SettlementEntry(job, providerId, 1)));
     ContractDomain elsewhere =
         ContractDomain.jobEscrow(1, escrow.getContractAddress()); // mainnet's id
     byte[] signatures =
@@ -237,7 +238,7 @@ class JobEscrowChainIT {
   /** Signs with two of the three oracles (threshold 2) and submits. */
   private static TransactionReceipt settle(List<SettlementEntry> entries) throws Exception {
     long nonce = escrow.settlementNonce().send().longValue();
-    SettlementBatch batch = new SettlementBatch(nonce, deadline(), entries);
+    SettlementMessage batch = new SettlementMessage(nonce, deadline(), entries);
     byte[] digest = batch.digest(domain);
     byte[] signatures =
         OracleSignatures.combine(

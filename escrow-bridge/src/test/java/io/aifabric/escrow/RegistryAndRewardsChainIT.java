@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.aifabric.escrow.RewardTree.NodeScore;
 import io.aifabric.escrow.contracts.AvailabilityRewards;
 import io.aifabric.escrow.contracts.NodeRegistry;
+import io.aifabric.testing.AnvilChain;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.aifabric.operator;
 
+import io.aifabric.api.v1alpha1.Conditions;
 import io.aifabric.operator.placement.PlacementEngine;
-import io.aifabric.operator.status.Conditions;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -98,6 +98,14 @@ public interface OperatorConfig {
     @WithDefault("1h")
     Duration receiptWait();
 
+    /**
+     * How often a finished, receipted job that pays from escrow is looked at until the escrow
+     * bridge has written its settlement (a status-only change, which does not wake the reconciler
+     * by itself).
+     */
+    @WithDefault("10s")
+    Duration settlementPoll();
+
     /** Length of an availability epoch; its uptime ratio becomes the 0–255 score. */
     @WithDefault("1h")
     Duration epoch();

@@ -3,6 +3,7 @@ package io.aifabric.api.v1alpha1;
 import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
+import io.aifabric.api.v1alpha1.settlement.SettlementBatch;
 import io.aifabric.api.v1alpha1.storagevolume.StorageVolume;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crdv2.generator.CRDGenerator;
@@ -38,7 +39,12 @@ public final class CrdYamlGenerator {
    * Every kind of the API. A new kind is added here, and its YAML is then generated and checked.
    */
   public static final List<Class<? extends HasMetadata>> KINDS =
-      List.of(MemberCluster.class, ComputeNode.class, AIJob.class, StorageVolume.class);
+      List.of(
+          MemberCluster.class,
+          ComputeNode.class,
+          AIJob.class,
+          StorageVolume.class,
+          SettlementBatch.class);
 
   public static void main(String[] args) throws IOException {
     Path out = Path.of(args[0]);

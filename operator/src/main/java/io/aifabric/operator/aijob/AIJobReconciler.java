@@ -1,5 +1,6 @@
 package io.aifabric.operator.aijob;
 
+import io.aifabric.api.v1alpha1.Conditions;
 import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.aijob.AIJobStatus;
 import io.aifabric.api.v1alpha1.aijob.JobPhase;
@@ -13,7 +14,6 @@ import io.aifabric.operator.placement.Placement.Unplaceable;
 import io.aifabric.operator.placement.PlacementEngine;
 import io.aifabric.operator.proof.ReceiptMatcher;
 import io.aifabric.operator.proof.WorkReceipts;
-import io.aifabric.operator.status.Conditions;
 import io.aifabric.operator.status.EventRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -53,6 +53,7 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
   static final String RUNNING = "Running";
   static final String SUCCEEDED = "Succeeded";
   static final String RECEIPTED = "Receipted";
+  static final String SETTLED = "Settled";
   private static final Duration CACHE_CATCH_UP = Duration.ofMillis(200);
 
   private final PlacementEngine engine;
@@ -117,11 +118,13 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
     }
     if (isFinished(status.getPhase())) {
       engine.release(job.getMetadata().getUid());
+      markSettled(job, status);
       // Until every replica's node has signed for its work, look again now and then.
       // A receipt arriving reconciles the job (ReceiptArrivals); until then it is looked at
       // again only when the receipt wait is over.
       boolean receipted = attachReceipts(job, status);
-      return write(job, status, receipted ? null : untilReceiptWaitIsOver(status), ctx);
+      return write(
+          job, status, receipted ? untilSettled(job, status) : untilReceiptWaitIsOver(status), ctx);
     }
     replaceIfClusterLost(job, status);
     if (status.getPlacement() == null) {
@@ -471,6 +474,44 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
             + " replicas have a receipt signed by the node they ran on",
         job.getMetadata().getGeneration());
     return match.complete() || givenUp;
+  }
+
+  /**
+   * The escrow bridge writes where the job was paid ({@code status.settlement}) once the settling
+   * transaction is buried deep enough; the job is then Settled.
+   */
+  private void markSettled(AIJob job, AIJobStatus status) {
+    var settlement = status.getSettlement();
+    if (settlement == null || status.getPhase() == JobPhase.Settled) {
+      return;
+    }
+    status.setPhase(JobPhase.Settled);
+    String message =
+        "paid in settlement batch "
+            + settlement.getBatch()
+            + ", transaction "
+            + settlement.getTxHash()
+            + ", block "
+            + settlement.getBlockNumber();
+    conditions.set(
+        status.getConditions(),
+        SETTLED,
+        Conditions.TRUE,
+        "SettledOnChain",
+        message,
+        job.getMetadata().getGeneration());
+    events.record(job, EventRecorder.NORMAL, "Settled", message);
+  }
+
+  /** When to look for the settlement of a job that pays from escrow; null: nothing to wait for. */
+  private Duration untilSettled(AIJob job, AIJobStatus status) {
+    var payment = job.getSpec().getPayment();
+    boolean awaitsSettlement =
+        payment != null
+            && payment.getEscrowDeposit() != null
+            && status.getPhase() != JobPhase.Settled
+            && Conditions.isTrue(status.getConditions(), RECEIPTED);
+    return awaitsSettlement ? config.proof().settlementPoll() : null;
   }
 
   private Duration untilReceiptWaitIsOver(AIJobStatus status) {

@@ -1,5 +1,6 @@
 package io.aifabric.operator.membercluster;
 
+import io.aifabric.api.v1alpha1.Conditions;
 import io.aifabric.api.v1alpha1.computenode.Availability;
 import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.api.v1alpha1.computenode.ComputeNodeSpec;
@@ -16,7 +17,6 @@ import io.aifabric.operator.proof.HardwareJudge;
 import io.aifabric.operator.proof.HardwareReports;
 import io.aifabric.operator.proof.NodeKeys;
 import io.aifabric.operator.proof.RegistrationCheck;
-import io.aifabric.operator.status.Conditions;
 import io.aifabric.protocol.EthAddress;
 import io.aifabric.protocol.HardwareReport;
 import io.aifabric.protocol.HeartbeatVerifier;

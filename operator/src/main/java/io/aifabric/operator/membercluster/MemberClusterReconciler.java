@@ -1,5 +1,6 @@
 package io.aifabric.operator.membercluster;
 
+import io.aifabric.api.v1alpha1.Conditions;
 import io.aifabric.api.v1alpha1.membercluster.GpuCapacity;
 import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
 import io.aifabric.api.v1alpha1.membercluster.MemberClusterStatus;
@@ -8,7 +9,6 @@ import io.aifabric.operator.OperatorConfig;
 import io.aifabric.operator.aijob.StaleWorkCollector;
 import io.aifabric.operator.fleet.FleetState;
 import io.aifabric.operator.membercluster.MemberClients.InvalidKubeconfigException;
-import io.aifabric.operator.status.Conditions;
 import io.aifabric.operator.status.EventRecorder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;

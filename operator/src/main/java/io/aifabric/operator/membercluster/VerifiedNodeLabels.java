@@ -1,8 +1,8 @@
 package io.aifabric.operator.membercluster;
 
+import io.aifabric.api.v1alpha1.Conditions;
 import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.api.v1alpha1.computenode.ComputeNodeStatus;
-import io.aifabric.operator.status.Conditions;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.context.ApplicationScoped;

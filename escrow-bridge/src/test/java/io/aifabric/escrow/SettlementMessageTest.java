@@ -20,8 +20,8 @@ class SettlementBatchTest {
 
   @Test
   void packsEachEntryInTwentyBytesBigEndian() {
-    SettlementBatch batch =
-        new SettlementBatch(
+    SettlementMessage batch =
+        new SettlementMessage(
             0,
             1_000,
             List.of(
@@ -42,15 +42,16 @@ class SettlementBatchTest {
   void refusesJobsOutOfOrderOrTwice() {
     assertThatThrownBy(
             () ->
-                new SettlementBatch(
+                new SettlementMessage(
                     0, 1, List.of(new SettlementEntry(2, 1, 0), new SettlementEntry(1, 1, 0))))
         .hasMessageContaining("ascending");
     assertThatThrownBy(
             () ->
-                new SettlementBatch(
+                new SettlementMessage(
                     0, 1, List.of(new SettlementEntry(2, 1, 0), new SettlementEntry(2, 1, 0))))
         .hasMessageContaining("job 2 follows 2");
-    assertThatThrownBy(() -> new SettlementBatch(0, 1, List.of())).hasMessageContaining("at least");
+    assertThatThrownBy(() -> new SettlementMessage(0, 1, List.of()))
+        .hasMessageContaining("at least");
   }
 
   @Test
@@ -64,16 +65,17 @@ class SettlementBatchTest {
 
   @Test
   void digestChangesWithEveryFieldAndTheDomain() {
-    SettlementBatch batch = new SettlementBatch(4, 1_000, List.of(new SettlementEntry(7, 1, 5)));
+    SettlementMessage batch =
+        new SettlementMessage(4, 1_000, List.of(new SettlementEntry(7, 1, 5)));
     byte[] digest = batch.digest(DOMAIN);
 
     List<byte[]> others =
         List.of(
-            new SettlementBatch(5, 1_000, batch.entries()).digest(DOMAIN),
-            new SettlementBatch(4, 1_001, batch.entries()).digest(DOMAIN),
-            new SettlementBatch(4, 1_000, List.of(new SettlementEntry(7, 1, 6))).digest(DOMAIN),
-            new SettlementBatch(4, 1_000, List.of(new SettlementEntry(7, 2, 5))).digest(DOMAIN),
-            new SettlementBatch(4, 1_000, List.of(new SettlementEntry(8, 1, 5))).digest(DOMAIN),
+            new SettlementMessage(5, 1_000, batch.entries()).digest(DOMAIN),
+            new SettlementMessage(4, 1_001, batch.entries()).digest(DOMAIN),
+            new SettlementMessage(4, 1_000, List.of(new SettlementEntry(7, 1, 6))).digest(DOMAIN),
+            new SettlementMessage(4, 1_000, List.of(new SettlementEntry(7, 2, 5))).digest(DOMAIN),
+            new SettlementMessage(4, 1_000, List.of(new SettlementEntry(8, 1, 5))).digest(DOMAIN),
             batch.digest(ContractDomain.jobEscrow(1, DOMAIN.verifyingContract())),
             batch.digest(
                 ContractDomain.jobEscrow(31337, "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512")));
@@ -85,7 +87,7 @@ class SettlementBatchTest {
   @Test
   void signaturesRecoverToTheOracleAreLowSAndComeOrderedBySigner() throws Exception {
     byte[] digest =
-        new SettlementBatch(0, 1_000, List.of(new SettlementEntry(0, 1, 1))).digest(DOMAIN);
+        new SettlementMessage(0, 1_000, List.of(new SettlementEntry(0, 1, 1))).digest(DOMAIN);
     List<ECKeyPair> keys =
         List.of(Keys.createEcKeyPair(), Keys.createEcKeyPair(), Keys.createEcKeyPair());
     List<OracleSignatures.Signed> signed =

@@ -10,13 +10,13 @@ import org.web3j.crypto.Hash;
  * next settlement nonce, a deadline (unix seconds) after which the signatures are void, and the
  * entries in ascending job order, packed 20 bytes each.
  */
-public record SettlementBatch(long nonce, long deadline, List<SettlementEntry> entries) {
+public record SettlementMessage(long nonce, long deadline, List<SettlementEntry> entries) {
   private static final byte[] TYPEHASH =
       Hash.sha3(
           "Settlement(uint64 nonce,uint64 deadline,bytes entries)"
               .getBytes(StandardCharsets.UTF_8));
 
-  public SettlementBatch {
+  public SettlementMessage {
     if (nonce < 0 || deadline <= 0) {
       throw new IllegalArgumentException("nonce and deadline must be positive");
     }

@@ -1,4 +1,4 @@
-package io.aifabric.operator.status;
+package io.aifabric.api.v1alpha1;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;

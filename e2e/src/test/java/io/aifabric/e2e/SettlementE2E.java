@@ -1,0 +1,512 @@
+package io.aifabric.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.aifabric.api.v1alpha1.aijob.AIJob;
+import io.aifabric.api.v1alpha1.aijob.JobPhase;
+import io.aifabric.api.v1alpha1.settlement.Attestation;
+import io.aifabric.api.v1alpha1.settlement.BatchPhase;
+import io.aifabric.api.v1alpha1.settlement.BatchTransaction;
+import io.aifabric.api.v1alpha1.settlement.SettlementBatch;
+import io.aifabric.api.v1alpha1.settlement.SettlementBatchSpec;
+import io.aifabric.escrow.contracts.JobEscrow;
+import io.aifabric.protocol.RegistrationCodec;
+import io.aifabric.testbed.BridgeProcess;
+import io.aifabric.testbed.TestBed;
+import io.aifabric.testing.AnvilChain;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Keys;
+import org.web3j.crypto.RawTransaction;
+import org.web3j.crypto.TransactionEncoder;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.utils.Numeric;
+
+/**
+ * Settlement on a real chain, end to end: anvil making a block a second, JobEscrow deployed with 3
+ * oracles and a threshold of 2, three escrow bridges as separate processes (each an oracle with its
+ * own key, the first also the relayer), the federation running jobs on its members. A payer
+ * deposits for a job, the job runs, its node signs the receipt, the oracles check and sign, the
+ * relayer settles the batch and writes the settlement into the AIJob, the provider withdraws. Then
+ * the ways it can go wrong: the relayer killed just after it broadcast, or just after it recorded a
+ * transaction it never sent; a reorg that drops the settlement; a batch whose job's receipt is
+ * forged, which no oracle signs.
+ */
+@Order(14)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SettlementE2E extends FederatedE2E {
+  /** anvil's first dev account (funded, unlocked): the example jobs' payer. */
+  private static final String PAYER = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
+
+  private static final BigInteger DEPOSIT = BigInteger.TEN.pow(17); // 0.1 ether
+  private static final long GPU_SECONDS = 30;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private static AnvilChain chain;
+  private static JobEscrow escrow;
+  private static final List<BridgeProcess> bridges = new ArrayList<>();
+  private static final Map<String, SimulatedAgent> agents = new HashMap<>();
+  private static KubernetesClient host;
+  private static Credentials relayerKey;
+
+  @BeforeAll
+  static void chainAndBridges(TestBed bed) throws Exception {
+    host = federation.host;
+    chain = AnvilChain.start(bed.dir().resolve("anvil/anvil.log"), 1);
+    Credentials deployer = chain.fundedAccount(100);
+    List<Credentials> oracles = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      oracles.add(Credentials.create(Keys.createEcKeyPair()));
+    }
+    relayerKey = chain.fundedAccount(100);
+    escrow =
+        JobEscrow.deploy(
+                chain.web3j,
+                chain.transactions(deployer),
+                AnvilChain.gas(),
+                deployer.getAddress(),
+                oracles.stream().map(Credentials::getAddress).toList(),
+                BigInteger.TWO)
+            .send();
+
+    Path keys = Files.createDirectories(bed.dir().resolve("bridge-keys"));
+    for (int i = 0; i < 3; i++) {
+      Map<String, String> settings = new HashMap<>();
+      settings.put("AIFABRIC_BRIDGE_RPC_URL", chain.url());
+      settings.put("AIFABRIC_BRIDGE_CHAIN_ID", String.valueOf(AnvilChain.CHAIN_ID));
+      settings.put("AIFABRIC_BRIDGE_ESCROW", escrow.getContractAddress());
+      settings.put("AIFABRIC_BRIDGE_NAMESPACE", Federation.SECRETS_NAMESPACE);
+      settings.put("AIFABRIC_BRIDGE_CLIENT_ID", "bridge-" + i);
+      settings.put("AIFABRIC_BROKER_HOST", "127.0.0.1");
+      settings.put("AIFABRIC_BROKER_PORT", String.valueOf(federation.broker.port()));
+      settings.put(
+          "AIFABRIC_BRIDGE_ORACLE_KEY_FILE",
+          keyFile(keys, "oracle-" + i, oracles.get(i)).toString());
+      if (i == 0) {
+        settings.put(
+            "AIFABRIC_BRIDGE_RELAYER_KEY_FILE", keyFile(keys, "relayer", relayerKey).toString());
+        settings.put("AIFABRIC_BRIDGE_RELAYER_BATCH_INTERVAL", "1s");
+        settings.put("AIFABRIC_BRIDGE_RELAYER_CONFIRMATIONS", "2");
+        settings.put("AIFABRIC_BRIDGE_RELAYER_STUCK_AFTER", "5s");
+      }
+      bridges.add(
+          BridgeProcess.start(
+              "bridge-" + i, bed.kubeconfig(TestBed.HOST), bed.dir().resolve("bridges"), settings));
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    bridges.forEach(BridgeProcess::close);
+    agents.values().forEach(SimulatedAgent::close);
+    if (chain != null) {
+      chain.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aDepositedJobIsReceiptedAttestedSettledAndThePaidProviderWithdraws() throws Exception {
+    Paid paid = runPaidJob("paid-1");
+    AIJob settled = awaitSettled(paid.job());
+
+    SettlementBatch batch = batchOf(settled);
+    assertThat(batch.getStatus().getPhase()).isEqualTo(BatchPhase.Settled);
+    assertThat(signatures(batch)).isGreaterThanOrEqualTo(2);
+    assertThat(batch.getStatus().getTransactions()).hasSize(1);
+    assertThat(settled.getStatus().getSettlement().getTxHash())
+        .isEqualTo(batch.getStatus().getTxHash());
+    assertThat(Federation.condition(settled, "Settled"))
+        .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
+
+    // What the oracles agreed: 30 GPU-seconds at the member's price, paid to its provider.
+    SettlementBatchSpec.BatchEntry entry = entryOf(batch, settled);
+    BigInteger owed = BigInteger.valueOf(entry.getUsedGwei()).multiply(BigInteger.TEN.pow(9));
+    assertThat(owed).isPositive().isLessThan(DEPOSIT);
+    assertThat(escrow.balanceOf(BigInteger.valueOf(entry.getProviderId())).send())
+        .isGreaterThanOrEqualTo(owed);
+
+    BigInteger credit = escrow.balanceOf(BigInteger.valueOf(entry.getProviderId())).send();
+    BigInteger before = chain.balance(paid.provider());
+    TransactionReceipt withdrawal =
+        JobEscrow.load(
+                escrow.getContractAddress(),
+                chain.web3j,
+                chain.devAccount(paid.provider()),
+                AnvilChain.gas())
+            .withdraw()
+            .send();
+    BigInteger gas =
+        withdrawal.getGasUsed().multiply(Numeric.decodeQuantity(withdrawal.getEffectiveGasPrice()));
+    assertThat(chain.balance(paid.provider()).add(gas).subtract(before)).isEqualTo(credit);
+    assertThat(escrow.balanceOf(BigInteger.valueOf(entry.getProviderId())).send()).isZero();
+  }
+
+  @Test
+  @Order(2)
+  void aRelayerKilledRightAfterItBroadcastResumesAndPaysOnce() throws Exception {
+    relayerCrashesAt("after-broadcast", "paid-2", "step=\"mined\"");
+  }
+
+  @Test
+  @Order(3)
+  void aRelayerKilledAfterRecordingATransactionItNeverSentSendsThatSameTransaction()
+      throws Exception {
+    relayerCrashesAt("after-record", "paid-3", "step=\"rebroadcast\"");
+  }
+
+  @Test
+  @Order(4)
+  void aReorgThatDropsTheSettlementLeadsToItsResubmission() throws Exception {
+    BridgeProcess relayer = bridges.get(0);
+    // Enough blocks to wait for that the reorg lands while the batch is being confirmed.
+    relayer.restart(Map.of("AIFABRIC_BRIDGE_RELAYER_CONFIRMATIONS", "12"));
+    try {
+      Paid paid = runPaidJob("paid-4", false);
+      String beforeSettlement = chain.snapshot();
+      long nonceBefore = escrow.settlementNonce().send().longValueExact();
+      paid.agent().publishReceipt(paid.job().getMetadata().getUid(), 0, GPU_SECONDS);
+      SettlementBatch confirming =
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .until(
+                  () -> batchWith(paid.job()),
+                  b ->
+                      b != null
+                          && b.getStatus() != null
+                          && b.getStatus().getPhase() == BatchPhase.Confirming);
+      assertThat(escrow.settlementNonce().send().longValueExact()).isEqualTo(nonceBefore + 1);
+
+      chain.revert(beforeSettlement); // the blocks with the settlement are gone
+      assertThat(escrow.settlementNonce().send().longValueExact()).isEqualTo(nonceBefore);
+
+      AIJob settled = awaitSettled(paid.job());
+      SettlementBatch batch = batchOf(settled);
+      assertThat(batch.getMetadata().getName()).isEqualTo(confirming.getMetadata().getName());
+      // The very transaction that was dropped went out again: same hash, one transaction.
+      assertThat(batch.getStatus().getTransactions()).hasSize(1);
+      assertThat(batch.getStatus().getTxHash()).isEqualTo(confirming.getStatus().getTxHash());
+      assertThat(escrow.settlementNonce().send().longValueExact()).isEqualTo(nonceBefore + 1);
+      assertThat(federation.eventReasons(batch)).contains("Reorged");
+    } finally {
+      relayer.restart(Map.of());
+    }
+  }
+
+  @Test
+  @Order(5)
+  void noOracleSignsForAJobWhoseReceiptIsForged() throws Exception {
+    Paid paid = runPaidJob("forged-1", false);
+    String uid = paid.job().getMetadata().getUid();
+    try (SimulatedAgent forger = new SimulatedAgent(federation.broker.port())) {
+      forger.publishForgedReceipt(paid.agent().address(), uid, 0, GPU_SECONDS);
+    }
+    var deposit = escrow.jobIdOf(paid.jobKey()).send();
+    long jobId = deposit.component2().longValueExact();
+    long providerId = escrow.accountIdOf(paid.provider()).send().longValueExact();
+
+    // A relayer that does not check (or an attacker with write access) proposes it anyway.
+    SettlementBatchSpec.BatchEntry entry = new SettlementBatchSpec.BatchEntry();
+    entry.setJobNamespace(ns);
+    entry.setJobName(paid.job().getMetadata().getName());
+    entry.setJobUid(uid);
+    entry.setEscrowJobId(jobId);
+    entry.setProviderId(providerId);
+    entry.setUsedGwei(1_000_000L);
+    SettlementBatchSpec spec = new SettlementBatchSpec();
+    spec.setChainId(AnvilChain.CHAIN_ID);
+    spec.setEscrow(escrow.getContractAddress());
+    spec.setNonce(escrow.settlementNonce().send().longValueExact());
+    spec.setDeadline(chainTime() + 600);
+    spec.setEntries(List.of(entry));
+    SettlementBatch proposed = new SettlementBatch();
+    proposed.getMetadata().setName("forged-receipt-batch");
+    proposed.getMetadata().setNamespace(Federation.SECRETS_NAMESPACE);
+    proposed.setSpec(spec);
+    host.resource(proposed).create();
+
+    SettlementBatch refused =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    host.resources(SettlementBatch.class)
+                        .inNamespace(Federation.SECRETS_NAMESPACE)
+                        .withName("forged-receipt-batch")
+                        .get(),
+                b -> b.getStatus() != null && b.getStatus().getPhase() == BatchPhase.Abandoned);
+    assertThat(refused.getStatus().getRefusedJobs()).containsExactly(uid);
+    assertThat(refused.getStatus().getTransactions()).isEmpty();
+    assertThat(refused.getStatus().getAttestations().values())
+        .hasSizeGreaterThanOrEqualTo(2)
+        .allSatisfy(
+            a -> {
+              assertThat(a.getSignature()).isNull();
+              assertThat(a.getRefusals())
+                  .singleElement()
+                  .asString()
+                  .contains("replica 0 has no receipt from");
+            });
+    assertThat(escrow.depositOf(BigInteger.valueOf(jobId)).send().component6()).isFalse();
+    assertThat(Federation.condition(federation.get(paid.job()), "Receipted"))
+        .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("False"));
+  }
+
+  @Test
+  @Order(6)
+  void aTransactionStuckBehindAFeeSpikeIsReplacedWithAHigherFee() throws Exception {
+    Paid paid = runPaidJob("stuck-1", false);
+    chain.intervalMining(0); // no blocks until the test makes them
+    try {
+      paid.agent().publishReceipt(paid.job().getMetadata().getUid(), 0, GPU_SECONDS);
+      SettlementBatch sent =
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .until(
+                  () -> batchWith(paid.job()),
+                  b ->
+                      b != null
+                          && b.getStatus() != null
+                          && !b.getStatus().getTransactions().isEmpty());
+      BatchTransaction first = sent.getStatus().getTransactions().get(0);
+      // The base fee jumps past what the transaction offers: the next block leaves it out.
+      chain.nextBaseFee(BigInteger.valueOf(100).multiply(BigInteger.TEN.pow(9)));
+      chain.mine(1);
+      assertThat(
+              chain.web3j.ethGetTransactionReceipt(first.getHash()).send().getTransactionReceipt())
+          .isEmpty();
+
+      SettlementBatch replaced =
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .until(() -> batchWith(paid.job()), b -> b.getStatus().getTransactions().size() >= 2);
+      BatchTransaction second = replaced.getStatus().getTransactions().get(1);
+      assertThat(second.getNonce()).isEqualTo(first.getNonce());
+      assertThat(new BigInteger(second.getMaxFeePerGas()))
+          .isGreaterThanOrEqualTo(
+              new BigInteger(first.getMaxFeePerGas())
+                  .multiply(BigInteger.valueOf(125))
+                  .divide(BigInteger.valueOf(100)));
+    } finally {
+      // Back to a calm chain for the tests after this one.
+      chain.nextBaseFee(BigInteger.TEN.pow(9));
+      chain.intervalMining(1);
+    }
+    AIJob settled = awaitSettled(paid.job());
+    SettlementBatch batch = batchOf(settled);
+    assertThat(batch.getStatus().getTxHash())
+        .isEqualTo(batch.getStatus().getTransactions().get(1).getHash());
+    assertThat(federation.eventReasons(batch)).contains("Replaced");
+  }
+
+  @Test
+  @Order(7)
+  void aRecordedTransactionWhoseNonceWasUsedMeanwhileGivesWayToOneAtTheNextNonce()
+      throws Exception {
+    BridgeProcess relayer = bridges.get(0);
+    relayer.restart(Map.of("AIFABRIC_BRIDGE_RELAYER_FAILPOINT", "after-record"));
+    Paid paid = runPaidJob("nonce-1");
+    await().atMost(Duration.ofSeconds(90)).until(() -> !relayer.alive());
+    BatchTransaction recorded = batchWith(paid.job()).getStatus().getTransactions().get(0);
+    // While the relayer is down, its account sends something else with that very nonce.
+    RawTransaction transfer =
+        RawTransaction.createTransaction(
+            AnvilChain.CHAIN_ID,
+            BigInteger.valueOf(recorded.getNonce()),
+            BigInteger.valueOf(21_000),
+            PAYER,
+            BigInteger.ONE,
+            "",
+            BigInteger.TEN.pow(9),
+            BigInteger.TEN.pow(11));
+    String other =
+        chain
+            .web3j
+            .ethSendRawTransaction(
+                Numeric.toHexString(TransactionEncoder.signMessage(transfer, relayerKey)))
+            .send()
+            .getTransactionHash();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                chain
+                    .web3j
+                    .ethGetTransactionReceipt(other)
+                    .send()
+                    .getTransactionReceipt()
+                    .isPresent());
+
+    relayer.restart(Map.of());
+    AIJob settled = awaitSettled(paid.job());
+    SettlementBatch batch = batchOf(settled);
+    assertThat(batch.getStatus().getTransactions()).hasSize(2);
+    BatchTransaction next = batch.getStatus().getTransactions().get(1);
+    assertThat(next.getNonce()).isEqualTo(recorded.getNonce() + 1);
+    assertThat(batch.getStatus().getTxHash()).isEqualTo(next.getHash());
+    assertThat(relayer.metrics())
+        .contains("aifabric_bridge_relay_steps_total{step=\"nonce_reused\"");
+  }
+
+  // --- helpers ---
+
+  /**
+   * @param resumedBy the relayer step (its metric's label) that takes the batch on after the
+   *     restart
+   */
+  private void relayerCrashesAt(String failpoint, String jobName, String resumedBy)
+      throws Exception {
+    BridgeProcess relayer = bridges.get(0);
+    relayer.restart(Map.of("AIFABRIC_BRIDGE_RELAYER_FAILPOINT", failpoint));
+    long nonceBefore = escrow.settlementNonce().send().longValueExact();
+    Paid paid = runPaidJob(jobName);
+    await().atMost(Duration.ofSeconds(90)).until(() -> !relayer.alive());
+    SettlementBatch cut = batchWith(paid.job());
+    assertThat(cut.getStatus().getTransactions()).hasSize(1);
+    String recorded = cut.getStatus().getTransactions().get(0).getHash();
+
+    relayer.restart(Map.of());
+    AIJob settled = awaitSettled(paid.job());
+    SettlementBatch batch = batchOf(settled);
+    // No second transaction and no second payment: the recorded one settled the batch, once.
+    assertThat(batch.getStatus().getTransactions()).hasSize(1);
+    assertThat(batch.getStatus().getTxHash()).isEqualTo(recorded);
+    assertThat(escrow.settlementNonce().send().longValueExact()).isEqualTo(nonceBefore + 1);
+    SettlementBatchSpec.BatchEntry entry = entryOf(batch, settled);
+    assertThat(escrow.depositOf(BigInteger.valueOf(entry.getEscrowJobId())).send().component6())
+        .isTrue();
+    assertThat(relayer.metrics()).contains("aifabric_bridge_relay_steps_total{" + resumedBy);
+  }
+
+  /** A job the payer deposited for, run to completion, with its node's receipt (if asked). */
+  private record Paid(AIJob job, byte[] jobKey, String provider, SimulatedAgent agent) {}
+
+  private Paid runPaidJob(String name) throws Exception {
+    return runPaidJob(name, true);
+  }
+
+  private Paid runPaidJob(String name, boolean receipted) throws Exception {
+    byte[] jobKey = new byte[32];
+    RANDOM.nextBytes(jobKey);
+    AIJob job = Federation.exampleJob("20-aijob-inference.yaml", ns, name);
+    job.getSpec().getPayment().setEscrowDeposit(Numeric.toHexString(jobKey));
+    AIJob done =
+        federation.awaitPhase(federation.create(job), JobPhase.Succeeded, Duration.ofSeconds(60));
+    String cluster = done.getStatus().getPlacement().getCluster();
+    String node = done.getStatus().getPlacement().getNodes().get(0);
+    String provider = federation.member(cluster).getSpec().getProviderWallet();
+
+    JobEscrow asPayer =
+        JobEscrow.load(
+            escrow.getContractAddress(), chain.web3j, chain.devAccount(PAYER), AnvilChain.gas());
+    asPayer.deposit(jobKey, provider, BigInteger.valueOf(chainTime() + 86_400), DEPOSIT).send();
+
+    SimulatedAgent agent = agentOn(cluster, node);
+    if (receipted) {
+      agent.publishReceipt(done.getMetadata().getUid(), 0, GPU_SECONDS);
+    }
+    return new Paid(done, jobKey, provider, agent);
+  }
+
+  /** The node's agent, registered on its Node so that the operator records its key. */
+  private static SimulatedAgent agentOn(String cluster, String node) throws Exception {
+    String key = cluster + "/" + node;
+    SimulatedAgent agent = agents.get(key);
+    if (agent == null) {
+      agent = new SimulatedAgent(federation.broker.port());
+      String registration = agent.registration(cluster, node);
+      federation
+          .bed
+          .client(cluster)
+          .nodes()
+          .withName(node)
+          .edit(
+              n -> {
+                n.getMetadata().getAnnotations().put(RegistrationCodec.ANNOTATION, registration);
+                return n;
+              });
+      agents.put(key, agent);
+    }
+    return agent;
+  }
+
+  private static AIJob awaitSettled(AIJob job) {
+    return await()
+        .atMost(Duration.ofSeconds(120))
+        .until(
+            () -> federation.get(job),
+            j -> j.getStatus() != null && j.getStatus().getPhase() == JobPhase.Settled);
+  }
+
+  private static SettlementBatch batchOf(AIJob settled) {
+    return host.resources(SettlementBatch.class)
+        .inNamespace(Federation.SECRETS_NAMESPACE)
+        .withName(settled.getStatus().getSettlement().getBatch())
+        .get();
+  }
+
+  /** The newest batch that holds the job, or null. */
+  private static SettlementBatch batchWith(AIJob job) {
+    return host
+        .resources(SettlementBatch.class)
+        .inNamespace(Federation.SECRETS_NAMESPACE)
+        .list()
+        .getItems()
+        .stream()
+        .filter(
+            b ->
+                b.getSpec().getEntries().stream()
+                    .anyMatch(e -> e.getJobUid().equals(job.getMetadata().getUid())))
+        .reduce((a, b) -> b)
+        .orElse(null);
+  }
+
+  private static SettlementBatchSpec.BatchEntry entryOf(SettlementBatch batch, AIJob job) {
+    return batch.getSpec().getEntries().stream()
+        .filter(e -> e.getJobUid().equals(job.getMetadata().getUid()))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static long signatures(SettlementBatch batch) {
+    return batch.getStatus().getAttestations().values().stream()
+        .map(Attestation::getSignature)
+        .filter(s -> s != null)
+        .count();
+  }
+
+  private static long chainTime() throws Exception {
+    return chain
+        .web3j
+        .ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameterName.LATEST, false)
+        .send()
+        .getBlock()
+        .getTimestamp()
+        .longValueExact();
+  }
+
+  private static Path keyFile(Path dir, String name, Credentials key) throws Exception {
+    Path file = dir.resolve(name + ".key");
+    Files.writeString(
+        file, Numeric.toHexStringNoPrefixZeroPadded(key.getEcKeyPair().getPrivateKey(), 64));
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    return file;
+  }
+}

@@ -1,0 +1,36 @@
+package io.aifabric.escrow.audit;
+
+import io.aifabric.api.v1alpha1.aijob.AIJob;
+import io.aifabric.escrow.bridge.EscrowChain;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
+
+/** Runs {@link JobAudit} on a job with this bridge's own inputs: host caches, receipts, chain. */
+@ApplicationScoped
+public class Auditor {
+  private final HostView host;
+  private final ReceiptBook receipts;
+  private final EscrowChain chain;
+
+  public Auditor(HostView host, ReceiptBook receipts, EscrowChain chain) {
+    this.host = host;
+    this.receipts = receipts;
+    this.chain = chain;
+  }
+
+  public Verdict audit(AIJob job) throws Exception {
+    var payment = job.getSpec().getPayment();
+    Optional<Deposit> deposit =
+        payment == null || payment.getEscrowDeposit() == null
+            ? Optional.empty()
+            : chain.deposit(payment.getEscrowDeposit());
+    var placement = job.getStatus() == null ? null : job.getStatus().getPlacement();
+    return JobAudit.audit(
+        new JobAudit.Inputs(
+            job,
+            host.member(placement == null ? null : placement.getCluster()),
+            host::computeNode,
+            receipts.forJob(job.getMetadata().getUid()),
+            deposit));
+  }
+}

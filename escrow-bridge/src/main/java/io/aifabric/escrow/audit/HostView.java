@@ -1,0 +1,55 @@
+package io.aifabric.escrow.audit;
+
+import io.aifabric.api.v1alpha1.aijob.AIJob;
+import io.aifabric.api.v1alpha1.computenode.ComputeNode;
+import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+
+/**
+ * What the bridge reads of the host cluster, from Fabric8 informer caches: AIJobs (their placement,
+ * run times and payment), MemberClusters (the provider wallet) and ComputeNodes (each node's
+ * registered public key). Read-only: the bridge's RBAC lets it list and watch these, and write only
+ * AIJob status and SettlementBatches.
+ */
+@Startup
+@ApplicationScoped
+public class HostView {
+  private final SharedIndexInformer<AIJob> jobs;
+  private final SharedIndexInformer<MemberCluster> members;
+  private final SharedIndexInformer<ComputeNode> nodes;
+
+  public HostView(KubernetesClient client) {
+    this.jobs = client.resources(AIJob.class).inAnyNamespace().inform();
+    this.members = client.resources(MemberCluster.class).inform();
+    this.nodes = client.resources(ComputeNode.class).inform();
+  }
+
+  public AIJob job(String namespace, String name) {
+    return jobs.getStore().getByKey(Cache.namespaceKeyFunc(namespace, name));
+  }
+
+  public List<AIJob> jobs() {
+    return jobs.getStore().list();
+  }
+
+  public MemberCluster member(String name) {
+    return name == null ? null : members.getStore().getByKey(name);
+  }
+
+  public ComputeNode computeNode(String name) {
+    return nodes.getStore().getByKey(name);
+  }
+
+  @PreDestroy
+  void close() {
+    jobs.close();
+    members.close();
+    nodes.close();
+  }
+}

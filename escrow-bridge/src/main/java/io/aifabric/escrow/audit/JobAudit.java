@@ -1,0 +1,188 @@
+package io.aifabric.escrow.audit;
+
+import io.aifabric.api.v1alpha1.aijob.AIJob;
+import io.aifabric.api.v1alpha1.aijob.JobPhase;
+import io.aifabric.api.v1alpha1.aijob.Placement;
+import io.aifabric.api.v1alpha1.computenode.ComputeNode;
+import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
+import io.aifabric.escrow.SettlementEntry;
+import io.aifabric.protocol.Hex;
+import io.aifabric.protocol.NodePublicKey;
+import io.aifabric.protocol.WorkReceipt;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Decides, from what an oracle sees itself, whether a finished AIJob may be paid and how much: the
+ * job finished; each replica has a work receipt signed by the registered key of the node that
+ * replica ran on (the AIJob's placement; the ComputeNode's registered public key), claiming no more
+ * GPU time than the job ran; the escrow holds an open deposit for it from the job's payer to the
+ * member's provider; the amount ({@link SettlementAmount}) fits the deposit and the budget.
+ *
+ * <p>The relayer runs the same audit to propose a batch; each oracle runs it again and signs only
+ * what it finds itself. Nothing here trusts the operator's own verdicts (Receipted, cost): an
+ * operator that was fooled or compromised cannot get a job paid without the nodes' signatures.
+ */
+public final class JobAudit {
+  /** Clock skew and pod start-up allowed between a job's recorded run time and its receipts. */
+  static final Duration RUN_TIME_SLACK = Duration.ofSeconds(60);
+
+  /** What the audit looks at. {@code computeNodes} finds a ComputeNode by name, or null. */
+  public record Inputs(
+      AIJob job,
+      MemberCluster member,
+      Function<String, ComputeNode> computeNodes,
+      List<WorkReceipt.Signed> receipts,
+      Optional<Deposit> deposit) {}
+
+  private JobAudit() {}
+
+  public static Verdict audit(Inputs in) {
+    AIJob job = in.job();
+    var payment = job.getSpec().getPayment();
+    if (payment == null || payment.getEscrowDeposit() == null) {
+      return Verdict.refused("the job names no escrow deposit");
+    }
+    var status = job.getStatus();
+    if (status == null
+        || (status.getPhase() != JobPhase.Succeeded && status.getPhase() != JobPhase.Failed)) {
+      return Verdict.refused(
+          "the job has not finished (phase " + (status == null ? null : status.getPhase()) + ")");
+    }
+    if (status.getSettlement() != null) {
+      return Verdict.refused(
+          "the job is settled already, in " + status.getSettlement().getTxHash());
+    }
+    Placement placement = status.getPlacement();
+    int replicas = job.getSpec().getReplicas() == null ? 1 : job.getSpec().getReplicas();
+    if (placement == null
+        || placement.getCluster() == null
+        || placement.getPricePerGpuHour() == null
+        || placement.getNodes() == null
+        || placement.getNodes().size() != replicas
+        || placement.getNodes().stream().anyMatch(Objects::isNull)) {
+      return Verdict.refused("the job's placement does not name a node for each replica");
+    }
+    if (in.member() == null
+        || !placement.getCluster().equals(in.member().getMetadata().getName())) {
+      return Verdict.refused("member cluster " + placement.getCluster() + " is not known");
+    }
+    Duration ran;
+    try {
+      ran =
+          Duration.between(
+              Instant.parse(status.getStartTime()), Instant.parse(status.getEndTime()));
+    } catch (NullPointerException | DateTimeParseException e) {
+      return Verdict.refused("the job has no recorded start and end time");
+    }
+    int gpus = job.getSpec().getResources().getGpusPerReplica();
+    long mostGpuSeconds = gpus * ran.plus(RUN_TIME_SLACK).toSeconds();
+
+    long gpuSeconds = 0;
+    for (int replica = 0; replica < replicas; replica++) {
+      String node = placement.getNodes().get(replica);
+      Replica checked = receiptOf(in, placement.getCluster(), node, replica);
+      if (checked.refusal() != null) {
+        return Verdict.refused(checked.refusal());
+      }
+      long claimed = checked.receipt().gpuSeconds();
+      if (claimed > mostGpuSeconds) {
+        return Verdict.refused(
+            "replica "
+                + replica
+                + " claims "
+                + claimed
+                + " GPU-seconds; the job ran "
+                + ran.toSeconds()
+                + " s on "
+                + gpus
+                + " GPUs per replica");
+      }
+      gpuSeconds += claimed;
+    }
+
+    if (in.deposit().isEmpty()) {
+      return Verdict.refused("the escrow holds no deposit " + payment.getEscrowDeposit());
+    }
+    Deposit deposit = in.deposit().get();
+    if (deposit.closed()) {
+      return Verdict.refused(
+          "escrow job " + deposit.escrowJobId() + " is closed (settled or refunded)");
+    }
+    if (!sameAddress(deposit.payer(), payment.getPayer())) {
+      return Verdict.refused(
+          "the deposit was made by "
+              + deposit.payer()
+              + ", not the job's payer "
+              + payment.getPayer());
+    }
+    String wallet = in.member().getSpec().getProviderWallet();
+    if (!sameAddress(deposit.provider(), wallet)) {
+      return Verdict.refused(
+          "the deposit pays "
+              + deposit.provider()
+              + ", not the provider of "
+              + placement.getCluster()
+              + " ("
+              + wallet
+              + ")");
+    }
+    long used =
+        Math.min(
+            SettlementAmount.gwei(placement.getPricePerGpuHour(), gpuSeconds),
+            Math.min(deposit.maxGwei(), SettlementAmount.gwei(payment.getBudget())));
+    return Verdict.payable(new SettlementEntry(deposit.escrowJobId(), deposit.providerId(), used));
+  }
+
+  private record Replica(WorkReceipt receipt, String refusal) {}
+
+  /** The receipt of one replica signed by the registered key of the node it ran on. */
+  private static Replica receiptOf(Inputs in, String cluster, String node, int replica) {
+    String name = cluster + "." + node;
+    ComputeNode computeNode = in.computeNodes().apply(name);
+    var identity =
+        computeNode == null || computeNode.getStatus() == null
+            ? null
+            : computeNode.getStatus().getIdentity();
+    if (identity == null || identity.getPublicKey() == null) {
+      return new Replica(null, "node " + name + " (replica " + replica + ") has no registered key");
+    }
+    NodePublicKey key;
+    try {
+      key = NodePublicKey.fromBytes(Hex.decode(identity.getPublicKey(), 64));
+    } catch (IllegalArgumentException e) {
+      return new Replica(null, "node " + name + " has an unreadable registered key");
+    }
+    String uid = in.job().getMetadata().getUid();
+    boolean someoneElseSigned = false;
+    for (WorkReceipt.Signed signed : in.receipts()) {
+      WorkReceipt r = signed.receipt();
+      if (r.replica() != replica || !uid.equals(r.jobUid())) {
+        continue;
+      }
+      if (r.node().equals(key.address()) && key.verifies(r.digest(), signed.signature())) {
+        return new Replica(r, null);
+      }
+      someoneElseSigned = true;
+    }
+    return new Replica(
+        null,
+        someoneElseSigned
+            ? "the receipts for replica "
+                + replica
+                + " are not signed by the registered key of "
+                + name
+                + " (forged)"
+            : "replica " + replica + " has no receipt from " + name);
+  }
+
+  private static boolean sameAddress(String a, String b) {
+    return a != null && b != null && a.toLowerCase(Locale.ROOT).equals(b.toLowerCase(Locale.ROOT));
+  }
+}

@@ -1,0 +1,28 @@
+package io.aifabric.escrow.bridge;
+
+import io.aifabric.api.v1alpha1.settlement.SettlementBatchSpec;
+import io.aifabric.escrow.ContractDomain;
+import io.aifabric.escrow.SettlementEntry;
+import io.aifabric.escrow.SettlementMessage;
+
+/** A SettlementBatch's spec as the EIP-712 message the oracles sign and the escrow checks. */
+public final class BatchSpecs {
+  private BatchSpecs() {}
+
+  /**
+   * @throws IllegalArgumentException when the entries are not a valid batch (order, ranges)
+   */
+  public static SettlementMessage message(SettlementBatchSpec spec) {
+    return new SettlementMessage(
+        spec.getNonce(),
+        spec.getDeadline(),
+        spec.getEntries().stream()
+            .map(e -> new SettlementEntry(e.getEscrowJobId(), e.getProviderId(), e.getUsedGwei()))
+            .toList());
+  }
+
+  /** The digest to sign, under the domain of the escrow this bridge was configured with. */
+  public static byte[] digest(SettlementBatchSpec spec, EscrowChain chain) {
+    return message(spec).digest(ContractDomain.jobEscrow(chain.chainId(), chain.escrowAddress()));
+  }
+}

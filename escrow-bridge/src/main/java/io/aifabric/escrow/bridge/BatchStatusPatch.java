@@ -1,0 +1,67 @@
+package io.aifabric.escrow.bridge;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.aifabric.api.v1alpha1.settlement.Attestation;
+import io.aifabric.api.v1alpha1.settlement.SettlementBatch;
+import io.aifabric.api.v1alpha1.settlement.SettlementBatchStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.List;
+
+/**
+ * Writes a SettlementBatch's status with JSON merge patches, each writer touching only what it
+ * owns: an oracle its own key of {@code attestations}, the relayer everything else. The relayer's
+ * writes carry the resource version it read, so two relayers (a failover gone wrong) cannot both
+ * record a transaction for the same batch: the second gets a conflict before it broadcasts.
+ */
+public final class BatchStatusPatch {
+  private static final ObjectMapper JSON = Serialization.jsonMapper();
+  private static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
+
+  /** Fields of the relayer's that a merge patch must clear explicitly when they become null. */
+  private static final List<String> CLEARABLE = List.of("txHash", "blockNumber", "blockHash");
+
+  private BatchStatusPatch() {}
+
+  /** One oracle's answer, under its own address only. */
+  public static SettlementBatch attest(
+      KubernetesClient client, SettlementBatch batch, String oracle, Attestation attestation) {
+    ObjectNode patch = JSON.createObjectNode();
+    patch.putObject("status").putObject("attestations").set(oracle, JSON.valueToTree(attestation));
+    return apply(client, batch, patch);
+  }
+
+  /** The relayer's part of the status, conditional on the version of the batch it read. */
+  public static SettlementBatch relay(
+      KubernetesClient client, SettlementBatch batch, SettlementBatchStatus status) {
+    ObjectNode fields = JSON.valueToTree(status);
+    fields.remove("attestations");
+    for (String field : CLEARABLE) {
+      if (!fields.has(field)) {
+        fields.putNull(field);
+      }
+    }
+    ObjectNode patch = JSON.createObjectNode();
+    patch.putObject("metadata").put("resourceVersion", batch.getMetadata().getResourceVersion());
+    patch.set("status", fields);
+    return apply(client, batch, patch);
+  }
+
+  private static SettlementBatch apply(
+      KubernetesClient client, SettlementBatch batch, ObjectNode patch) {
+    return client
+        .resources(SettlementBatch.class)
+        .inNamespace(batch.getMetadata().getNamespace())
+        .withName(batch.getMetadata().getName())
+        .subresource("status")
+        .patch(MERGE, patch.toString());
+  }
+
+  /** A deep copy of a status, to change and write. */
+  public static SettlementBatchStatus copy(SettlementBatchStatus status) {
+    return status == null ? new SettlementBatchStatus() : Serialization.clone(status);
+  }
+}

@@ -1,0 +1,92 @@
+package io.aifabric.escrow.bridge;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The escrow bridge's settings ({@code AIFABRIC_BRIDGE_*}). One bridge is an oracle when it has an
+ * oracle key, a relayer when it has a relayer key, or both; keys come from files (Kubernetes
+ * Secrets mounted read-only) and are never logged.
+ */
+@ConfigMapping(prefix = "aifabric.bridge")
+public interface BridgeConfig {
+  /** The chain's JSON-RPC endpoint. */
+  String rpcUrl();
+
+  /**
+   * The chain id this bridge signs for. The bridge refuses to start when the endpoint serves
+   * another chain: its signatures and transactions must never be valid anywhere else.
+   */
+  long chainId();
+
+  /** The JobEscrow contract's address. */
+  String escrow();
+
+  /** Where the SettlementBatches live on the host cluster. */
+  @WithDefault("aifabric-system")
+  String namespace();
+
+  /** How long a JSON-RPC call may take before it counts as failed (and is tried again later). */
+  @WithDefault("10s")
+  Duration rpcTimeout();
+
+  Oracle oracle();
+
+  Relayer relayer();
+
+  /** The oracle role: audits each job of a batch on its own and signs, or refuses. */
+  interface Oracle {
+    /** File with the oracle's secp256k1 private key (hex); absent: this bridge does not attest. */
+    Optional<Path> keyFile();
+
+    /**
+     * The longest a signature may stay valid: a batch whose deadline lies further ahead is refused,
+     * so that a leaked signature does not stay usable for long.
+     */
+    @WithDefault("2h")
+    Duration maxSignatureLifetime();
+  }
+
+  /** The relayer role: builds batches, collects signatures, submits and confirms. */
+  interface Relayer {
+    /** File with the key that pays for settlement transactions; absent: not a relayer. */
+    Optional<Path> keyFile();
+
+    /** How often ready jobs are gathered into a batch. */
+    @WithDefault("30s")
+    Duration batchInterval();
+
+    /** Most jobs in one batch (1,000 fit one transaction at < 3,000 gas each). */
+    @WithDefault("1000")
+    int maxJobs();
+
+    /** A batch's deadline: this long after it is built. */
+    @WithDefault("1h")
+    Duration signatureLifetime();
+
+    /** Blocks on top of the settling block before jobs are marked settled. */
+    @WithDefault("3")
+    int confirmations();
+
+    /** A transaction not mined after this long is replaced with a higher fee. */
+    @WithDefault("60s")
+    Duration stuckAfter();
+
+    /** Fee increase of a replacement, in percent (nodes demand at least 10). */
+    @WithDefault("25")
+    int feeBumpPercent();
+
+    /** The highest fee cap the relayer ever offers, in gwei. */
+    @WithDefault("500")
+    long maxFeeGwei();
+
+    /**
+     * For crash tests only: the relayer halts the JVM at this point of a submission ({@code
+     * after-record}, {@code after-broadcast}), as a SIGKILL would.
+     */
+    Optional<String> failpoint();
+  }
+}
