@@ -38,7 +38,8 @@ class ApiInstallIT {
   void everyKindIsServedWithStatusShortNameAndCategory() {
     assertThat(installed)
         .extracting(crd -> crd.getSpec().getNames().getKind())
-        .containsExactlyInAnyOrder("AIJob", "ComputeNode", "MemberCluster", "StorageVolume");
+        .containsExactlyInAnyOrder(
+            "AIJob", "ComputeNode", "MemberCluster", "StorageVolume", "SettlementBatch");
     for (CustomResourceDefinition crd : installed) {
       var version = crd.getSpec().getVersions().get(0);
       assertThat(version.getName()).isEqualTo("v1alpha1");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.aijob.AIJobStatus;
 import io.aifabric.api.v1alpha1.aijob.JobPhase;
+import io.aifabric.api.v1alpha1.settlement.SettlementBatch;
 import io.aifabric.testbed.AifabricApi;
 import io.aifabric.testbed.TestBed;
 import io.aifabric.testbed.TestBedExtension;
@@ -67,6 +68,21 @@ class CelValidationIT {
       spec: {size: 10Gi, accessMode: ReadWriteOnce, encryptionKey: "%s"}
       """
           .formatted(KEY);
+
+  static final String BATCH =
+      """
+      apiVersion: aifabric.io/v1alpha1
+      kind: SettlementBatch
+      metadata: {name: x}
+      spec:
+        chainId: 31337
+        escrow: "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+        nonce: 0
+        deadline: 1900000000
+        entries:
+        - {jobNamespace: ml, jobName: train, jobUid: 7f3c2d0e-0000-4000-8000-000000000001,
+           escrowJobId: 0, providerId: 1, usedGwei: 100}
+      """;
 
   static final String GPU_RANGE = "gpusPerReplica must be between 1 and 64";
   static final String AMOUNT = "must be a positive decimal amount";
@@ -150,7 +166,28 @@ class CelValidationIT {
             "spec.accessMode",
             "WriteSometimes",
             "Unsupported value: \"WriteSometimes\""),
-        volume("encryption key malformed", "spec.encryptionKey", "abc", X25519));
+        volume("encryption key malformed", "spec.encryptionKey", "abc", X25519),
+        batch("escrow malformed", "spec.escrow", "escrow.eth", "escrow " + WALLET),
+        batch("no entries", "spec.entries", List.of(), "spec.entries: Invalid value"),
+        batch("chain id zero", "spec.chainId", 0, "spec.chainId: Invalid value"),
+        batch(
+            "provider id zero",
+            "spec.entries",
+            List.of(
+                java.util.Map.of(
+                    "jobNamespace",
+                    "ml",
+                    "jobName",
+                    "train",
+                    "jobUid",
+                    "u",
+                    "escrowJobId",
+                    0,
+                    "providerId",
+                    0,
+                    "usedGwei",
+                    1)),
+            "providerId: Invalid value"));
   }
 
   static InvalidObject aijob(String name, String path, Object value, String expected) {
@@ -159,6 +196,10 @@ class CelValidationIT {
 
   static InvalidObject member(String name, String path, Object value, String expected) {
     return new InvalidObject("MemberCluster: " + name, MEMBER, path, value, expected);
+  }
+
+  static InvalidObject batch(String name, String path, Object value, String expected) {
+    return new InvalidObject("SettlementBatch: " + name, BATCH, path, value, expected);
   }
 
   static InvalidObject volume(String name, String path, Object value, String expected) {
@@ -178,7 +219,7 @@ class CelValidationIT {
   @Test
   void theValidBaseObjectsAreAccepted() {
     // Without this, a broken base object would make every case below pass for the wrong reason.
-    for (String yaml : List.of(AIJOB, MEMBER, VOLUME)) {
+    for (String yaml : List.of(AIJOB, MEMBER, VOLUME, BATCH)) {
       var valid = InvalidObject.valid(yaml);
       var created = host.resource(valid.object(namespace, "valid-" + suffix())).create();
       assertThat(created.getMetadata().getUid()).isNotBlank();
@@ -193,6 +234,19 @@ class CelValidationIT {
         .isInstanceOfSatisfying(
             KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422))
         .hasMessageContaining(invalid.expected());
+  }
+
+  @Test
+  void aSettlementBatchIsSignedAsItIsAndItsSpecNeverChanges() {
+    var batch = Serialization.unmarshal(BATCH, SettlementBatch.class);
+    batch.getMetadata().setName("batch-" + suffix());
+    batch.getMetadata().setNamespace(namespace);
+    batch = host.resource(batch).create();
+    batch.getSpec().getEntries().get(0).setUsedGwei(999L);
+    var changed = batch;
+    assertThatThrownBy(() -> host.resource(changed).update())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("spec is immutable: the oracles sign a batch as it is");
   }
 
   @Test
