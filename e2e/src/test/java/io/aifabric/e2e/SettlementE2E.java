@@ -11,19 +11,13 @@ import io.aifabric.api.v1alpha1.settlement.BatchTransaction;
 import io.aifabric.api.v1alpha1.settlement.SettlementBatch;
 import io.aifabric.api.v1alpha1.settlement.SettlementBatchSpec;
 import io.aifabric.escrow.contracts.JobEscrow;
-import io.aifabric.protocol.RegistrationCodec;
 import io.aifabric.testbed.BridgeProcess;
 import io.aifabric.testbed.TestBed;
 import io.aifabric.testing.AnvilChain;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.math.BigInteger;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -32,8 +26,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.web3j.crypto.Credentials;
-import org.web3j.crypto.Keys;
 import org.web3j.crypto.RawTransaction;
 import org.web3j.crypto.TransactionEncoder;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
@@ -52,72 +44,36 @@ import org.web3j.utils.Numeric;
 @Order(14)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SettlementE2E extends FederatedE2E {
-  /** anvil's first dev account (funded, unlocked): the example jobs' payer. */
-  private static final String PAYER = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
+  private static final String PAYER = SettlementNetwork.PAYER;
 
   private static final BigInteger DEPOSIT = BigInteger.TEN.pow(17); // 0.1 ether
   private static final long GPU_SECONDS = 30;
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  private static SettlementNetwork network;
   private static AnvilChain chain;
   private static JobEscrow escrow;
-  private static final List<BridgeProcess> bridges = new ArrayList<>();
-  private static final Map<String, SimulatedAgent> agents = new HashMap<>();
   private static KubernetesClient host;
-  private static Credentials relayerKey;
 
   @BeforeAll
   static void chainAndBridges(TestBed bed) throws Exception {
     host = federation.host;
-    chain = AnvilChain.start(bed.dir().resolve("anvil/anvil.log"), 1);
-    Credentials deployer = chain.fundedAccount(100);
-    List<Credentials> oracles = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      oracles.add(Credentials.create(Keys.createEcKeyPair()));
-    }
-    relayerKey = chain.fundedAccount(100);
-    escrow =
-        JobEscrow.deploy(
-                chain.web3j,
-                chain.transactions(deployer),
-                AnvilChain.gas(),
-                deployer.getAddress(),
-                oracles.stream().map(Credentials::getAddress).toList(),
-                BigInteger.TWO)
-            .send();
-
-    Path keys = Files.createDirectories(bed.dir().resolve("bridge-keys"));
-    for (int i = 0; i < 3; i++) {
-      Map<String, String> settings = new HashMap<>();
-      settings.put("AIFABRIC_BRIDGE_RPC_URL", chain.url());
-      settings.put("AIFABRIC_BRIDGE_CHAIN_ID", String.valueOf(AnvilChain.CHAIN_ID));
-      settings.put("AIFABRIC_BRIDGE_ESCROW", escrow.getContractAddress());
-      settings.put("AIFABRIC_BRIDGE_NAMESPACE", Federation.SECRETS_NAMESPACE);
-      settings.put("AIFABRIC_BRIDGE_CLIENT_ID", "bridge-" + i);
-      settings.put("AIFABRIC_BROKER_HOST", "127.0.0.1");
-      settings.put("AIFABRIC_BROKER_PORT", String.valueOf(federation.broker.port()));
-      settings.put(
-          "AIFABRIC_BRIDGE_ORACLE_KEY_FILE",
-          keyFile(keys, "oracle-" + i, oracles.get(i)).toString());
-      if (i == 0) {
-        settings.put(
-            "AIFABRIC_BRIDGE_RELAYER_KEY_FILE", keyFile(keys, "relayer", relayerKey).toString());
-        settings.put("AIFABRIC_BRIDGE_RELAYER_BATCH_INTERVAL", "1s");
-        settings.put("AIFABRIC_BRIDGE_RELAYER_CONFIRMATIONS", "2");
-        settings.put("AIFABRIC_BRIDGE_RELAYER_STUCK_AFTER", "5s");
-      }
-      bridges.add(
-          BridgeProcess.start(
-              "bridge-" + i, bed.kubeconfig(TestBed.HOST), bed.dir().resolve("bridges"), settings));
-    }
+    network =
+        SettlementNetwork.start(
+            bed,
+            federation,
+            Map.of(
+                "AIFABRIC_BRIDGE_RELAYER_BATCH_INTERVAL", "1s",
+                "AIFABRIC_BRIDGE_RELAYER_CONFIRMATIONS", "2",
+                "AIFABRIC_BRIDGE_RELAYER_STUCK_AFTER", "5s"));
+    chain = network.chain;
+    escrow = network.escrow;
   }
 
   @AfterAll
   static void stop() {
-    bridges.forEach(BridgeProcess::close);
-    agents.values().forEach(SimulatedAgent::close);
-    if (chain != null) {
-      chain.close();
+    if (network != null) {
+      network.close();
     }
   }
 
@@ -145,14 +101,7 @@ class SettlementE2E extends FederatedE2E {
 
     BigInteger credit = escrow.balanceOf(BigInteger.valueOf(entry.getProviderId())).send();
     BigInteger before = chain.balance(paid.provider());
-    TransactionReceipt withdrawal =
-        JobEscrow.load(
-                escrow.getContractAddress(),
-                chain.web3j,
-                chain.devAccount(paid.provider()),
-                AnvilChain.gas())
-            .withdraw()
-            .send();
+    TransactionReceipt withdrawal = network.as(paid.provider()).withdraw().send();
     BigInteger gas =
         withdrawal.getGasUsed().multiply(Numeric.decodeQuantity(withdrawal.getEffectiveGasPrice()));
     assertThat(chain.balance(paid.provider()).add(gas).subtract(before)).isEqualTo(credit);
@@ -175,7 +124,7 @@ class SettlementE2E extends FederatedE2E {
   @Test
   @Order(4)
   void aReorgThatDropsTheSettlementLeadsToItsResubmission() throws Exception {
-    BridgeProcess relayer = bridges.get(0);
+    BridgeProcess relayer = network.relayer();
     // Enough blocks to wait for that the reorg lands while the batch is being confirmed.
     relayer.restart(Map.of("AIFABRIC_BRIDGE_RELAYER_CONFIRMATIONS", "12"));
     try {
@@ -234,7 +183,7 @@ class SettlementE2E extends FederatedE2E {
     spec.setChainId(AnvilChain.CHAIN_ID);
     spec.setEscrow(escrow.getContractAddress());
     spec.setNonce(escrow.settlementNonce().send().longValueExact());
-    spec.setDeadline(chainTime() + 600);
+    spec.setDeadline(network.chainTime() + 600);
     spec.setEntries(List.of(entry));
     SettlementBatch proposed = new SettlementBatch();
     proposed.getMetadata().setName("forged-receipt-batch");
@@ -320,7 +269,7 @@ class SettlementE2E extends FederatedE2E {
   @Order(7)
   void aRecordedTransactionWhoseNonceWasUsedMeanwhileGivesWayToOneAtTheNextNonce()
       throws Exception {
-    BridgeProcess relayer = bridges.get(0);
+    BridgeProcess relayer = network.relayer();
     relayer.restart(Map.of("AIFABRIC_BRIDGE_RELAYER_FAILPOINT", "after-record"));
     Paid paid = runPaidJob("nonce-1");
     await().atMost(Duration.ofSeconds(90)).until(() -> !relayer.alive());
@@ -340,7 +289,7 @@ class SettlementE2E extends FederatedE2E {
         chain
             .web3j
             .ethSendRawTransaction(
-                Numeric.toHexString(TransactionEncoder.signMessage(transfer, relayerKey)))
+                Numeric.toHexString(TransactionEncoder.signMessage(transfer, network.relayerKey)))
             .send()
             .getTransactionHash();
     await()
@@ -373,7 +322,7 @@ class SettlementE2E extends FederatedE2E {
    */
   private void relayerCrashesAt(String failpoint, String jobName, String resumedBy)
       throws Exception {
-    BridgeProcess relayer = bridges.get(0);
+    BridgeProcess relayer = network.relayer();
     relayer.restart(Map.of("AIFABRIC_BRIDGE_RELAYER_FAILPOINT", failpoint));
     long nonceBefore = escrow.settlementNonce().send().longValueExact();
     Paid paid = runPaidJob(jobName);
@@ -413,38 +362,16 @@ class SettlementE2E extends FederatedE2E {
     String node = done.getStatus().getPlacement().getNodes().get(0);
     String provider = federation.member(cluster).getSpec().getProviderWallet();
 
-    JobEscrow asPayer =
-        JobEscrow.load(
-            escrow.getContractAddress(), chain.web3j, chain.devAccount(PAYER), AnvilChain.gas());
-    asPayer.deposit(jobKey, provider, BigInteger.valueOf(chainTime() + 86_400), DEPOSIT).send();
+    network
+        .asPayer()
+        .deposit(jobKey, provider, BigInteger.valueOf(network.chainTime() + 86_400), DEPOSIT)
+        .send();
 
-    SimulatedAgent agent = agentOn(cluster, node);
+    SimulatedAgent agent = network.agentOn(cluster, node);
     if (receipted) {
       agent.publishReceipt(done.getMetadata().getUid(), 0, GPU_SECONDS);
     }
     return new Paid(done, jobKey, provider, agent);
-  }
-
-  /** The node's agent, registered on its Node so that the operator records its key. */
-  private static SimulatedAgent agentOn(String cluster, String node) throws Exception {
-    String key = cluster + "/" + node;
-    SimulatedAgent agent = agents.get(key);
-    if (agent == null) {
-      agent = new SimulatedAgent(federation.broker.port());
-      String registration = agent.registration(cluster, node);
-      federation
-          .bed
-          .client(cluster)
-          .nodes()
-          .withName(node)
-          .edit(
-              n -> {
-                n.getMetadata().getAnnotations().put(RegistrationCodec.ANNOTATION, registration);
-                return n;
-              });
-      agents.put(key, agent);
-    }
-    return agent;
   }
 
   private static AIJob awaitSettled(AIJob job) {
@@ -490,23 +417,5 @@ class SettlementE2E extends FederatedE2E {
         .map(Attestation::getSignature)
         .filter(s -> s != null)
         .count();
-  }
-
-  private static long chainTime() throws Exception {
-    return chain
-        .web3j
-        .ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameterName.LATEST, false)
-        .send()
-        .getBlock()
-        .getTimestamp()
-        .longValueExact();
-  }
-
-  private static Path keyFile(Path dir, String name, Credentials key) throws Exception {
-    Path file = dir.resolve(name + ".key");
-    Files.writeString(
-        file, Numeric.toHexStringNoPrefixZeroPadded(key.getEcKeyPair().getPrivateKey(), 64));
-    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    return file;
   }
 }

@@ -1,0 +1,161 @@
+package io.aifabric.e2e;
+
+import io.aifabric.escrow.contracts.JobEscrow;
+import io.aifabric.protocol.RegistrationCodec;
+import io.aifabric.testbed.BridgeProcess;
+import io.aifabric.testbed.TestBed;
+import io.aifabric.testing.AnvilChain;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Keys;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.utils.Numeric;
+
+/**
+ * The settlement side of the network next to a running federation: anvil making a block every
+ * second, JobEscrow deployed with 3 oracles and a threshold of 2, three escrow bridges as separate
+ * processes — each an oracle with its own key (files as a Secret mounts them), the first also the
+ * relayer — and, per GPU node that ran a job, a simulated agent registered on its Node to sign the
+ * receipts. The payer is anvil's first dev account (the example jobs' payer); providers are the
+ * example members' wallets, anvil's next dev accounts.
+ */
+final class SettlementNetwork implements AutoCloseable {
+  /** anvil's first dev account (funded, unlocked): the example jobs' payer. */
+  static final String PAYER = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
+
+  final AnvilChain chain;
+  final JobEscrow escrow;
+  final Credentials relayerKey;
+  final List<BridgeProcess> bridges = new ArrayList<>();
+  private final Federation federation;
+  private final Map<String, SimulatedAgent> agents = new ConcurrentHashMap<>();
+
+  private SettlementNetwork(
+      Federation federation, AnvilChain chain, JobEscrow escrow, Credentials relayerKey) {
+    this.federation = federation;
+    this.chain = chain;
+    this.escrow = escrow;
+    this.relayerKey = relayerKey;
+  }
+
+  /**
+   * @param relayerSettings the relayer's settings beyond its keys (AIFABRIC_BRIDGE_RELAYER_*)
+   */
+  static SettlementNetwork start(
+      TestBed bed, Federation federation, Map<String, String> relayerSettings) throws Exception {
+    AnvilChain chain = AnvilChain.start(bed.dir().resolve("anvil/anvil.log"), 1);
+    Credentials deployer = chain.fundedAccount(100);
+    List<Credentials> oracles = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      oracles.add(Credentials.create(Keys.createEcKeyPair()));
+    }
+    Credentials relayerKey = chain.fundedAccount(100);
+    JobEscrow escrow =
+        JobEscrow.deploy(
+                chain.web3j,
+                chain.transactions(deployer),
+                AnvilChain.gas(),
+                deployer.getAddress(),
+                oracles.stream().map(Credentials::getAddress).toList(),
+                BigInteger.TWO)
+            .send();
+    SettlementNetwork network = new SettlementNetwork(federation, chain, escrow, relayerKey);
+
+    Path keys = Files.createDirectories(bed.dir().resolve("bridge-keys"));
+    for (int i = 0; i < 3; i++) {
+      Map<String, String> settings = new HashMap<>();
+      settings.put("AIFABRIC_BRIDGE_RPC_URL", chain.url());
+      settings.put("AIFABRIC_BRIDGE_CHAIN_ID", String.valueOf(AnvilChain.CHAIN_ID));
+      settings.put("AIFABRIC_BRIDGE_ESCROW", escrow.getContractAddress());
+      settings.put("AIFABRIC_BRIDGE_NAMESPACE", Federation.SECRETS_NAMESPACE);
+      settings.put("AIFABRIC_BRIDGE_CLIENT_ID", "bridge-" + i);
+      settings.put("AIFABRIC_BROKER_HOST", "127.0.0.1");
+      settings.put("AIFABRIC_BROKER_PORT", String.valueOf(federation.broker.port()));
+      settings.put(
+          "AIFABRIC_BRIDGE_ORACLE_KEY_FILE",
+          keyFile(keys, "oracle-" + i, oracles.get(i)).toString());
+      if (i == 0) {
+        settings.put(
+            "AIFABRIC_BRIDGE_RELAYER_KEY_FILE", keyFile(keys, "relayer", relayerKey).toString());
+        settings.putAll(relayerSettings);
+      }
+      network.bridges.add(
+          BridgeProcess.start(
+              "bridge-" + i, bed.kubeconfig(TestBed.HOST), bed.dir().resolve("bridges"), settings));
+    }
+    return network;
+  }
+
+  /** The bridge that is also the relayer. */
+  BridgeProcess relayer() {
+    return bridges.get(0);
+  }
+
+  /** The escrow as the payer's wallet sends to it. */
+  JobEscrow asPayer() {
+    return JobEscrow.load(
+        escrow.getContractAddress(), chain.web3j, chain.devAccount(PAYER), AnvilChain.gas());
+  }
+
+  /** The escrow as a provider's wallet sends to it. */
+  JobEscrow as(String wallet) {
+    return JobEscrow.load(
+        escrow.getContractAddress(), chain.web3j, chain.devAccount(wallet), AnvilChain.gas());
+  }
+
+  /** The node's agent, registered on its Node so that the operator records its key. */
+  SimulatedAgent agentOn(String cluster, String node) throws Exception {
+    String key = cluster + "/" + node;
+    SimulatedAgent agent = agents.get(key);
+    if (agent == null) {
+      agent = new SimulatedAgent(federation.broker.port());
+      String registration = agent.registration(cluster, node);
+      federation
+          .bed
+          .client(cluster)
+          .nodes()
+          .withName(node)
+          .edit(
+              n -> {
+                n.getMetadata().getAnnotations().put(RegistrationCodec.ANNOTATION, registration);
+                return n;
+              });
+      agents.put(key, agent);
+    }
+    return agent;
+  }
+
+  /** The latest block's timestamp: the chain's clock, which deadlines are measured on. */
+  long chainTime() throws Exception {
+    return chain
+        .web3j
+        .ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false)
+        .send()
+        .getBlock()
+        .getTimestamp()
+        .longValueExact();
+  }
+
+  private static Path keyFile(Path dir, String name, Credentials key) throws Exception {
+    Path file = dir.resolve(name + ".key");
+    Files.writeString(
+        file, Numeric.toHexStringNoPrefixZeroPadded(key.getEcKeyPair().getPrivateKey(), 64));
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    return file;
+  }
+
+  @Override
+  public void close() {
+    bridges.forEach(BridgeProcess::close);
+    agents.values().forEach(SimulatedAgent::close);
+    chain.close();
+  }
+}
