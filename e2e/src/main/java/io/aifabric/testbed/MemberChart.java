@@ -1,6 +1,5 @@
 package io.aifabric.testbed;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -10,11 +9,9 @@ import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The aifabric chart (charts/aifabric) installed into a member cluster of the test bed the way a
@@ -177,29 +174,6 @@ public final class MemberChart {
   }
 
   private Path kubeconfigWithToken(String name, String token) {
-    try {
-      JsonNode admin =
-          new ObjectMapper(new YAMLFactory()).readTree(bed.kubeconfig(cluster).toFile());
-      JsonNode server = admin.path("clusters").get(0).path("cluster");
-      Map<String, Object> kubeconfig =
-          Map.of(
-              "apiVersion",
-              "v1",
-              "kind",
-              "Config",
-              "clusters",
-              List.of(Map.of("name", cluster, "cluster", server)),
-              "users",
-              List.of(Map.of("name", name, "user", Map.of("token", token))),
-              "contexts",
-              List.of(Map.of("name", name, "context", Map.of("cluster", cluster, "user", name))),
-              "current-context",
-              name);
-      Path file = bed.dir().resolve(cluster).resolve(name + "-kubeconfig");
-      Files.writeString(file, new ObjectMapper(new YAMLFactory()).writeValueAsString(kubeconfig));
-      return file;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return TokenKubeconfig.write(bed, cluster, name, token);
   }
 }

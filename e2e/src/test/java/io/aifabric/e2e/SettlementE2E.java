@@ -26,7 +26,9 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.web3j.crypto.Credentials;
 import org.web3j.crypto.RawTransaction;
+import org.web3j.crypto.TransactionDecoder;
 import org.web3j.crypto.TransactionEncoder;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.utils.Numeric;
@@ -312,6 +314,55 @@ class SettlementE2E extends FederatedE2E {
     assertThat(batch.getStatus().getTxHash()).isEqualTo(next.getHash());
     assertThat(relayer.metrics())
         .contains("aifabric_bridge_relay_steps_total{step=\"nonce_reused\"");
+  }
+
+  @Test
+  @Order(8)
+  void aBatchSomeoneElseSubmittedCountsAsSettled() throws Exception {
+    BridgeProcess relayer = network.relayer();
+    relayer.restart(Map.of("AIFABRIC_BRIDGE_RELAYER_FAILPOINT", "after-record"));
+    long nonceBefore = escrow.settlementNonce().send().longValueExact();
+    Paid paid = runPaidJob("other-1");
+    await().atMost(Duration.ofSeconds(90)).until(() -> !relayer.alive());
+    BatchTransaction recorded = batchWith(paid.job()).getStatus().getTransactions().get(0);
+    // Anyone may submit a batch the oracles signed: here another account sends the same call.
+    Credentials stranger = chain.fundedAccount(1);
+    RawTransaction call =
+        RawTransaction.createTransaction(
+            AnvilChain.CHAIN_ID,
+            BigInteger.ZERO,
+            BigInteger.valueOf(500_000),
+            escrow.getContractAddress(),
+            BigInteger.ZERO,
+            TransactionDecoder.decode(recorded.getRaw()).getData(),
+            BigInteger.TEN.pow(9),
+            BigInteger.TEN.pow(11));
+    String theirs =
+        chain
+            .web3j
+            .ethSendRawTransaction(
+                Numeric.toHexString(TransactionEncoder.signMessage(call, stranger)))
+            .send()
+            .getTransactionHash();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                chain
+                    .web3j
+                    .ethGetTransactionReceipt(theirs)
+                    .send()
+                    .getTransactionReceipt()
+                    .isPresent());
+
+    relayer.restart(Map.of());
+    AIJob settled = awaitSettled(paid.job());
+    SettlementBatch batch = batchOf(settled);
+    assertThat(batch.getStatus().getTxHash()).isEqualTo(theirs);
+    assertThat(settled.getStatus().getSettlement().getTxHash()).isEqualTo(theirs);
+    assertThat(escrow.settlementNonce().send().longValueExact()).isEqualTo(nonceBefore + 1);
+    assertThat(relayer.metrics())
+        .contains("aifabric_bridge_relay_steps_total{step=\"already_settled\"");
   }
 
   // --- helpers ---

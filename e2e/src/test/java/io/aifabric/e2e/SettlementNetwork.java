@@ -2,6 +2,7 @@ package io.aifabric.e2e;
 
 import io.aifabric.escrow.contracts.JobEscrow;
 import io.aifabric.protocol.RegistrationCodec;
+import io.aifabric.testbed.BridgeChart;
 import io.aifabric.testbed.BridgeProcess;
 import io.aifabric.testbed.TestBed;
 import io.aifabric.testing.AnvilChain;
@@ -21,11 +22,12 @@ import org.web3j.utils.Numeric;
 
 /**
  * The settlement side of the network next to a running federation: anvil making a block every
- * second, JobEscrow deployed with 3 oracles and a threshold of 2, three escrow bridges as separate
- * processes — each an oracle with its own key (files as a Secret mounts them), the first also the
- * relayer — and, per GPU node that ran a job, a simulated agent registered on its Node to sign the
- * receipts. The payer is anvil's first dev account (the example jobs' payer); providers are the
- * example members' wallets, anvil's next dev accounts.
+ * second, JobEscrow deployed with 3 oracles and a threshold of 2, three escrow bridges installed
+ * with their chart and run as separate processes with their chart's ServiceAccount — each an oracle
+ * with its own key (files as a Secret mounts them), the first also the relayer — and, per GPU node
+ * that ran a job, a simulated agent registered on its Node to sign the receipts. The payer is
+ * anvil's first dev account (the example jobs' payer); providers are the example members' wallets,
+ * anvil's next dev accounts.
  */
 final class SettlementNetwork implements AutoCloseable {
   /** anvil's first dev account (funded, unlocked): the example jobs' payer. */
@@ -70,7 +72,22 @@ final class SettlementNetwork implements AutoCloseable {
     SettlementNetwork network = new SettlementNetwork(federation, chain, escrow, relayerKey);
 
     Path keys = Files.createDirectories(bed.dir().resolve("bridge-keys"));
+    BridgeChart chart = new BridgeChart(bed, Federation.SECRETS_NAMESPACE);
     for (int i = 0; i < 3; i++) {
+      String release = "bridge-" + i;
+      List<String> values =
+          new ArrayList<>(
+              List.of(
+                  "chain.rpcUrl=" + chain.url(),
+                  "chain.id=" + AnvilChain.CHAIN_ID,
+                  "chain.escrow=" + escrow.getContractAddress(),
+                  "broker.host=127.0.0.1",
+                  "broker.port=" + federation.broker.port(),
+                  "oracle.keySecret.name=" + release + "-oracle-key"));
+      if (i == 0) {
+        values.addAll(List.of("relayer.enabled=true", "relayer.keySecret.name=relayer-key"));
+      }
+      chart.install(release, values.toArray(String[]::new));
       Map<String, String> settings = new HashMap<>();
       settings.put("AIFABRIC_BRIDGE_RPC_URL", chain.url());
       settings.put("AIFABRIC_BRIDGE_CHAIN_ID", String.valueOf(AnvilChain.CHAIN_ID));
@@ -87,9 +104,10 @@ final class SettlementNetwork implements AutoCloseable {
             "AIFABRIC_BRIDGE_RELAYER_KEY_FILE", keyFile(keys, "relayer", relayerKey).toString());
         settings.putAll(relayerSettings);
       }
+      // The bridge runs with its chart's ServiceAccount: exactly the RBAC the chart grants.
       network.bridges.add(
           BridgeProcess.start(
-              "bridge-" + i, bed.kubeconfig(TestBed.HOST), bed.dir().resolve("bridges"), settings));
+              release, chart.kubeconfig(release), bed.dir().resolve("bridges"), settings));
     }
     return network;
   }

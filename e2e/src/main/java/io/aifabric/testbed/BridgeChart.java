@@ -1,0 +1,69 @@
+package io.aifabric.testbed;
+
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The escrow bridge chart ({@code charts/aifabric-bridge}) installed on the host, one release per
+ * bridge, and the credentials its ServiceAccount gets: tests run the packaged bridge with exactly
+ * the RBAC the chart grants.
+ */
+public final class BridgeChart {
+  private final TestBed bed;
+  private final String namespace;
+
+  public BridgeChart(TestBed bed, String namespace) {
+    this.bed = bed;
+    this.namespace = namespace;
+  }
+
+  public static Path chart() {
+    return AifabricApi.repoRoot().resolve("charts/aifabric-bridge");
+  }
+
+  /**
+   * Installs (or upgrades) one bridge release. Its pod need not run here (the tests run the bridge
+   * as a process); its ServiceAccount and RBAC are what matter.
+   *
+   * @param settings {@code --set} values, e.g. {@code relayer.enabled=true}
+   */
+  public BridgeChart install(String release, String... settings) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "upgrade",
+                "--install",
+                release,
+                chart().toString(),
+                "--namespace=" + namespace,
+                "--timeout=60s"));
+    for (String setting : settings) {
+      args.add("--set=" + setting);
+    }
+    CommandResult result = bed.helm(TestBed.HOST, args.toArray(String[]::new));
+    if (!result.succeeded()) {
+      throw new IllegalStateException("helm install failed: " + result.stderr());
+    }
+    return this;
+  }
+
+  /** A kubeconfig with a token of the release's ServiceAccount. */
+  public Path kubeconfig(String release) {
+    String token =
+        bed.client(TestBed.HOST)
+            .serviceAccounts()
+            .inNamespace(namespace)
+            .withName(release + "-escrow-bridge")
+            .tokenRequest(
+                new TokenRequestBuilder()
+                    .withNewSpec()
+                    .withExpirationSeconds(3600L)
+                    .endSpec()
+                    .build())
+            .getStatus()
+            .getToken();
+    return TokenKubeconfig.write(bed, TestBed.HOST, release + "-escrow-bridge", token);
+  }
+}
