@@ -606,6 +606,40 @@ class FederationE2E extends FederatedE2E {
     assertThat(federation.memberJobs(created)).isEmpty();
   }
 
+  @Test
+  void aPlacementTheOperatorDidNotWriteIsReportedNotDispatched() throws IOException {
+    AIJob job = Federation.exampleJob("23-aijob-fits-nowhere.yaml", ns, "hand-placed");
+    job.getSpec().getResources().setGpuModels(List.of("NVIDIA-B300"));
+    AIJob pending =
+        federation.awaitPhase(federation.create(job), JobPhase.Pending, Duration.ofSeconds(30));
+    // Someone with write access to status places it by hand, naming a cluster and nothing else.
+    host()
+        .resources(AIJob.class)
+        .inNamespace(ns)
+        .withName(pending.getMetadata().getName())
+        .subresource("status")
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            "{\"status\":{\"placement\":{\"cluster\":\"member-a\"}}}");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(Federation.condition(federation.get(pending), "Dispatched"))
+                    .hasValueSatisfying(
+                        dispatched -> {
+                          assertThat(dispatched.getStatus()).isEqualTo("False");
+                          assertThat(dispatched.getReason()).isEqualTo("PlacementIncomplete");
+                          assertThat(dispatched.getMessage())
+                              .isEqualTo(
+                                  "status.placement has no gpuModel; remove status.placement to"
+                                      + " have the job placed again");
+                        }));
+    assertThat(federation.memberJobs(pending)).isEmpty();
+    assertThat(federation.eventReasons(pending)).contains("PlacementIncomplete");
+  }
+
   // 4. Cancel or delete
 
   @Test

@@ -135,6 +135,25 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
       job = statusWriter.commit(job, status, ctx);
       status = copy(job.getStatus());
     }
+    String missing = missingFromPlacement(status.getPlacement());
+    if (missing != null) {
+      // Not a placement this operator wrote (it writes all of these): dispatching it would guess.
+      String message =
+          "status.placement has no "
+              + missing
+              + "; remove status.placement to have the job placed again";
+      if (!Conditions.says(status.getConditions(), DISPATCHED, message)) {
+        events.record(job, EventRecorder.WARNING, "PlacementIncomplete", message);
+      }
+      conditions.set(
+          status.getConditions(),
+          DISPATCHED,
+          Conditions.FALSE,
+          "PlacementIncomplete",
+          message,
+          generation);
+      return write(job, status, null, ctx);
+    }
     String cluster = status.getPlacement().getCluster();
     Optional<KubernetesClient> member = clients.get(cluster);
     if (member.isEmpty() || !fleet.isReady(cluster)) {
@@ -501,6 +520,20 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
         message,
         job.getMetadata().getGeneration());
     events.record(job, EventRecorder.NORMAL, "Settled", message);
+  }
+
+  /** The first field a dispatch needs that the placement lacks, or null. */
+  private static String missingFromPlacement(io.aifabric.api.v1alpha1.aijob.Placement placement) {
+    if (placement.getCluster() == null) {
+      return "cluster";
+    }
+    if (placement.getGpuModel() == null) {
+      return "gpuModel";
+    }
+    if (placement.getPricePerGpuHour() == null) {
+      return "pricePerGpuHour";
+    }
+    return null;
   }
 
   /** When to look for the settlement of a job that pays from escrow; null: nothing to wait for. */
