@@ -27,9 +27,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.web3j.crypto.Credentials;
-import org.web3j.crypto.RawTransaction;
 import org.web3j.crypto.TransactionDecoder;
-import org.web3j.crypto.TransactionEncoder;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.utils.Numeric;
 
@@ -277,33 +275,7 @@ class SettlementE2E extends FederatedE2E {
     await().atMost(Duration.ofSeconds(90)).until(() -> !relayer.alive());
     BatchTransaction recorded = batchWith(paid.job()).getStatus().getTransactions().get(0);
     // While the relayer is down, its account sends something else with that very nonce.
-    RawTransaction transfer =
-        RawTransaction.createTransaction(
-            AnvilChain.CHAIN_ID,
-            BigInteger.valueOf(recorded.getNonce()),
-            BigInteger.valueOf(21_000),
-            PAYER,
-            BigInteger.ONE,
-            "",
-            BigInteger.TEN.pow(9),
-            BigInteger.TEN.pow(11));
-    String other =
-        chain
-            .web3j
-            .ethSendRawTransaction(
-                Numeric.toHexString(TransactionEncoder.signMessage(transfer, network.relayerKey)))
-            .send()
-            .getTransactionHash();
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                chain
-                    .web3j
-                    .ethGetTransactionReceipt(other)
-                    .send()
-                    .getTransactionReceipt()
-                    .isPresent());
+    network.sendAndMine(network.relayerKey, recorded.getNonce(), PAYER, BigInteger.ONE, "");
 
     relayer.restart(Map.of());
     AIJob settled = awaitSettled(paid.job());
@@ -327,33 +299,13 @@ class SettlementE2E extends FederatedE2E {
     BatchTransaction recorded = batchWith(paid.job()).getStatus().getTransactions().get(0);
     // Anyone may submit a batch the oracles signed: here another account sends the same call.
     Credentials stranger = chain.fundedAccount(1);
-    RawTransaction call =
-        RawTransaction.createTransaction(
-            AnvilChain.CHAIN_ID,
-            BigInteger.ZERO,
-            BigInteger.valueOf(500_000),
+    String theirs =
+        network.sendAndMine(
+            stranger,
+            0,
             escrow.getContractAddress(),
             BigInteger.ZERO,
-            TransactionDecoder.decode(recorded.getRaw()).getData(),
-            BigInteger.TEN.pow(9),
-            BigInteger.TEN.pow(11));
-    String theirs =
-        chain
-            .web3j
-            .ethSendRawTransaction(
-                Numeric.toHexString(TransactionEncoder.signMessage(call, stranger)))
-            .send()
-            .getTransactionHash();
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                chain
-                    .web3j
-                    .ethGetTransactionReceipt(theirs)
-                    .send()
-                    .getTransactionReceipt()
-                    .isPresent());
+            TransactionDecoder.decode(recorded.getRaw()).getData());
 
     relayer.restart(Map.of());
     AIJob settled = awaitSettled(paid.job());
@@ -363,6 +315,60 @@ class SettlementE2E extends FederatedE2E {
     assertThat(escrow.settlementNonce().send().longValueExact()).isEqualTo(nonceBefore + 1);
     assertThat(relayer.metrics())
         .contains("aifabric_bridge_relay_steps_total{step=\"already_settled\"");
+  }
+
+  @Test
+  @Order(9)
+  void aBroadcastWhoseAnswerTimesOutIsFoundByItsHashAndNotSentTwice() throws Exception {
+    BridgeProcess relayer = network.relayer();
+    try (RpcProxy rpc = new RpcProxy(chain.url(), Duration.ofSeconds(4))) {
+      relayer.restart(
+          Map.of("AIFABRIC_BRIDGE_RPC_URL", rpc.url(), "AIFABRIC_BRIDGE_RPC_TIMEOUT", "2s"));
+      rpc.slowBroadcasts(true);
+      long nonceBefore = escrow.settlementNonce().send().longValueExact();
+      Paid paid = runPaidJob("timeout-1");
+      AIJob settled = awaitSettled(paid.job());
+      SettlementBatch batch = batchOf(settled);
+      assertThat(rpc.slowed()).isPositive();
+      assertThat(batch.getStatus().getTransactions()).hasSize(1);
+      assertThat(batch.getStatus().getTxHash())
+          .isEqualTo(batch.getStatus().getTransactions().get(0).getHash());
+      assertThat(escrow.settlementNonce().send().longValueExact()).isEqualTo(nonceBefore + 1);
+    } finally {
+      relayer.restart(Map.of());
+    }
+  }
+
+  @Test
+  @Order(10)
+  void aTransactionWaitingOnAnUnfilledLowerNonceIsResentAtThatNonce() throws Exception {
+    BridgeProcess relayer = network.relayer();
+    try (RpcProxy rpc = new RpcProxy(chain.url(), Duration.ZERO)) {
+      relayer.restart(Map.of("AIFABRIC_BRIDGE_RPC_URL", rpc.url()));
+      // The provider's node is ahead of the chain: the relayer's first nonce leaves a gap.
+      rpc.pendingNonceAhead(true);
+      long accountNonce =
+          chain
+              .web3j
+              .ethGetTransactionCount(
+                  network.relayerKey.getAddress(),
+                  org.web3j.protocol.core.DefaultBlockParameterName.LATEST)
+              .send()
+              .getTransactionCount()
+              .longValueExact();
+      Paid paid = runPaidJob("gap-1");
+      AIJob settled = awaitSettled(paid.job());
+      SettlementBatch batch = batchOf(settled);
+      assertThat(rpc.liedAbout()).isPositive();
+      assertThat(batch.getStatus().getTransactions().get(0).getNonce()).isEqualTo(accountNonce + 1);
+      BatchTransaction filled = batch.getStatus().getTransactions().get(1);
+      assertThat(filled.getNonce()).isEqualTo(accountNonce);
+      assertThat(batch.getStatus().getTxHash()).isEqualTo(filled.getHash());
+      assertThat(relayer.metrics())
+          .contains("aifabric_bridge_relay_steps_total{step=\"nonce_gap\"");
+    } finally {
+      relayer.restart(Map.of());
+    }
   }
 
   // --- helpers ---

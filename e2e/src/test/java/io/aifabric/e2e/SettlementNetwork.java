@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Keys;
+import org.web3j.crypto.RawTransaction;
+import org.web3j.crypto.TransactionEncoder;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.utils.Numeric;
 
@@ -149,6 +151,42 @@ final class SettlementNetwork implements AutoCloseable {
       agents.put(key, agent);
     }
     return agent;
+  }
+
+  /**
+   * Signs and sends a transaction from {@code from}, as any wallet would.
+   *
+   * @return its hash once it is mined
+   */
+  String sendAndMine(Credentials from, long nonce, String to, BigInteger value, String data)
+      throws Exception {
+    RawTransaction tx =
+        RawTransaction.createTransaction(
+            AnvilChain.CHAIN_ID,
+            BigInteger.valueOf(nonce),
+            BigInteger.valueOf(500_000),
+            to,
+            value,
+            data,
+            BigInteger.TEN.pow(9),
+            BigInteger.TEN.pow(11));
+    String hash =
+        chain
+            .web3j
+            .ethSendRawTransaction(Numeric.toHexString(TransactionEncoder.signMessage(tx, from)))
+            .send()
+            .getTransactionHash();
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .until(
+            () ->
+                chain
+                    .web3j
+                    .ethGetTransactionReceipt(hash)
+                    .send()
+                    .getTransactionReceipt()
+                    .isPresent());
+    return hash;
   }
 
   /** The latest block's timestamp: the chain's clock, which deadlines are measured on. */

@@ -146,20 +146,7 @@ public class EscrowChain {
 
   /** The batch the escrow settled under this nonce, if it did (on the canonical chain now). */
   public Optional<SettledBatch> settledBatch(long nonce) throws IOException {
-    EthFilter filter =
-        new EthFilter(
-            DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST, escrowAddress);
-    filter.addSingleTopic(EventEncoder.encode(JobEscrow.BATCHSETTLED_EVENT));
-    filter.addSingleTopic(Numeric.toHexStringWithPrefixZeroPadded(BigInteger.valueOf(nonce), 64));
-    EthLog logs = web3j.ethGetLogs(filter).send();
-    if (logs.hasError()) {
-      throw new IOException("eth_getLogs: " + logs.getError().getMessage());
-    }
-    for (EthLog.LogResult<?> result : logs.getLogs()) {
-      Log log = (Log) result.get();
-      if (log.isRemoved()) {
-        continue;
-      }
+    for (Log log : logs(JobEscrow.BATCHSETTLED_EVENT, nonce)) {
       @SuppressWarnings("rawtypes")
       List<Type> values =
           FunctionReturnDecoder.decode(
@@ -179,16 +166,25 @@ public class EscrowChain {
 
   /** Whether the escrow refunded this job (its deadline passed before a batch closed it). */
   public boolean refunded(long jobId) throws IOException {
+    return !logs(JobEscrow.REFUNDED_EVENT, jobId).isEmpty();
+  }
+
+  /**
+   * The escrow's events of one kind whose first indexed parameter is {@code indexed}, on the
+   * canonical chain (logs a reorg removed are left out). From the earliest block: providers index
+   * topics, and the nonce or job id narrows the answer to one log.
+   */
+  private List<Log> logs(org.web3j.abi.datatypes.Event event, long indexed) throws IOException {
     EthFilter filter =
         new EthFilter(
             DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST, escrowAddress);
-    filter.addSingleTopic(EventEncoder.encode(JobEscrow.REFUNDED_EVENT));
-    filter.addSingleTopic(Numeric.toHexStringWithPrefixZeroPadded(BigInteger.valueOf(jobId), 64));
+    filter.addSingleTopic(EventEncoder.encode(event));
+    filter.addSingleTopic(Numeric.toHexStringWithPrefixZeroPadded(BigInteger.valueOf(indexed), 64));
     EthLog logs = web3j.ethGetLogs(filter).send();
     if (logs.hasError()) {
       throw new IOException("eth_getLogs: " + logs.getError().getMessage());
     }
-    return logs.getLogs().stream().anyMatch(l -> !((Log) l.get()).isRemoved());
+    return logs.getLogs().stream().map(l -> (Log) l.get()).filter(l -> !l.isRemoved()).toList();
   }
 
   /** The receipt of a transaction on the canonical chain, if it is mined there. */
