@@ -43,6 +43,9 @@ final class Federation implements AutoCloseable {
           "AIFABRIC_PROOF_STATUS_INTERVAL", "2s",
           "AIFABRIC_PROOF_SETTLEMENT_POLL", "1s");
 
+  private static final java.util.concurrent.atomic.AtomicInteger STARTED =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   final TestBed bed;
   final KubernetesClient host;
   final OperatorProcess operator;
@@ -64,9 +67,12 @@ final class Federation implements AutoCloseable {
 
   /** As {@link #start(TestBed)}, with some operator settings replaced. */
   static Federation start(TestBed bed, Map<String, String> overrides) throws IOException {
+    // Each federation logs to its own directory: a failed test's logs are not overwritten by the
+    // federations of the test classes after it.
+    Path logs = bed.dir().resolve("federation-" + STARTED.incrementAndGet());
     MosquittoBroker broker;
     try {
-      broker = MosquittoBroker.start(bed.dir().resolve("mosquitto"));
+      broker = MosquittoBroker.start(logs.resolve("mosquitto"));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException(e);
@@ -97,7 +103,7 @@ final class Federation implements AutoCloseable {
         new OperatorProcess(
                 OperatorProcess.defaultJar(),
                 bed.kubeconfig(TestBed.HOST),
-                bed.dir().resolve("operator"),
+                logs.resolve("operator"),
                 settings)
             .start();
     Federation federation = new Federation(bed, operator, broker);
