@@ -10,6 +10,7 @@ import io.aifabric.api.v1alpha1.settlement.BatchPhase;
 import io.aifabric.api.v1alpha1.settlement.BatchTransaction;
 import io.aifabric.api.v1alpha1.settlement.SettlementBatch;
 import io.aifabric.api.v1alpha1.settlement.SettlementBatchSpec;
+import io.aifabric.api.v1alpha1.settlement.SettlementBatchStatus;
 import io.aifabric.escrow.contracts.JobEscrow;
 import io.aifabric.testbed.BridgeProcess;
 import io.aifabric.testbed.TestBed;
@@ -133,14 +134,7 @@ class SettlementE2E extends FederatedE2E {
       long nonceBefore = escrow.settlementNonce().send().longValueExact();
       paid.agent().publishReceipt(paid.job().getMetadata().getUid(), 0, GPU_SECONDS);
       SettlementBatch confirming =
-          await()
-              .atMost(Duration.ofSeconds(60))
-              .until(
-                  () -> batchWith(paid.job()),
-                  b ->
-                      b != null
-                          && b.getStatus() != null
-                          && b.getStatus().getPhase() == BatchPhase.Confirming);
+          awaitBatchOf(paid.job(), status -> status.getPhase() == BatchPhase.Confirming);
       assertThat(escrow.settlementNonce().send().longValueExact()).isEqualTo(nonceBefore + 1);
 
       chain.revert(beforeSettlement); // the blocks with the settlement are gone
@@ -226,14 +220,7 @@ class SettlementE2E extends FederatedE2E {
     try {
       paid.agent().publishReceipt(paid.job().getMetadata().getUid(), 0, GPU_SECONDS);
       SettlementBatch sent =
-          await()
-              .atMost(Duration.ofSeconds(60))
-              .until(
-                  () -> batchWith(paid.job()),
-                  b ->
-                      b != null
-                          && b.getStatus() != null
-                          && !b.getStatus().getTransactions().isEmpty());
+          awaitBatchOf(paid.job(), status -> !status.getTransactions().isEmpty());
       BatchTransaction first = sent.getStatus().getTransactions().get(0);
       // The base fee jumps past what the transaction offers: the next block leaves it out.
       chain.nextBaseFee(BigInteger.valueOf(100).multiply(BigInteger.TEN.pow(9)));
@@ -243,9 +230,7 @@ class SettlementE2E extends FederatedE2E {
           .isEmpty();
 
       SettlementBatch replaced =
-          await()
-              .atMost(Duration.ofSeconds(60))
-              .until(() -> batchWith(paid.job()), b -> b.getStatus().getTransactions().size() >= 2);
+          awaitBatchOf(paid.job(), status -> status.getTransactions().size() >= 2);
       BatchTransaction second = replaced.getStatus().getTransactions().get(1);
       assertThat(second.getNonce()).isEqualTo(first.getNonce());
       assertThat(new BigInteger(second.getMaxFeePerGas()))
@@ -444,6 +429,16 @@ class SettlementE2E extends FederatedE2E {
         .inNamespace(Federation.SECRETS_NAMESPACE)
         .withName(settled.getStatus().getSettlement().getBatch())
         .get();
+  }
+
+  /** The newest batch that holds the job, once its status satisfies the condition. */
+  private static SettlementBatch awaitBatchOf(
+      AIJob job, java.util.function.Predicate<SettlementBatchStatus> condition) {
+    return await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> batchWith(job),
+            b -> b != null && b.getStatus() != null && condition.test(b.getStatus()));
   }
 
   /** The newest batch that holds the job, or null. */
