@@ -145,18 +145,9 @@ public final class AnvilChain implements AutoCloseable {
     return url;
   }
 
-  public long blockNumber() throws IOException {
-    return web3j.ethBlockNumber().send().getBlockNumber().longValueExact();
-  }
-
   /** Mines {@code blocks} empty blocks now. */
   public void mine(int blocks) throws IOException {
     call("anvil_mine", List.of(Numeric.toHexStringWithPrefix(BigInteger.valueOf(blocks))));
-  }
-
-  /** Whether each transaction is mined as it arrives (on by default) or waits for {@link #mine}. */
-  public void automine(boolean on) throws IOException {
-    call("evm_setAutomine", List.of(on));
   }
 
   /**

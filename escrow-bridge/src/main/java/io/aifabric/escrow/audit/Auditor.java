@@ -3,7 +3,6 @@ package io.aifabric.escrow.audit;
 import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.escrow.bridge.EscrowChain;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Optional;
 
 /** Runs {@link JobAudit} on a job with this bridge's own inputs: host caches, receipts, chain. */
 @ApplicationScoped
@@ -19,11 +18,6 @@ public class Auditor {
   }
 
   public Verdict audit(AIJob job) throws Exception {
-    var payment = job.getSpec().getPayment();
-    Optional<Deposit> deposit =
-        payment == null || payment.getEscrowDeposit() == null
-            ? Optional.empty()
-            : chain.deposit(payment.getEscrowDeposit());
     var placement = job.getStatus() == null ? null : job.getStatus().getPlacement();
     return JobAudit.audit(
         new JobAudit.Inputs(
@@ -31,6 +25,7 @@ public class Auditor {
             host.member(placement == null ? null : placement.getCluster()),
             host::computeNode,
             receipts.forJob(job.getMetadata().getUid()),
-            deposit));
+            // JobAudit asks only for a job that names its deposit.
+            () -> chain.deposit(job.getSpec().getPayment().getEscrowDeposit())));
   }
 }

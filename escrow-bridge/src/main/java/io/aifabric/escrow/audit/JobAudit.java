@@ -33,17 +33,30 @@ public final class JobAudit {
   /** Clock skew and pod start-up allowed between a job's recorded run time and its receipts. */
   static final Duration RUN_TIME_SLACK = Duration.ofSeconds(60);
 
-  /** What the audit looks at. {@code computeNodes} finds a ComputeNode by name, or null. */
+  /**
+   * What the audit looks at. {@code computeNodes} finds a ComputeNode by name, or null; {@code
+   * deposit} is asked only once everything else passed (it is a chain call, and most jobs the
+   * relayer looks at are still waiting for their receipts).
+   */
   public record Inputs(
       AIJob job,
       MemberCluster member,
       Function<String, ComputeNode> computeNodes,
       List<WorkReceipt.Signed> receipts,
-      Optional<Deposit> deposit) {}
+      DepositLookup deposit) {}
+
+  /** The job's deposit in the escrow, if there is one. */
+  @FunctionalInterface
+  public interface DepositLookup {
+    Optional<Deposit> find() throws Exception;
+  }
 
   private JobAudit() {}
 
-  public static Verdict audit(Inputs in) {
+  /**
+   * @throws Exception when the deposit could not be read (the chain did not answer)
+   */
+  public static Verdict audit(Inputs in) throws Exception {
     AIJob job = in.job();
     var payment = job.getSpec().getPayment();
     if (payment == null || payment.getEscrowDeposit() == null) {
@@ -107,10 +120,11 @@ public final class JobAudit {
       gpuSeconds += claimed;
     }
 
-    if (in.deposit().isEmpty()) {
+    Optional<Deposit> found = in.deposit().find();
+    if (found.isEmpty()) {
       return Verdict.refused("the escrow holds no deposit " + payment.getEscrowDeposit());
     }
-    Deposit deposit = in.deposit().get();
+    Deposit deposit = found.get();
     if (deposit.closed()) {
       return Verdict.refused(
           "escrow job " + deposit.escrowJobId() + " is closed (settled or refunded)");

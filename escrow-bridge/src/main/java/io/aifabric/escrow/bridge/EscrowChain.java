@@ -9,9 +9,7 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import okhttp3.OkHttpClient;
 import org.web3j.abi.EventEncoder;
 import org.web3j.abi.FunctionReturnDecoder;
@@ -50,7 +48,6 @@ public class EscrowChain {
   private final JobEscrow escrow;
   private final long chainId;
   private final String escrowAddress;
-  private final Map<String, Boolean> oracles = new ConcurrentHashMap<>();
 
   public EscrowChain(BridgeConfig config) {
     OkHttpClient http =
@@ -114,15 +111,13 @@ public class EscrowChain {
     return escrow.oracleCount().send().intValueExact();
   }
 
-  /** Whether the escrow counts this address's signatures (asked once per address and run). */
+  /**
+   * Whether the escrow counts this address's signatures now. Asked every time, not remembered:
+   * governance may remove an oracle, and its signatures must stop counting here when they stop
+   * counting on chain.
+   */
   public boolean isOracle(String address) throws Exception {
-    String key = address.toLowerCase(Locale.ROOT);
-    Boolean known = oracles.get(key);
-    if (known == null) {
-      known = escrow.isOracle(key).send();
-      oracles.put(key, known);
-    }
-    return known;
+    return escrow.isOracle(address.toLowerCase(Locale.ROOT)).send();
   }
 
   /** The deposit recorded under a job key (the AIJob's spec.payment.escrowDeposit). */
@@ -220,7 +215,7 @@ public class EscrowChain {
         .longValueExact();
   }
 
-  /** The latest block's base fee (wei). */
+  /** The base fee of the block being built now (wei): what a transaction sent now must pay. */
   public BigInteger baseFee() throws IOException {
     BigInteger fee =
         web3j

@@ -101,8 +101,8 @@ public class TransactionSender {
                     address(), null, null, null, chain.escrowAddress(), data))
             .send();
     if (estimate.hasError()) {
-      String data2 = estimate.getError().getData();
-      throw new Refused(estimate.getError().getMessage() + (data2 == null ? "" : " " + data2));
+      String detail = estimate.getError().getData();
+      throw new Refused(estimate.getError().getMessage() + (detail == null ? "" : " " + detail));
     }
     BigInteger gas = estimate.getAmountUsed();
     return gas.add(gas.divide(BigInteger.valueOf(5)));

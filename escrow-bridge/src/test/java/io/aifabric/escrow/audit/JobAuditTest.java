@@ -199,9 +199,13 @@ class JobAuditTest {
   }
 
   private Verdict audit() {
-    return JobAudit.audit(
-        new JobAudit.Inputs(
-            job, member, computeNodes::get, receipts, Optional.ofNullable(deposit)));
+    try {
+      return JobAudit.audit(
+          new JobAudit.Inputs(
+              job, member, computeNodes::get, receipts, () -> Optional.ofNullable(deposit)));
+    } catch (Exception e) {
+      throw new IllegalStateException("the deposit here is in memory and cannot fail", e);
+    }
   }
 
   private WorkReceipt.Signed receipt(NodeKey key, int replica, long gpuSeconds) {
