@@ -208,8 +208,13 @@ class SettlementE2E extends FederatedE2E {
                   .contains("replica 0 has no receipt from");
             });
     assertThat(escrow.depositOf(BigInteger.valueOf(jobId)).send().component6()).isFalse();
-    assertThat(Federation.condition(federation.get(paid.job()), "Receipted"))
-        .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("False"));
+    // The operator refuses the forgery too (it writes Receipted in the reconcile after the phase).
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(Federation.condition(federation.get(paid.job()), "Receipted"))
+                    .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("False")));
   }
 
   @Test
