@@ -1,8 +1,9 @@
 package io.aifabric.extender;
 
+import io.aifabric.extender.wire.FailedNode;
+import io.aifabric.extender.wire.JsonString;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,25 +16,32 @@ import java.util.Map;
 public final class GpuFilter {
   private GpuFilter() {}
 
+  /** Node names in the order they came, as the answer carries them. */
   public record Result(
-      List<String> fit, Map<String, String> failed, Map<String, String> unresolvable) {}
+      List<JsonString> fit, List<FailedNode> failed, List<FailedNode> unresolvable) {}
+
+  private static final JsonString NO_GPUS = JsonString.of("node has no " + GpuRequest.GPU);
+  private static final JsonString NOT_VERIFIED =
+      JsonString.of("GPUs not verified by the network (" + NodeGpus.VERIFIED + ")");
+  private static final JsonString NOT_AVAILABLE =
+      JsonString.of("node agent's heartbeats are not fresh (" + NodeGpus.AVAILABLE + ")");
 
   public static Result filter(GpuRequest pod, List<NodeGpus> nodes, FilterPolicy policy) {
-    List<String> fit = new ArrayList<>(nodes.size());
-    Map<String, String> failed = new LinkedHashMap<>();
-    Map<String, String> unresolvable = new LinkedHashMap<>();
+    List<JsonString> fit = new ArrayList<>(nodes.size());
+    List<FailedNode> failed = new ArrayList<>();
+    List<FailedNode> unresolvable = new ArrayList<>();
     Reasons reasons = new Reasons(pod, policy);
     for (NodeGpus node : nodes) {
-      String never = reasons.neverFits(node);
+      JsonString never = reasons.neverFits(node);
       if (never != null) {
-        unresolvable.put(node.name(), never);
+        unresolvable.add(new FailedNode(node.wireName(), never));
         continue;
       }
-      String notNow = reasons.notNow(node);
+      JsonString notNow = reasons.notNow(node);
       if (notNow != null) {
-        failed.put(node.name(), notNow);
+        failed.add(new FailedNode(node.wireName(), notNow));
       } else {
-        fit.add(node.name());
+        fit.add(node.wireName());
       }
     }
     return new Result(fit, failed, unresolvable);
@@ -42,7 +50,8 @@ public final class GpuFilter {
   /**
    * Why a node does not fit, for one pod. Thousands of rejected nodes share a handful of reasons
    * ("1 of 8 GPUs free, the pod needs 2"), so each distinct text is built once per request and
-   * keyed by the numbers in it: a 5,000-node filter then builds a few Strings, not thousands.
+   * keyed by the numbers in it: a 5,000-node filter then builds and encodes a few texts, not
+   * thousands.
    */
   private static final class Reasons {
     private static final int MEMORY = 2;
@@ -53,8 +62,8 @@ public final class GpuFilter {
 
     private final GpuRequest pod;
     private final FilterPolicy policy;
-    private final Map<Long, String> byNumbers = new HashMap<>();
-    private final Map<String, String> byModel = new HashMap<>();
+    private final Map<Long, JsonString> byNumbers = new HashMap<>();
+    private final Map<String, JsonString> byModel = new HashMap<>();
 
     Reasons(GpuRequest pod, FilterPolicy policy) {
       this.pod = pod;
@@ -62,14 +71,16 @@ public final class GpuFilter {
     }
 
     /** Hardware that can never take the pod, or null. */
-    String neverFits(NodeGpus node) {
+    JsonString neverFits(NodeGpus node) {
       if (node.allocatable() == 0) {
-        return "node has no " + GpuRequest.GPU;
+        return NO_GPUS;
       }
       if (!pod.accepts(node.product())) {
-        String known = byModel.get(node.product());
+        JsonString known = byModel.get(node.product());
         if (known == null) {
-          known = "GPU model " + node.product() + " is not one the pod accepts " + pod.models();
+          known =
+              JsonString.of(
+                  "GPU model " + node.product() + " is not one the pod accepts " + pod.models());
           byModel.put(node.product(), known);
         }
         return known;
@@ -84,12 +95,12 @@ public final class GpuFilter {
     }
 
     /** What keeps the node from taking the pod now, or null. */
-    String notNow(NodeGpus node) {
+    JsonString notNow(NodeGpus node) {
       if (!node.verified()) {
-        return "GPUs not verified by the network (" + NodeGpus.VERIFIED + ")";
+        return NOT_VERIFIED;
       }
       if (!node.available()) {
-        return "node agent's heartbeats are not fresh (" + NodeGpus.AVAILABLE + ")";
+        return NOT_AVAILABLE;
       }
       if (node.availabilityScore() < policy.minAvailabilityScore()) {
         return text(SCORE, node.availabilityScore(), 0);
@@ -103,11 +114,11 @@ public final class GpuFilter {
       return null;
     }
 
-    private String text(int kind, int a, int b) {
+    private JsonString text(int kind, int a, int b) {
       long key = (long) kind << 56 | (a & 0xFFFFFFFL) << 28 | (b & 0xFFFFFFFL);
-      String known = byNumbers.get(key);
+      JsonString known = byNumbers.get(key);
       if (known == null) {
-        known = build(kind, a, b);
+        known = JsonString.of(build(kind, a, b));
         byNumbers.put(key, known);
       }
       return known;

@@ -55,7 +55,7 @@ public final class GpuPrioritizer {
       long score = Math.round(weighted * HostPriority.MAX);
       scores.add(
           new HostPriority(
-              node.name(), Math.max(HostPriority.MIN, Math.min(HostPriority.MAX, score))));
+              node.wireName(), Math.max(HostPriority.MIN, Math.min(HostPriority.MAX, score))));
     }
     return scores;
   }

@@ -1,5 +1,6 @@
 package io.aifabric.extender;
 
+import io.aifabric.extender.wire.JsonString;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.Map;
@@ -8,7 +9,8 @@ import java.util.Map;
  * A node as the extender judges it: its GPUs (GPU Feature Discovery's model label, allocatable
  * {@code nvidia.com/gpu}), how many of them pods bound or reserved there hold, and the network's
  * verdict the operator writes as labels ({@code aifabric.io/verified}, {@code available}, {@code
- * availability-score}, {@code tier}).
+ * availability-score}, {@code tier}). {@code wireName} is the name as answers carry it, encoded
+ * once when the node enters the cache.
  */
 public record NodeGpus(
     String name,
@@ -20,7 +22,8 @@ public record NodeGpus(
     int availabilityScore,
     int tier,
     int memoryMiB,
-    Double pricePerGpuHour) {
+    Double pricePerGpuHour,
+    JsonString wireName) {
   public static final String VERIFIED = "aifabric.io/verified";
   public static final String AVAILABLE = "aifabric.io/available";
   public static final String SCORE = "aifabric.io/availability-score";
@@ -34,6 +37,31 @@ public record NodeGpus(
    * one member usually share the member's price; this lets a provider price racks differently.
    */
   public static final String PRICE = "aifabric.io/price-per-gpu-hour";
+
+  public NodeGpus(
+      String name,
+      String product,
+      int allocatable,
+      int inUse,
+      boolean verified,
+      boolean available,
+      int availabilityScore,
+      int tier,
+      int memoryMiB,
+      Double pricePerGpuHour) {
+    this(
+        name,
+        product,
+        allocatable,
+        inUse,
+        verified,
+        available,
+        availabilityScore,
+        tier,
+        memoryMiB,
+        pricePerGpuHour,
+        JsonString.of(name));
+  }
 
   public static NodeGpus of(Node node, int inUse) {
     Map<String, String> labels =
@@ -79,7 +107,8 @@ public record NodeGpus(
             availabilityScore,
             tier,
             memoryMiB,
-            pricePerGpuHour);
+            pricePerGpuHour,
+            wireName);
   }
 
   private static int integer(String label) {

@@ -1,5 +1,7 @@
 package io.aifabric.extender;
 
+import static io.aifabric.extender.FilterAnswers.names;
+import static io.aifabric.extender.FilterAnswers.reasons;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -31,14 +33,14 @@ class GpuFilterTest {
                 node("too-small", H100, 1, 0, "true", "true", 200, 2),
                 node("cpu-only", null, 0, 0, null, null, 0, 0)),
             FilterPolicy.DEFAULT);
-    assertThat(result.fit()).containsExactly("fits");
-    assertThat(result.failed())
+    assertThat(names(result.fit())).containsExactly("fits");
+    assertThat(reasons(result.failed()))
         .containsOnlyKeys("full", "unverified", "unknown", "silent")
         .containsEntry("full", "1 of 8 GPUs free, the pod needs 2")
         .containsEntry("unverified", "GPUs not verified by the network (aifabric.io/verified)")
         .containsEntry("silent", "node agent's heartbeats are not fresh (aifabric.io/available)");
     // Hardware that can never fit goes where preemption does not look.
-    assertThat(result.unresolvable())
+    assertThat(reasons(result.unresolvable()))
         .containsOnlyKeys("other-model", "too-small", "cpu-only")
         .containsEntry("too-small", "node has 1 GPUs, the pod needs 2")
         .containsEntry("cpu-only", "node has no nvidia.com/gpu");
@@ -53,8 +55,8 @@ class GpuFilterTest {
             node("good", H100, 8, 0, "true", "true", 250, 3));
     var result =
         GpuFilter.filter(new GpuRequest(1, java.util.Set.of()), nodes, new FilterPolicy(128, 2));
-    assertThat(result.fit()).containsExactly("good");
-    assertThat(result.failed())
+    assertThat(names(result.fit())).containsExactly("good");
+    assertThat(reasons(result.failed()))
         .containsEntry("low-score", "availability score 90 is below 128")
         .containsEntry("low-tier", "provider tier 1 is below 2");
   }
@@ -86,8 +88,8 @@ class GpuFilterTest {
                 new NodeGpus("small", "Tesla-T4", 8, 0, true, true, 200, 2, 15360, null),
                 new NodeGpus("unlabelled", H100, 8, 0, true, true, 200, 2, 0, null)),
             FilterPolicy.DEFAULT);
-    assertThat(result.fit()).containsExactly("big");
-    assertThat(result.unresolvable())
+    assertThat(names(result.fit())).containsExactly("big");
+    assertThat(reasons(result.unresolvable()))
         .containsEntry("small", "GPUs have 15360 MiB, the pod needs 40000 MiB")
         .containsEntry("unlabelled", "node does not report its GPU memory (nvidia.com/gpu.memory)");
 

@@ -9,8 +9,13 @@ import io.aifabric.extender.wire.ExtenderBindingArgs;
 import io.aifabric.extender.wire.ExtenderBindingResult;
 import io.aifabric.extender.wire.ExtenderFilterResult;
 import io.aifabric.extender.wire.ExtenderJson;
+import io.aifabric.extender.wire.FailedNode;
 import io.aifabric.extender.wire.HostPriority;
+import io.aifabric.extender.wire.JsonString;
+import io.fabric8.kubernetes.api.model.NodeList;
+import io.fabric8.kubernetes.api.model.NodeListBuilder;
 import java.io.InputStream;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,6 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class WireContractTest {
   private final ObjectMapper json = new ObjectMapper();
+  private final ExtenderJson extender = new ExtenderJson();
 
   @Test
   void readsFilterArgsAsANodeCacheCapableSchedulerSendsThem() throws Exception {
@@ -40,51 +46,75 @@ class WireContractTest {
   @Test
   void writesFilterResultsWithKubeSchedulersFieldNames() throws Exception {
     JsonNode out =
-        json.valueToTree(
-            new ExtenderFilterResult(
-                null,
-                List.of("gpu-h100-00"),
-                Map.of("gpu-h100-02", "1 of 8 GPUs free, the pod needs 2"),
-                Map.of("cpu-0", "node has no nvidia.com/gpu"),
-                ""));
+        json.readTree(
+            extender.write(
+                new ExtenderFilterResult(
+                    null,
+                    List.of(JsonString.of("gpu-h100-00")),
+                    List.of(new FailedNode("gpu-h100-02", "1 of 8 GPUs free, the pod needs 2")),
+                    List.of(new FailedNode("cpu-0", "node has no nvidia.com/gpu")),
+                    "")));
     assertThat(fieldNames(out))
-        .containsExactlyInAnyOrder(
-            "NodeNames", "FailedNodes", "FailedAndUnresolvableNodes", "Error");
+        .containsExactly("NodeNames", "FailedNodes", "FailedAndUnresolvableNodes", "Error");
     assertThat(out.get("NodeNames").get(0).asText()).isEqualTo("gpu-h100-00");
+    assertThat(out.get("FailedNodes").get("gpu-h100-02").asText())
+        .isEqualTo("1 of 8 GPUs free, the pod needs 2");
     assertThat(out.get("FailedAndUnresolvableNodes").get("cpu-0").asText())
         .isEqualTo("node has no nvidia.com/gpu");
 
-    JsonNode error = json.valueToTree(ExtenderFilterResult.error("bad request"));
-    assertThat(fieldNames(error)).containsExactly("Error");
+    assertThat(new String(extender.write(ExtenderFilterResult.error("bad request"))))
+        .isEqualTo("{\"Error\":\"bad request\"}");
+  }
+
+  @Test
+  void writesTheNodesThatFitWholeWhenTheSchedulerSentNodes() throws Exception {
+    NodeList fit =
+        new NodeListBuilder()
+            .addNewItem()
+            .withNewMetadata()
+            .withName("gpu-h100-00")
+            .endMetadata()
+            .endItem()
+            .build();
+    JsonNode out =
+        json.readTree(
+            extender.write(
+                new ExtenderFilterResult(
+                    fit, null, List.of(new FailedNode("gpu-h100-02", "full")), List.of(), null)));
+    assertThat(fieldNames(out))
+        .containsExactly("Nodes", "FailedNodes", "FailedAndUnresolvableNodes");
+    assertThat(out.get("Nodes")).isEqualTo(json.valueToTree(fit));
   }
 
   @Test
   void writesPrioritiesAsAHostPriorityList() throws Exception {
-    String out = json.writeValueAsString(List.of(new HostPriority("gpu-h100-00", 7)));
-    assertThat(out).isEqualTo("[{\"Host\":\"gpu-h100-00\",\"Score\":7}]");
+    assertThat(new String(extender.write(List.of(new HostPriority("gpu-h100-00", 7)))))
+        .isEqualTo("[{\"Host\":\"gpu-h100-00\",\"Score\":7}]");
+    assertThat(json.writeValueAsString(List.of(new HostPriority("gpu-h100-00", 10))))
+        .as("the mapper agrees")
+        .isEqualTo("[{\"Host\":\"gpu-h100-00\",\"Score\":10}]");
+    assertThat(new String(extender.write(List.of()))).isEqualTo("[]");
   }
 
   @Test
-  void theStreamedAnswersAreTheJsonTheMapperWrites() throws Exception {
-    ExtenderJson streamed = new ExtenderJson();
-    Map<String, String> failed = new java.util.LinkedHashMap<>();
-    failed.put("gpu-h100-02", "1 of 8 GPUs free, the pod needs 2");
-    failed.put("gpu \"quoted\"", "reason with \u00e9 and \n");
-    List<Object> answers =
-        List.of(
+  void namesAndReasonsAreEscapedAsJsonRequires() throws Exception {
+    String odd = "gpu \"quoted\" \\ back";
+    String reason = "reason with \u00e9, \u0141 and \n\t";
+    byte[] out =
+        extender.write(
             new ExtenderFilterResult(
-                null, List.of("gpu-h100-00", "gpu-a"), failed, Map.of("cpu-0", "no GPUs"), null),
-            new ExtenderFilterResult(null, List.of(), Map.of(), Map.of(), ""),
-            ExtenderFilterResult.error("bad request"),
-            List.of(new HostPriority("gpu-h100-00", 7), new HostPriority("gpu-a", 0)),
-            List.of());
-    for (Object answer : answers) {
-      assertThat(json.readTree(streamed.write(answer)))
-          .as("%s", answer)
-          .isEqualTo(json.readTree(json.writeValueAsBytes(answer)));
-    }
-    assertThat(new String(streamed.write(List.of(new HostPriority("n", 3)))))
-        .isEqualTo("[{\"Host\":\"n\",\"Score\":3}]");
+                null,
+                List.of(JsonString.of(odd)),
+                List.of(new FailedNode(odd, reason)),
+                null,
+                "error with \"quotes\""));
+    Map<String, Object> expected = new LinkedHashMap<>();
+    expected.put("NodeNames", List.of(odd));
+    expected.put("FailedNodes", Map.of(odd, reason));
+    expected.put("Error", "error with \"quotes\"");
+    assertThat(json.readTree(out)).isEqualTo(json.valueToTree(expected));
+    assertThat(json.readTree(extender.write(List.of(new HostPriority(odd, 3)))))
+        .isEqualTo(json.valueToTree(List.of(Map.of("Host", odd, "Score", 3))));
   }
 
   @Test

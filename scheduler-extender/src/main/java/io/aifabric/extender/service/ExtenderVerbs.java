@@ -7,11 +7,13 @@ import io.aifabric.extender.GpuRequest;
 import io.aifabric.extender.NodeGpus;
 import io.aifabric.extender.wire.ExtenderArgs;
 import io.aifabric.extender.wire.ExtenderFilterResult;
+import io.aifabric.extender.wire.FailedNode;
 import io.aifabric.extender.wire.HostPriority;
+import io.aifabric.extender.wire.JsonString;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeList;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +26,7 @@ import java.util.function.ToIntFunction;
  * either case with the GPUs in use that the ledger counts now.
  */
 public final class ExtenderVerbs {
-  static final String NOT_CACHED = "node is not in the extender's cache yet";
+  static final JsonString NOT_CACHED = JsonString.of("node is not in the extender's cache yet");
 
   private final Function<String, Optional<NodeGpus>> cache;
   private final ToIntFunction<String> inUse;
@@ -51,22 +53,21 @@ public final class ExtenderVerbs {
    */
   public ExtenderFilterResult filter(ExtenderArgs args) {
     GpuRequest pod = GpuRequest.of(args.pod());
-    Map<String, String> unknown = new LinkedHashMap<>();
+    List<JsonString> unknown = new ArrayList<>();
     List<NodeGpus> nodes = nodes(args, unknown);
     GpuFilter.Result result = GpuFilter.filter(pod, nodes, policy);
-    Map<String, String> failed = result.failed();
-    if (!unknown.isEmpty()) {
-      failed = new LinkedHashMap<>(failed);
-      failed.putAll(unknown);
+    List<FailedNode> failed = result.failed();
+    for (JsonString name : unknown) {
+      failed.add(new FailedNode(name, NOT_CACHED));
     }
     if (args.nodeNames() != null) {
       return new ExtenderFilterResult(null, result.fit(), failed, result.unresolvable(), null);
     }
     // Without a node cache kube-scheduler expects the Nodes that fit back, whole.
-    Map<String, Node> byName = new LinkedHashMap<>();
+    Map<String, Node> byName = new HashMap<>();
     args.nodes().getItems().forEach(n -> byName.put(n.getMetadata().getName(), n));
     NodeList fit = new NodeList();
-    fit.setItems(result.fit().stream().map(byName::get).toList());
+    fit.setItems(result.fit().stream().map(name -> byName.get(name.text())).toList());
     return new ExtenderFilterResult(fit, null, failed, result.unresolvable(), null);
   }
 
@@ -75,15 +76,16 @@ public final class ExtenderVerbs {
    */
   public List<HostPriority> prioritize(ExtenderArgs args) {
     GpuRequest pod = GpuRequest.of(args.pod());
-    Map<String, String> unknown = new LinkedHashMap<>();
+    List<JsonString> unknown = new ArrayList<>();
     List<NodeGpus> nodes = nodes(args, unknown);
     List<HostPriority> scores = new ArrayList<>(prioritizer.prioritize(pod, nodes));
     // A node that filter let through but the cache lost since still needs a score.
-    unknown.keySet().forEach(name -> scores.add(new HostPriority(name, HostPriority.MIN)));
+    unknown.forEach(name -> scores.add(new HostPriority(name, HostPriority.MIN)));
     return scores;
   }
 
-  private List<NodeGpus> nodes(ExtenderArgs args, Map<String, String> unknown) {
+  /** The nodes the request names, and in {@code unknown} those the cache does not have. */
+  private List<NodeGpus> nodes(ExtenderArgs args, List<JsonString> unknown) {
     if (args.nodeNames() != null) {
       List<NodeGpus> nodes = new ArrayList<>(args.nodeNames().size());
       for (String name : args.nodeNames()) {
@@ -91,7 +93,7 @@ public final class ExtenderVerbs {
         if (node.isPresent()) {
           nodes.add(node.get());
         } else {
-          unknown.put(name, NOT_CACHED);
+          unknown.add(JsonString.of(name));
         }
       }
       return nodes;

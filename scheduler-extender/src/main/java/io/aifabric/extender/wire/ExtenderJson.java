@@ -1,21 +1,27 @@
 package io.aifabric.extender.wire;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Reads kube-scheduler's requests and writes the extender's answers. The two answers that carry a
- * line per node — filter's with node names, prioritize's scores — are written field by field with a
- * streaming generator into a buffer sized for them: at 5,000 nodes Jackson's reflective record
- * serializer and its growing buffers cost as much as the filter itself. Everything else goes
- * through the ObjectMapper, whose output for these types is the same JSON (WireContractTest).
+ * line per node — filter's, prioritize's scores — are appended as bytes from names and reasons
+ * encoded once ({@link JsonString}): at 5,000 nodes Jackson's serializers, even its streaming
+ * generator, cost more than the filter itself. Everything else goes through the ObjectMapper.
+ * WireContractTest checks both against kube-scheduler's field names.
  */
 public final class ExtenderJson {
+  private static final byte[] NODES = ascii("\"Nodes\":");
+  private static final byte[] NODE_NAMES = ascii("\"NodeNames\":[");
+  private static final byte[] FAILED = ascii("\"FailedNodes\":{");
+  private static final byte[] UNRESOLVABLE = ascii("\"FailedAndUnresolvableNodes\":{");
+  private static final byte[] ERROR = ascii("\"Error\":");
+  private static final byte[] HOST = ascii("{\"Host\":");
+  private static final byte[] SCORE = ascii(",\"Score\":");
+
   private final ObjectMapper mapper =
       new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -28,7 +34,7 @@ public final class ExtenderJson {
   }
 
   public byte[] write(Object answer) throws IOException {
-    if (answer instanceof ExtenderFilterResult f && f.nodes() == null) {
+    if (answer instanceof ExtenderFilterResult f) {
       return filterResult(f);
     }
     if (answer instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof HostPriority) {
@@ -44,71 +50,80 @@ public final class ExtenderJson {
         size(result.nodeNames())
             + size(result.failedNodes())
             + size(result.failedAndUnresolvableNodes());
-    return generate(
-        64 + 48 * lines,
-        g -> {
-          g.writeStartObject();
-          if (result.nodeNames() != null) {
-            g.writeArrayFieldStart("NodeNames");
-            for (String name : result.nodeNames()) {
-              g.writeString(name);
-            }
-            g.writeEndArray();
-          }
-          writeReasons(g, "FailedNodes", result.failedNodes());
-          writeReasons(g, "FailedAndUnresolvableNodes", result.failedAndUnresolvableNodes());
-          if (result.error() != null) {
-            g.writeStringField("Error", result.error());
-          }
-          g.writeEndObject();
-        });
+    JsonBytes out = new JsonBytes(64 + 80 * lines).raw('{');
+    Fields fields = new Fields(out);
+    if (result.nodes() != null) {
+      // Only without a node cache: whole Nodes, as the mapper writes them.
+      fields.next().raw(NODES).raw(mapper.writeValueAsBytes(result.nodes()));
+    }
+    if (result.nodeNames() != null) {
+      fields.next().raw(NODE_NAMES);
+      for (int i = 0; i < result.nodeNames().size(); i++) {
+        if (i > 0) {
+          out.raw(',');
+        }
+        out.string(result.nodeNames().get(i));
+      }
+      out.raw(']');
+    }
+    reasons(fields, FAILED, result.failedNodes());
+    reasons(fields, UNRESOLVABLE, result.failedAndUnresolvableNodes());
+    if (result.error() != null) {
+      fields.next().raw(ERROR).string(result.error());
+    }
+    return out.raw('}').toByteArray();
   }
 
-  private byte[] priorities(List<HostPriority> priorities) throws IOException {
-    return generate(
-        16 + 40 * priorities.size(),
-        g -> {
-          g.writeStartArray();
-          for (HostPriority p : priorities) {
-            g.writeStartObject();
-            g.writeStringField("Host", p.host());
-            g.writeNumberField("Score", p.score());
-            g.writeEndObject();
-          }
-          g.writeEndArray();
-        });
+  private static byte[] priorities(List<HostPriority> priorities) {
+    JsonBytes out = new JsonBytes(16 + 40 * priorities.size()).raw('[');
+    for (int i = 0; i < priorities.size(); i++) {
+      HostPriority p = priorities.get(i);
+      if (i > 0) {
+        out.raw(',');
+      }
+      out.raw(HOST).string(p.host()).raw(SCORE).number(p.score()).raw('}');
+    }
+    return out.raw(']').toByteArray();
   }
 
-  private static void writeReasons(JsonGenerator g, String field, Map<String, String> reasons)
-      throws IOException {
-    if (reasons == null) {
+  /** A JSON object from node name to reason; nothing when there is no list. */
+  private static void reasons(Fields fields, byte[] field, List<FailedNode> failed) {
+    if (failed == null) {
       return;
     }
-    g.writeObjectFieldStart(field);
-    for (Map.Entry<String, String> e : reasons.entrySet()) {
-      g.writeStringField(e.getKey(), e.getValue());
+    JsonBytes out = fields.next().raw(field);
+    for (int i = 0; i < failed.size(); i++) {
+      if (i > 0) {
+        out.raw(',');
+      }
+      out.string(failed.get(i).node()).raw(':').string(failed.get(i).reason());
     }
-    g.writeEndObject();
+    out.raw('}');
   }
 
-  @FunctionalInterface
-  private interface Body {
-    void write(JsonGenerator generator) throws IOException;
-  }
+  /** Puts the comma between an object's fields. */
+  private static final class Fields {
+    private final JsonBytes out;
+    private boolean first = true;
 
-  private byte[] generate(int sizeHint, Body body) throws IOException {
-    ByteArrayBuilder out = new ByteArrayBuilder(sizeHint);
-    try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
-      body.write(g);
+    Fields(JsonBytes out) {
+      this.out = out;
     }
-    return out.toByteArray();
+
+    JsonBytes next() {
+      if (!first) {
+        out.raw(',');
+      }
+      first = false;
+      return out;
+    }
   }
 
-  private static int size(java.util.Collection<?> c) {
-    return c == null ? 0 : c.size();
+  private static byte[] ascii(String json) {
+    return json.getBytes(StandardCharsets.US_ASCII);
   }
 
-  private static int size(Map<?, ?> m) {
-    return m == null ? 0 : m.size();
+  private static int size(List<?> list) {
+    return list == null ? 0 : list.size();
   }
 }

@@ -1,5 +1,7 @@
 package io.aifabric.extender.service;
 
+import static io.aifabric.extender.FilterAnswers.names;
+import static io.aifabric.extender.FilterAnswers.reasons;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -36,15 +38,18 @@ class ExtenderVerbsTest {
   void filtersNodeNamesAgainstTheCacheAndTheLedger() {
     ledger.podBound("other", "gpu-0", 7);
     var result = verbs.filter(new ExtenderArgs(gpuPod(2), null, List.of("gpu-0", "gpu-1", "new")));
-    assertThat(result.nodeNames()).isEmpty();
+    assertThat(names(result.nodeNames())).isEmpty();
     assertThat(result.nodes()).isNull();
-    assertThat(result.failedNodes())
+    assertThat(reasons(result.failedNodes()))
         .containsEntry("gpu-0", "1 of 8 GPUs free, the pod needs 2")
         .containsEntry("gpu-1", "GPUs not verified by the network (aifabric.io/verified)")
-        .containsEntry("new", ExtenderVerbs.NOT_CACHED);
+        .containsEntry("new", ExtenderVerbs.NOT_CACHED.text());
     ledger.podGone("other");
     assertThat(
-            verbs.filter(new ExtenderArgs(gpuPod(2), null, List.of("gpu-0", "gpu-1"))).nodeNames())
+            names(
+                verbs
+                    .filter(new ExtenderArgs(gpuPod(2), null, List.of("gpu-0", "gpu-1")))
+                    .nodeNames()))
         .containsExactly("gpu-0");
   }
 
@@ -68,7 +73,7 @@ class ExtenderVerbsTest {
                 gpuPod(1),
                 new io.fabric8.kubernetes.api.model.NodeListBuilder().addToItems(fits).build(),
                 null));
-    assertThat(result.nodeNames()).isNull();
+    assertThat(names(result.nodeNames())).isNull();
     assertThat(result.nodes().getItems()).containsExactly(fits);
   }
 
@@ -77,7 +82,7 @@ class ExtenderVerbsTest {
     ledger.podBound("other", "gpu-1", 6);
     List<HostPriority> scores =
         verbs.prioritize(new ExtenderArgs(gpuPod(2), null, List.of("gpu-0", "gpu-1", "gone")));
-    assertThat(scores).extracting(HostPriority::host).containsExactly("gpu-0", "gpu-1", "gone");
+    assertThat(scores).extracting(p -> p.host().text()).containsExactly("gpu-0", "gpu-1", "gone");
     assertThat(scores.get(1).score()).isGreaterThan(scores.get(0).score());
     assertThat(scores.get(2).score()).isEqualTo(HostPriority.MIN);
   }
