@@ -7,16 +7,24 @@ import io.aifabric.testbed.CommandResult;
 import io.aifabric.testbed.MemberChart;
 import io.aifabric.testbed.TestBed;
 import io.aifabric.testbed.TestBedExtension;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
@@ -86,6 +94,37 @@ class MemberChartIT {
     CommandResult lint =
         bed.helm(MEMBER, "lint", MemberChart.chart().toString(), "--strict", VALID[0], VALID[1]);
     assertThat(lint.succeeded()).as(lint.stdout() + lint.stderr()).isTrue();
+  }
+
+  @Test
+  void everyManifestIsStrictYamlAndEveryPodTemplateCarriesItsSelector(TestBed bed) {
+    CommandResult rendered = render(bed);
+    assertThat(rendered.succeeded()).as(rendered.stderr()).isTrue();
+    // A strict parser (fabric8's, kubectl's with strict decoding) refuses duplicate keys that Helm
+    // lets through with the last one winning.
+    List<HasMetadata> objects =
+        bed.client(MEMBER)
+            .load(new ByteArrayInputStream(rendered.stdout().getBytes(StandardCharsets.UTF_8)))
+            .items();
+    List<String> workloads = new ArrayList<>();
+    for (HasMetadata object : objects) {
+      LabelSelector selector = null;
+      Map<String, String> podLabels = null;
+      if (object instanceof Deployment d) {
+        selector = d.getSpec().getSelector();
+        podLabels = d.getSpec().getTemplate().getMetadata().getLabels();
+      } else if (object instanceof DaemonSet d) {
+        selector = d.getSpec().getSelector();
+        podLabels = d.getSpec().getTemplate().getMetadata().getLabels();
+      }
+      if (selector != null) {
+        workloads.add(object.getMetadata().getName());
+        assertThat(podLabels)
+            .as(object.getMetadata().getName())
+            .containsAllEntriesOf(selector.getMatchLabels());
+      }
+    }
+    assertThat(workloads).hasSize(3);
   }
 
   /** Values every install needs. */
