@@ -2,16 +2,22 @@ package io.aifabric.testbed;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The aifabric chart (charts/aifabric) installed into a member cluster of the test bed the way a
@@ -43,18 +49,7 @@ public final class MemberChart {
    * @param settings extra {@code --set} values, e.g. {@code broker.port=1883}
    */
   public MemberChart install(String brokerHost, int brokerPort, String... settings) {
-    KubernetesClient client = bed.client(cluster);
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder()
-                .withNewMetadata()
-                .withName(NAMESPACE)
-                .addToLabels("pod-security.kubernetes.io/enforce", "privileged")
-                .addToLabels("pod-security.kubernetes.io/warn", "baseline")
-                .endMetadata()
-                .build())
-        .serverSideApply();
+    ensureNamespace(bed.client(cluster));
     List<String> args = new ArrayList<>();
     args.addAll(
         List.of(
@@ -85,6 +80,72 @@ public final class MemberChart {
    * @param settings {@code --set} values, e.g. {@code extender.urlPrefix=http://...}
    */
   public String schedulerConfig(String... settings) {
+    try {
+      return new ObjectMapper(new YAMLFactory())
+          .readTree(render("templates/scheduler-config.yaml", settings))
+          .path("data")
+          .path("config.yaml")
+          .asText();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A kubeconfig with the credentials the extender's pod would have: a token of the chart's
+   * extender ServiceAccount, whose RBAC (and only that) is applied from the chart first. The
+   * objects carry Helm's ownership marks, so a later {@code helm install} adopts them.
+   */
+  public Path extenderKubeconfig() {
+    KubernetesClient client = bed.client(cluster);
+    ensureNamespace(client);
+    String serviceAccount = null;
+    List<HasMetadata> objects =
+        client
+            .load(
+                new ByteArrayInputStream(
+                    render("templates/scheduler-extender.yaml").getBytes(StandardCharsets.UTF_8)))
+            .items();
+    for (HasMetadata object : objects) {
+      if (!RBAC_KINDS.contains(object.getKind())) {
+        continue; // the Deployment and Service: the test runs the extender itself
+      }
+      Map<String, String> annotations = new HashMap<>();
+      if (object.getMetadata().getAnnotations() != null) {
+        annotations.putAll(object.getMetadata().getAnnotations());
+      }
+      annotations.put("meta.helm.sh/release-name", RELEASE);
+      annotations.put("meta.helm.sh/release-namespace", NAMESPACE);
+      object.getMetadata().setAnnotations(annotations);
+      client.resource(object).forceConflicts().serverSideApply();
+      if (object.getKind().equals("ServiceAccount")) {
+        serviceAccount = object.getMetadata().getName();
+      }
+    }
+    if (serviceAccount == null) {
+      throw new IllegalStateException("the chart renders no ServiceAccount for the extender");
+    }
+    String token =
+        client
+            .serviceAccounts()
+            .inNamespace(NAMESPACE)
+            .withName(serviceAccount)
+            .tokenRequest(
+                new TokenRequestBuilder()
+                    .withNewSpec()
+                    .withExpirationSeconds(3600L)
+                    .endSpec()
+                    .build())
+            .getStatus()
+            .getToken();
+    return kubeconfigWithToken(serviceAccount, token);
+  }
+
+  private static final Set<String> RBAC_KINDS =
+      Set.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding");
+
+  /** One template of the chart as {@code helm template} renders it for this member. */
+  private String render(String template, String... settings) {
     List<String> args = new ArrayList<>();
     args.addAll(
         List.of(
@@ -94,7 +155,7 @@ public final class MemberChart {
             "--namespace=" + NAMESPACE,
             "--set=cluster.name=" + cluster,
             "--set=broker.host=broker.invalid",
-            "--show-only=templates/scheduler-config.yaml"));
+            "--show-only=" + template));
     for (String setting : settings) {
       args.add("--set=" + setting);
     }
@@ -102,15 +163,22 @@ public final class MemberChart {
     if (!result.succeeded()) {
       throw new IllegalStateException("helm template failed: " + result.stderr());
     }
-    try {
-      return new ObjectMapper(new YAMLFactory())
-          .readTree(result.stdout())
-          .path("data")
-          .path("config.yaml")
-          .asText();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return result.stdout();
+  }
+
+  /** The chart's namespace, labelled for Pod Security as the README says. */
+  private static void ensureNamespace(KubernetesClient client) {
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(NAMESPACE)
+                .addToLabels("pod-security.kubernetes.io/enforce", "privileged")
+                .addToLabels("pod-security.kubernetes.io/warn", "baseline")
+                .endMetadata()
+                .build())
+        .serverSideApply();
   }
 
   /** The node agent's pod on the node. */

@@ -8,7 +8,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -29,12 +31,13 @@ final class QuarkusProcess {
 
   /**
    * @param what what the service is, for messages ("the operator")
+   * @param jvmOptions options for its JVM, separated by spaces ("-Xmx256m")
    * @param environment its configuration, besides QUARKUS_HTTP_PORT which this sets
    */
   static QuarkusProcess start(
-      String what, Path jar, String heap, Map<String, String> environment, Path log) {
+      String what, Path jar, String jvmOptions, Map<String, String> environment, Path log) {
     try {
-      return start(what, jar, heap, environment, log, freePort());
+      return start(what, jar, jvmOptions, environment, log, freePort());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -42,20 +45,23 @@ final class QuarkusProcess {
 
   /** As above, on the given port (a service restarted where its clients expect it). */
   static QuarkusProcess start(
-      String what, Path jar, String heap, Map<String, String> environment, Path log, int port) {
+      String what,
+      Path jar,
+      String jvmOptions,
+      Map<String, String> environment,
+      Path log,
+      int port) {
     if (!Files.exists(jar)) {
       throw new IllegalStateException(jar + " is missing: build " + what + " (./mvnw package)");
     }
     try {
       Files.createDirectories(log.getParent());
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(List.of(jvmOptions.trim().split("\\s+")));
+      command.addAll(List.of("-jar", jar.toString()));
       ProcessBuilder pb =
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  heap,
-                  "-jar",
-                  jar.toString())
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile());
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       Map<String, String> env = new HashMap<>(environment);
       env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
       pb.environment().putAll(env);

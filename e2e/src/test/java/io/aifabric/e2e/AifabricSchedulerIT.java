@@ -11,7 +11,6 @@ import io.aifabric.testbed.SchedulerProcess;
 import io.aifabric.testbed.TestBed;
 import io.aifabric.testbed.TestBedExtension;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -63,19 +62,11 @@ class AifabricSchedulerIT {
   static void start(TestBed testBed) {
     bed = testBed;
     member = bed.client(MEMBER);
-    // The scheduler's Lease lives in the chart's namespace.
-    member
-        .namespaces()
-        .resource(
-            new NamespaceBuilder()
-                .withNewMetadata()
-                .withName(MemberChart.NAMESPACE)
-                .endMetadata()
-                .build())
-        .serverSideApply();
+    // With the chart's ServiceAccount and its RBAC only, as the extender's pod runs (this also
+    // creates the chart's namespace, where the scheduler's Lease lives).
     extender =
         ExtenderProcess.start(
-            bed.kubeconfig(MEMBER),
+            new MemberChart(bed, MEMBER).extenderKubeconfig(),
             bed.dir().resolve(MEMBER),
             Map.of(
                 "AIFABRIC_EXTENDER_RESERVATION_TIMEOUT", "5s",
