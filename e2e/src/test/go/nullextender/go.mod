@@ -1,0 +1,3 @@
+module aifabric.io/nullextender
+
+go 1.21
