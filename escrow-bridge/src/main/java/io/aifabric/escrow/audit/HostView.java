@@ -30,6 +30,11 @@ public class HostView {
     this.nodes = client.resources(ComputeNode.class).inform();
   }
 
+  /** True once every informer has listed what is there. */
+  public boolean synced() {
+    return jobs.hasSynced() && members.hasSynced() && nodes.hasSynced();
+  }
+
   public AIJob job(String namespace, String name) {
     return jobs.getStore().getByKey(Cache.namespaceKeyFunc(namespace, name));
   }

@@ -5,13 +5,19 @@ import io.aifabric.protocol.MalformedMessageException;
 import io.aifabric.protocol.ReceiptCodec;
 import io.aifabric.protocol.Topics;
 import io.aifabric.protocol.WorkReceipt;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.mqtt.ReceivingMqttMessageMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
@@ -26,11 +32,24 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 public class ReceiptBook {
   private record Slot(int replica, String node) {}
 
-  private final Map<String, Map<Slot, WorkReceipt.Signed>> byJob = new ConcurrentHashMap<>();
-  private final MeterRegistry registry;
+  /** A job's receipts, and when the first of them was heard. */
+  private record JobReceipts(Instant heard, Map<Slot, WorkReceipt.Signed> bySlot) {}
 
+  private final Map<String, JobReceipts> byJob = new ConcurrentHashMap<>();
+  private final MeterRegistry registry;
+  private final Clock clock;
+
+  @Inject
   public ReceiptBook(MeterRegistry registry) {
+    this(registry, Clock.systemUTC());
+  }
+
+  ReceiptBook(MeterRegistry registry, Clock clock) {
     this.registry = registry;
+    this.clock = clock;
+    Gauge.builder("aifabric_bridge_receipt_jobs", byJob, Map::size)
+        .description("Jobs whose receipts this bridge holds in memory")
+        .register(registry);
   }
 
   @Incoming("receipts")
@@ -66,19 +85,40 @@ public class ReceiptBook {
       return "bad_signature";
     }
     byJob
-        .computeIfAbsent(receipt.jobUid(), k -> new ConcurrentHashMap<>())
+        .computeIfAbsent(
+            receipt.jobUid(), k -> new JobReceipts(clock.instant(), new ConcurrentHashMap<>()))
+        .bySlot()
         .put(new Slot(receipt.replica(), receipt.node().toString()), signed);
     return "kept";
   }
 
   public List<WorkReceipt.Signed> forJob(String jobUid) {
-    Map<Slot, WorkReceipt.Signed> receipts = byJob.get(jobUid);
-    return receipts == null ? List.of() : List.copyOf(receipts.values());
+    JobReceipts receipts = byJob.get(jobUid);
+    return receipts == null ? List.of() : List.copyOf(receipts.bySlot().values());
   }
 
   /** Drops a settled job's receipts. */
   public void forget(String jobUid) {
     byJob.remove(jobUid);
+  }
+
+  /**
+   * Drops the receipts of every job {@code needed} says no longer needs them, once they are older
+   * than {@code grace} (a receipt may be heard before the job's latest state is).
+   *
+   * @return how many jobs' receipts were dropped
+   */
+  public int forgetUnneeded(Predicate<String> needed, Duration grace) {
+    Instant before = clock.instant().minus(grace);
+    int dropped = 0;
+    for (Map.Entry<String, JobReceipts> e : byJob.entrySet()) {
+      if (e.getValue().heard().isBefore(before)
+          && !needed.test(e.getKey())
+          && byJob.remove(e.getKey(), e.getValue())) {
+        dropped++;
+      }
+    }
+    return dropped;
   }
 
   private void count(String result) {

@@ -9,6 +9,11 @@ import io.aifabric.protocol.WorkReceipt;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 /** What the bridge keeps of the receipts it hears on the broker. */
@@ -57,9 +62,59 @@ class ReceiptBookTest {
     assertThat(book.forJob(UID)).isEmpty();
   }
 
+  @Test
+  void forgetsJobsThatNoLongerNeedTheirReceiptsOnceTheGraceIsOver() {
+    MutableClock clock = new MutableClock();
+    ReceiptBook aged = new ReceiptBook(new SimpleMeterRegistry(), clock);
+    aged.take(Topics.receipt(node.address(), UID), ReceiptCodec.encode(receipt(node, node, 30)));
+    aged.take(
+        Topics.receipt(node.address(), "other-job"),
+        ReceiptCodec.encode(receipt("other-job", node, node, 40)));
+    Duration grace = Duration.ofMinutes(10);
+
+    clock.advance(Duration.ofMinutes(9));
+    assertThat(aged.forgetUnneeded(uid -> false, grace)).isZero();
+    assertThat(aged.forJob(UID)).hasSize(1);
+
+    clock.advance(Duration.ofMinutes(2));
+    assertThat(aged.forgetUnneeded("other-job"::equals, grace)).isEqualTo(1);
+    assertThat(aged.forJob(UID)).isEmpty();
+    assertThat(aged.forJob("other-job"))
+        .extracting(s -> s.receipt().gpuSeconds())
+        .containsExactly(40L);
+  }
+
   /** A receipt naming {@code named} as its node, signed with {@code signer}'s key. */
   private static WorkReceipt.Signed receipt(NodeKey named, NodeKey signer, long gpuSeconds) {
-    WorkReceipt r = new WorkReceipt(UID, 0, named.address(), gpuSeconds, 0, new byte[32], 1L);
+    return receipt(UID, named, signer, gpuSeconds);
+  }
+
+  private static WorkReceipt.Signed receipt(
+      String jobUid, NodeKey named, NodeKey signer, long gpuSeconds) {
+    WorkReceipt r = new WorkReceipt(jobUid, 0, named.address(), gpuSeconds, 0, new byte[32], 1L);
     return new WorkReceipt.Signed(r, signer.sign(r.digest()));
+  }
+
+  private static final class MutableClock extends Clock {
+    private Instant now = Instant.parse("2026-11-30T00:00:00Z");
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
   }
 }

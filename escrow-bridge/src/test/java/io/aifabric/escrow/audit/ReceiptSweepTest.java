@@ -1,0 +1,42 @@
+package io.aifabric.escrow.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aifabric.api.v1alpha1.aijob.AIJob;
+import io.aifabric.api.v1alpha1.aijob.AIJobSpec;
+import io.aifabric.api.v1alpha1.aijob.AIJobStatus;
+import io.aifabric.api.v1alpha1.aijob.Payment;
+import io.aifabric.api.v1alpha1.aijob.Settlement;
+import org.junit.jupiter.api.Test;
+
+/** Which jobs' receipts the bridge keeps past the grace. */
+class ReceiptSweepTest {
+  @Test
+  void keepsOnlyJobsWithAnEscrowDepositNotSettledYet() {
+    AIJob escrow = job("0x" + "ab".repeat(32));
+    assertThat(ReceiptSweep.settleable(escrow)).isTrue();
+
+    escrow.setStatus(new AIJobStatus());
+    assertThat(ReceiptSweep.settleable(escrow)).as("running, not settled").isTrue();
+
+    Settlement settlement = new Settlement();
+    settlement.setTxHash("0xfeed");
+    escrow.getStatus().setSettlement(settlement);
+    assertThat(ReceiptSweep.settleable(escrow)).as("settled").isFalse();
+
+    assertThat(ReceiptSweep.settleable(job(null))).as("paid another way").isFalse();
+    AIJob unpaid = job(null);
+    unpaid.getSpec().setPayment(null);
+    assertThat(ReceiptSweep.settleable(unpaid)).as("no payment at all").isFalse();
+  }
+
+  private static AIJob job(String deposit) {
+    AIJob job = new AIJob();
+    AIJobSpec spec = new AIJobSpec();
+    Payment payment = new Payment();
+    payment.setEscrowDeposit(deposit);
+    spec.setPayment(payment);
+    job.setSpec(spec);
+    return job;
+  }
+}
