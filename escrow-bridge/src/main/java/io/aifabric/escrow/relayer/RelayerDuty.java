@@ -28,7 +28,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -47,7 +46,8 @@ import org.web3j.utils.Numeric;
  * <ul>
  *   <li><b>Collecting</b>: counts the signatures that recover to their oracle and that the escrow
  *       counts; at the threshold, Submitting. When so many oracles refused that no quorum is left,
- *       or the deadline passed, Abandoned: the planner builds a new batch without refused jobs.
+ *       or the deadline passed, Abandoned: the planner builds a new batch without the jobs that
+ *       cost the quorum ({@link RefusalTally}).
  *   <li><b>Submitting</b>: first asks the chain whether this nonce is settled already — by this
  *       batch (success, whoever sent it) or another (Abandoned). Then looks up every transaction it
  *       ever recorded. With none mined it signs a transaction, <em>records it in the status,
@@ -144,23 +144,22 @@ public class RelayerDuty {
       write(client, batch, s);
       return SOON;
     }
-    Set<String> refusedJobs = new LinkedHashSet<>();
-    List<String> refusing = new ArrayList<>();
+    List<List<String>> refusedByOracle = new ArrayList<>();
     for (Map.Entry<String, Attestation> a : s.getAttestations().entrySet()) {
       if (a.getValue().getSignature() == null && !a.getValue().getRefusals().isEmpty()) {
-        refusing.add(a.getKey());
-        refusedJobs.addAll(a.getValue().getRefusedJobs());
+        refusedByOracle.add(a.getValue().getRefusedJobs());
       }
     }
-    if (oracles - refusing.size() < threshold) {
+    if (oracles - refusedByOracle.size() < threshold) {
+      Set<String> refusedJobs = RefusalTally.leftOut(refusedByOracle, oracles, threshold);
       s.setRefusedJobs(new ArrayList<>(refusedJobs));
       String message =
-          refusing.size()
+          refusedByOracle.size()
               + " of "
               + oracles
               + " oracles refused; "
               + refusedJobs.size()
-              + " jobs left out of the next batch";
+              + " jobs left out of the next batch (jobs only a minority refused go into it again)";
       for (SettlementBatchSpec.BatchEntry e : spec.getEntries()) {
         if (refusedJobs.contains(e.getJobUid())) {
           events.record(

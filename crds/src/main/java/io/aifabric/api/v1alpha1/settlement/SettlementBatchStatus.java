@@ -44,8 +44,10 @@ public class SettlementBatchStatus {
   private Integer skippedJobs;
 
   /**
-   * UIDs of jobs an oracle refused to sign for: the next batch leaves them out, and they wait for a
-   * person to look (the reasons are in {@code attestations}).
+   * UIDs of the jobs that cost this batch its quorum: refused by so many oracles that they could
+   * not reach the threshold (or, when no job did that alone, every refused job). Later batches
+   * leave them out and they wait for a person to look (the reasons are in {@code attestations});
+   * jobs only a minority refused go into the next batch again.
    */
   private List<String> refusedJobs = new ArrayList<>();
 }
