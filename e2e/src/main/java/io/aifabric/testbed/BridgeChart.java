@@ -1,6 +1,5 @@
 package io.aifabric.testbed;
 
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,19 +50,8 @@ public final class BridgeChart {
 
   /** A kubeconfig with a token of the release's ServiceAccount. */
   public Path kubeconfig(String release) {
-    String token =
-        bed.client(TestBed.HOST)
-            .serviceAccounts()
-            .inNamespace(namespace)
-            .withName(release + "-escrow-bridge")
-            .tokenRequest(
-                new TokenRequestBuilder()
-                    .withNewSpec()
-                    .withExpirationSeconds(3600L)
-                    .endSpec()
-                    .build())
-            .getStatus()
-            .getToken();
-    return TokenKubeconfig.write(bed, TestBed.HOST, release + "-escrow-bridge", token);
+    String account = release + "-escrow-bridge";
+    return TokenKubeconfig.forServiceAccount(
+        bed, TestBed.HOST, namespace, account, TokenKubeconfig.anHour(), account);
   }
 }

@@ -125,20 +125,8 @@ public final class MemberChart {
     if (serviceAccount == null) {
       throw new IllegalStateException("the chart renders no ServiceAccount for the extender");
     }
-    String token =
-        client
-            .serviceAccounts()
-            .inNamespace(NAMESPACE)
-            .withName(serviceAccount)
-            .tokenRequest(
-                new TokenRequestBuilder()
-                    .withNewSpec()
-                    .withExpirationSeconds(3600L)
-                    .endSpec()
-                    .build())
-            .getStatus()
-            .getToken();
-    return kubeconfigWithToken(serviceAccount, token);
+    return TokenKubeconfig.forServiceAccount(
+        bed, cluster, NAMESPACE, serviceAccount, TokenKubeconfig.anHour(), serviceAccount);
   }
 
   private static final Set<String> RBAC_KINDS =
@@ -203,45 +191,27 @@ public final class MemberChart {
    */
   public Path agentKubeconfig(String node) {
     Pod pod = agentPod(node);
-    return kubeconfigWithToken(
-        "agent-" + node,
-        token(
-            new TokenRequestBuilder()
-                .withNewSpec()
-                .withExpirationSeconds(3600L)
-                .withNewBoundObjectRef()
-                .withApiVersion("v1")
-                .withKind("Pod")
-                .withName(pod.getMetadata().getName())
-                .withUid(pod.getMetadata().getUid())
-                .endBoundObjectRef()
-                .endSpec()
-                .build()));
+    return agentKubeconfig(
+        new TokenRequestBuilder()
+            .withNewSpec()
+            .withExpirationSeconds(3600L)
+            .withNewBoundObjectRef()
+            .withApiVersion("v1")
+            .withKind("Pod")
+            .withName(pod.getMetadata().getName())
+            .withUid(pod.getMetadata().getUid())
+            .endBoundObjectRef()
+            .endSpec()
+            .build(),
+        "agent-" + node);
   }
 
   /** The agent's ServiceAccount with a token bound to nothing: no pod, so no node. */
   public Path unboundAgentKubeconfig() {
-    return kubeconfigWithToken(
-        "agent-unbound",
-        token(
-            new TokenRequestBuilder()
-                .withNewSpec()
-                .withExpirationSeconds(3600L)
-                .endSpec()
-                .build()));
+    return agentKubeconfig(TokenKubeconfig.anHour(), "agent-unbound");
   }
 
-  private String token(TokenRequest request) {
-    return bed.client(cluster)
-        .serviceAccounts()
-        .inNamespace(NAMESPACE)
-        .withName(AGENT)
-        .tokenRequest(request)
-        .getStatus()
-        .getToken();
-  }
-
-  private Path kubeconfigWithToken(String name, String token) {
-    return TokenKubeconfig.write(bed, cluster, name, token);
+  private Path agentKubeconfig(TokenRequest request, String name) {
+    return TokenKubeconfig.forServiceAccount(bed, cluster, NAMESPACE, AGENT, request, name);
   }
 }

@@ -3,6 +3,8 @@ package io.aifabric.testbed;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,7 +20,34 @@ import java.util.Map;
 final class TokenKubeconfig {
   private TokenKubeconfig() {}
 
-  static Path write(TestBed bed, String cluster, String name, String token) {
+  /** An hour's token bound to no object. */
+  static TokenRequest anHour() {
+    return new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build();
+  }
+
+  /**
+   * A kubeconfig named {@code name} with a token the cluster issues for the ServiceAccount {@code
+   * namespace/account} on {@code request}.
+   */
+  static Path forServiceAccount(
+      TestBed bed,
+      String cluster,
+      String namespace,
+      String account,
+      TokenRequest request,
+      String name) {
+    String token =
+        bed.client(cluster)
+            .serviceAccounts()
+            .inNamespace(namespace)
+            .withName(account)
+            .tokenRequest(request)
+            .getStatus()
+            .getToken();
+    return write(bed, cluster, name, token);
+  }
+
+  private static Path write(TestBed bed, String cluster, String name, String token) {
     try {
       ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
       JsonNode admin = yaml.readTree(bed.kubeconfig(cluster).toFile());
