@@ -54,6 +54,17 @@ public final class JobAudit {
   private JobAudit() {}
 
   /**
+   * A job that pays from an escrow deposit and is not settled yet: one a batch may still take (the
+   * planner's candidates among them are those that finished).
+   */
+  public static boolean awaitsSettlement(AIJob job) {
+    var payment = job.getSpec() == null ? null : job.getSpec().getPayment();
+    return payment != null
+        && payment.getEscrowDeposit() != null
+        && (job.getStatus() == null || job.getStatus().getSettlement() == null);
+  }
+
+  /**
    * @throws Exception when the deposit could not be read (the chain did not answer)
    */
   public static Verdict audit(Inputs in) throws Exception {

@@ -39,7 +39,7 @@ public class ReceiptSweep {
     }
     Set<String> settleable = new HashSet<>();
     for (AIJob job : host.jobs()) {
-      if (settleable(job)) {
+      if (JobAudit.awaitsSettlement(job)) {
         settleable.add(job.getMetadata().getUid());
       }
     }
@@ -48,13 +48,5 @@ public class ReceiptSweep {
       LOG.infof(
           "forgot the receipts of %d jobs that are gone, settled or not paid from escrow", dropped);
     }
-  }
-
-  /** A job whose receipts a batch may still need. */
-  static boolean settleable(AIJob job) {
-    var payment = job.getSpec() == null ? null : job.getSpec().getPayment();
-    return payment != null
-        && payment.getEscrowDeposit() != null
-        && (job.getStatus() == null || job.getStatus().getSettlement() == null);
   }
 }

@@ -8,6 +8,7 @@ import io.aifabric.api.v1alpha1.settlement.SettlementBatchSpec;
 import io.aifabric.escrow.SettlementEntry;
 import io.aifabric.escrow.audit.Auditor;
 import io.aifabric.escrow.audit.HostView;
+import io.aifabric.escrow.audit.JobAudit;
 import io.aifabric.escrow.audit.Verdict;
 import io.aifabric.escrow.bridge.BridgeConfig;
 import io.aifabric.escrow.bridge.EscrowChain;
@@ -134,12 +135,9 @@ public class BatchPlanner {
 
   private static boolean candidate(AIJob job) {
     var status = job.getStatus();
-    var payment = job.getSpec().getPayment();
-    return status != null
-        && (status.getPhase() == JobPhase.Succeeded || status.getPhase() == JobPhase.Failed)
-        && status.getSettlement() == null
-        && payment != null
-        && payment.getEscrowDeposit() != null;
+    return JobAudit.awaitsSettlement(job)
+        && status != null
+        && (status.getPhase() == JobPhase.Succeeded || status.getPhase() == JobPhase.Failed);
   }
 
   private static SettlementBatchSpec.BatchEntry entry(AIJob job, SettlementEntry settlement) {

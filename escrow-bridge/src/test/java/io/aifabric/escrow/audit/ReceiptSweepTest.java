@@ -9,25 +9,25 @@ import io.aifabric.api.v1alpha1.aijob.Payment;
 import io.aifabric.api.v1alpha1.aijob.Settlement;
 import org.junit.jupiter.api.Test;
 
-/** Which jobs' receipts the bridge keeps past the grace. */
+/** Which jobs' receipts the bridge keeps past the grace: those a batch may still take. */
 class ReceiptSweepTest {
   @Test
   void keepsOnlyJobsWithAnEscrowDepositNotSettledYet() {
     AIJob escrow = job("0x" + "ab".repeat(32));
-    assertThat(ReceiptSweep.settleable(escrow)).isTrue();
+    assertThat(JobAudit.awaitsSettlement(escrow)).isTrue();
 
     escrow.setStatus(new AIJobStatus());
-    assertThat(ReceiptSweep.settleable(escrow)).as("running, not settled").isTrue();
+    assertThat(JobAudit.awaitsSettlement(escrow)).as("running, not settled").isTrue();
 
     Settlement settlement = new Settlement();
     settlement.setTxHash("0xfeed");
     escrow.getStatus().setSettlement(settlement);
-    assertThat(ReceiptSweep.settleable(escrow)).as("settled").isFalse();
+    assertThat(JobAudit.awaitsSettlement(escrow)).as("settled").isFalse();
 
-    assertThat(ReceiptSweep.settleable(job(null))).as("paid another way").isFalse();
+    assertThat(JobAudit.awaitsSettlement(job(null))).as("paid another way").isFalse();
     AIJob unpaid = job(null);
     unpaid.getSpec().setPayment(null);
-    assertThat(ReceiptSweep.settleable(unpaid)).as("no payment at all").isFalse();
+    assertThat(JobAudit.awaitsSettlement(unpaid)).as("no payment at all").isFalse();
   }
 
   private static AIJob job(String deposit) {
