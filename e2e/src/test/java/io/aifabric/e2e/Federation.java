@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The network as a user meets it: the API on the host, the members joined through their kubeconfig
@@ -43,8 +44,7 @@ final class Federation implements AutoCloseable {
           "AIFABRIC_PROOF_STATUS_INTERVAL", "2s",
           "AIFABRIC_PROOF_SETTLEMENT_POLL", "1s");
 
-  private static final java.util.concurrent.atomic.AtomicInteger STARTED =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private static final AtomicInteger STARTED = new AtomicInteger();
 
   final TestBed bed;
   final KubernetesClient host;

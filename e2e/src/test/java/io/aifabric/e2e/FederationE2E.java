@@ -18,6 +18,8 @@ import io.aifabric.testbed.TestBed;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.security.SecureRandom;
@@ -619,8 +621,7 @@ class FederationE2E extends FederatedE2E {
         .withName(pending.getMetadata().getName())
         .subresource("status")
         .patch(
-            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
-                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            PatchContext.of(PatchType.JSON_MERGE),
             "{\"status\":{\"placement\":{\"cluster\":\"member-a\"}}}");
     await()
         .atMost(Duration.ofSeconds(30))

@@ -16,6 +16,8 @@ import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -434,8 +436,7 @@ class SchedulerThroughputBenchmark {
       }
       Process process = new ProcessBuilder(binary.toString()).start();
       String address =
-          new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream()))
-              .readLine();
+          new BufferedReader(new InputStreamReader(process.getInputStream())).readLine();
       if (address == null) {
         process.destroy();
         throw new IllegalStateException("the null extender did not start");
