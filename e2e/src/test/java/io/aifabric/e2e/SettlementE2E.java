@@ -11,15 +11,23 @@ import io.aifabric.api.v1alpha1.settlement.BatchTransaction;
 import io.aifabric.api.v1alpha1.settlement.SettlementBatch;
 import io.aifabric.api.v1alpha1.settlement.SettlementBatchSpec;
 import io.aifabric.api.v1alpha1.settlement.SettlementBatchStatus;
+import io.aifabric.escrow.ContractDomain;
+import io.aifabric.escrow.OracleSignatures;
+import io.aifabric.escrow.bridge.BatchSpecs;
+import io.aifabric.escrow.bridge.BatchStatusPatch;
 import io.aifabric.escrow.contracts.JobEscrow;
 import io.aifabric.testbed.BridgeProcess;
 import io.aifabric.testbed.TestBed;
 import io.aifabric.testing.AnvilChain;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.math.BigInteger;
+import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,7 +74,8 @@ class SettlementE2E extends FederatedE2E {
             Map.of(
                 "AIFABRIC_BRIDGE_RELAYER_BATCH_INTERVAL", "1s",
                 "AIFABRIC_BRIDGE_RELAYER_CONFIRMATIONS", "2",
-                "AIFABRIC_BRIDGE_RELAYER_STUCK_AFTER", "5s"));
+                "AIFABRIC_BRIDGE_RELAYER_STUCK_AFTER", "5s",
+                "AIFABRIC_BRIDGE_RELAYER_REFUSAL_HOLD", "10s"));
     chain = network.chain;
     escrow = network.escrow;
   }
@@ -202,12 +211,18 @@ class SettlementE2E extends FederatedE2E {
         .allSatisfy(
             a -> {
               assertThat(a.getSignature()).isNull();
+              assertThat(a.getRefusalSignature()).isNotNull();
               assertThat(a.getRefusals())
                   .singleElement()
                   .asString()
                   .contains("replica 0 has no receipt from");
             });
     assertThat(escrow.depositOf(BigInteger.valueOf(jobId)).send().component6()).isFalse();
+    // The job is told why it waits, and until when.
+    var refusal = federation.get(paid.job()).getStatus().getSettlementRefusal();
+    assertThat(refusal.getBatch()).isEqualTo("forged-receipt-batch");
+    assertThat(refusal.getReasons()).isNotEmpty().allMatch(r -> r.contains("no receipt from"));
+    assertThat(refusal.getRetryAfter()).isEqualTo(refused.getStatus().getRefusedUntil());
     // The operator refuses the forgery too (it writes Receipted in the reconcile after the phase).
     await()
         .atMost(Duration.ofSeconds(30))
@@ -215,6 +230,13 @@ class SettlementE2E extends FederatedE2E {
             () ->
                 assertThat(Federation.condition(federation.get(paid.job()), "Receipted"))
                     .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("False")));
+
+    // The way back: once the node's own receipt arrives, the job is audited again after the hold
+    // (10 s here) and paid; the refusal is cleared.
+    paid.agent().publishReceipt(uid, 0, GPU_SECONDS);
+    AIJob settled = awaitSettled(paid.job());
+    assertThat(settled.getStatus().getSettlementRefusal()).isNull();
+    assertThat(batchOf(settled).getMetadata().getName()).isNotEqualTo("forged-receipt-batch");
   }
 
   @Test
@@ -361,7 +383,92 @@ class SettlementE2E extends FederatedE2E {
     }
   }
 
+  @Test
+  @Order(11)
+  void refusalsOneBridgeFilesUnderTheOtherOraclesNamesCountForNothing() throws Exception {
+    BridgeProcess relayer = network.relayer();
+    BridgeProcess thirdOracle = network.bridges.get(2);
+    String first = network.oracles.get(0).getAddress().toLowerCase(Locale.ROOT);
+    String third = network.oracles.get(2).getAddress().toLowerCase(Locale.ROOT);
+    // Only the second oracle answers for now: the relayer runs without its oracle key, the third
+    // oracle is down. The second oracle's bridge is the attacker: its ServiceAccount can write
+    // any key of a batch's attestations.
+    thirdOracle.close();
+    relayer.restart(Map.of("AIFABRIC_BRIDGE_ORACLE_KEY_FILE", ""));
+    try {
+      Paid paid = runPaidJob("outvoted-1");
+      SettlementBatch collecting =
+          awaitBatchOf(
+              paid.job(),
+              status ->
+                  status.getPhase() == BatchPhase.Collecting
+                      && status.getAttestations().values().stream()
+                          .anyMatch(a -> a.getSignature() != null));
+      try (KubernetesClient attacker =
+          new KubernetesClientBuilder()
+              .withConfig(
+                  Config.fromKubeconfig(Files.readString(network.chart.kubeconfig("bridge-1"))))
+              .build()) {
+        // Under the first oracle's name, unsigned; under the third's, signed with its own key.
+        Attestation unsigned = refusal(paid);
+        Attestation signedByTheAttacker = refusal(paid);
+        ContractDomain domain =
+            ContractDomain.jobEscrow(AnvilChain.CHAIN_ID, escrow.getContractAddress());
+        byte[] refusalDigest =
+            BatchSpecs.refusalDigest(
+                BatchSpecs.message(collecting.getSpec()).digest(domain),
+                signedByTheAttacker,
+                domain);
+        signedByTheAttacker.setRefusalSignature(
+            Numeric.toHexString(
+                OracleSignatures.sign(refusalDigest, network.oracles.get(1).getEcKeyPair()).rsv()));
+        BatchStatusPatch.attest(attacker, collecting, first, unsigned);
+        BatchStatusPatch.attest(attacker, collecting, third, signedByTheAttacker);
+      }
+      // The relayer saw both and counted neither: two refusals of three would have abandoned it.
+      await().atMost(Duration.ofSeconds(30)).until(() -> forgedAnswersSeen(relayer) >= 2);
+      SettlementBatch after = batchWith(paid.job());
+      assertThat(after.getStatus().getPhase()).isEqualTo(BatchPhase.Collecting);
+      assertThat(after.getStatus().getAttestations().get(third).getRefusals()).isNotEmpty();
+
+      // The third oracle comes back, finds an answer under its name it did not sign, replaces it
+      // with its own signature: two honest signatures settle the batch.
+      thirdOracle.restart(Map.of());
+      AIJob settled = awaitSettled(paid.job());
+      SettlementBatch batch = batchOf(settled);
+      assertThat(batch.getMetadata().getName()).isEqualTo(collecting.getMetadata().getName());
+      assertThat(batch.getStatus().getAttestations().get(third).getSignature()).isNotNull();
+      assertThat(batch.getStatus().getAttestations().get(third).getRefusals()).isEmpty();
+      assertThat(batch.getStatus().getAttestations().get(first).getSignature()).isNull();
+      assertThat(thirdOracle.metrics())
+          .contains("aifabric_bridge_attestations_total{result=\"forged_replaced\"");
+    } finally {
+      thirdOracle.restart(Map.of());
+      relayer.restart(Map.of());
+    }
+  }
+
   // --- helpers ---
+
+  /** A refusal of the paid job, as an attacker writes it under an honest oracle's address. */
+  private Attestation refusal(Paid paid) {
+    Attestation a = new Attestation();
+    a.setRefusedJobs(List.of(paid.job().getMetadata().getUid()));
+    a.setRefusals(List.of(ns + "/" + paid.job().getMetadata().getName() + ": refused by forgery"));
+    return a;
+  }
+
+  /**
+   * Answers the relayer ignored because they were not signed by the oracle they were filed under.
+   */
+  private static double forgedAnswersSeen(BridgeProcess relayer) throws Exception {
+    return relayer
+        .metrics()
+        .lines()
+        .filter(l -> l.startsWith("aifabric_bridge_forged_answers_total"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
 
   /**
    * @param resumedBy the relayer step (its metric's label) that takes the batch on after the

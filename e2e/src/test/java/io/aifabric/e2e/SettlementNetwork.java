@@ -38,16 +38,30 @@ final class SettlementNetwork implements AutoCloseable {
   final AnvilChain chain;
   final JobEscrow escrow;
   final Credentials relayerKey;
+
+  /** The oracles' keys, in the order of {@link #bridges}. */
+  final List<Credentials> oracles;
+
+  /** The bridges' chart, for their ServiceAccounts' credentials. */
+  final BridgeChart chart;
+
   final List<BridgeProcess> bridges = new ArrayList<>();
   private final Federation federation;
   private final Map<String, SimulatedAgent> agents = new ConcurrentHashMap<>();
 
   private SettlementNetwork(
-      Federation federation, AnvilChain chain, JobEscrow escrow, Credentials relayerKey) {
+      Federation federation,
+      AnvilChain chain,
+      JobEscrow escrow,
+      Credentials relayerKey,
+      List<Credentials> oracles,
+      BridgeChart chart) {
     this.federation = federation;
     this.chain = chain;
     this.escrow = escrow;
     this.relayerKey = relayerKey;
+    this.oracles = List.copyOf(oracles);
+    this.chart = chart;
   }
 
   /**
@@ -71,10 +85,11 @@ final class SettlementNetwork implements AutoCloseable {
                 oracles.stream().map(Credentials::getAddress).toList(),
                 BigInteger.TWO)
             .send();
-    SettlementNetwork network = new SettlementNetwork(federation, chain, escrow, relayerKey);
+    BridgeChart chart = new BridgeChart(bed, Federation.SECRETS_NAMESPACE);
+    SettlementNetwork network =
+        new SettlementNetwork(federation, chain, escrow, relayerKey, oracles, chart);
 
     Path keys = Files.createDirectories(bed.dir().resolve("bridge-keys"));
-    BridgeChart chart = new BridgeChart(bed, Federation.SECRETS_NAMESPACE);
     for (int i = 0; i < 3; i++) {
       String release = "bridge-" + i;
       List<String> values =

@@ -1,7 +1,9 @@
 package io.aifabric.escrow.bridge;
 
+import io.aifabric.api.v1alpha1.settlement.Attestation;
 import io.aifabric.api.v1alpha1.settlement.SettlementBatchSpec;
 import io.aifabric.escrow.ContractDomain;
+import io.aifabric.escrow.RefusalMessage;
 import io.aifabric.escrow.SettlementEntry;
 import io.aifabric.escrow.SettlementMessage;
 
@@ -23,6 +25,21 @@ public final class BatchSpecs {
 
   /** The digest to sign, under the domain of the escrow this bridge was configured with. */
   public static byte[] digest(SettlementBatchSpec spec, EscrowChain chain) {
-    return message(spec).digest(ContractDomain.jobEscrow(chain.chainId(), chain.escrowAddress()));
+    return message(spec).digest(domain(chain));
+  }
+
+  /**
+   * The digest an oracle signs to refuse the batch whose settlement digest is given, with the
+   * answer's refused jobs and reasons.
+   */
+  public static byte[] refusalDigest(
+      byte[] batchDigest, Attestation refusal, ContractDomain domain) {
+    return new RefusalMessage(batchDigest, refusal.getRefusedJobs(), refusal.getRefusals())
+        .digest(domain);
+  }
+
+  /** The domain of the escrow this bridge was configured with. */
+  public static ContractDomain domain(EscrowChain chain) {
+    return ContractDomain.jobEscrow(chain.chainId(), chain.escrowAddress());
   }
 }

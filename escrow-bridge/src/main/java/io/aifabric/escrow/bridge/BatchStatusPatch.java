@@ -26,11 +26,24 @@ public final class BatchStatusPatch {
 
   private BatchStatusPatch() {}
 
-  /** One oracle's answer, under its own address only. */
+  /** An answer's fields a merge patch must clear explicitly, so that it replaces a forged one. */
+  private static final List<String> ANSWER_FIELDS = List.of("signature", "refusalSignature", "at");
+
+  /**
+   * One oracle's answer, under its own address only, in place of whatever was there: a merge patch
+   * keeps the fields it does not name, so every field of the answer is written, absent ones as null
+   * (a forged signature left beside a refusal would otherwise survive it).
+   */
   public static SettlementBatch attest(
       KubernetesClient client, SettlementBatch batch, String oracle, Attestation attestation) {
+    ObjectNode answer = JSON.valueToTree(attestation);
+    for (String field : ANSWER_FIELDS) {
+      if (!answer.has(field)) {
+        answer.putNull(field);
+      }
+    }
     ObjectNode patch = JSON.createObjectNode();
-    patch.putObject("status").putObject("attestations").set(oracle, JSON.valueToTree(attestation));
+    patch.putObject("status").putObject("attestations").set(oracle, answer);
     return apply(client, batch, patch);
   }
 

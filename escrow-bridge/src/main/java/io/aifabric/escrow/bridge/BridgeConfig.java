@@ -67,6 +67,14 @@ public interface BridgeConfig {
     @WithDefault("1h")
     Duration signatureLifetime();
 
+    /**
+     * How long jobs that cost a batch its quorum (refused under a quorum of oracles' signatures)
+     * stay out of later batches before they are audited again: long enough not to sink the next
+     * batches with them, short enough that a job whose receipt or deposit came late gets paid.
+     */
+    @WithDefault("1h")
+    Duration refusalHold();
+
     /** Blocks on top of the settling block before jobs are marked settled. */
     @WithDefault("3")
     int confirmations();

@@ -10,6 +10,7 @@ import io.aifabric.escrow.SettlementEntry;
 import io.aifabric.escrow.audit.Auditor;
 import io.aifabric.escrow.audit.HostView;
 import io.aifabric.escrow.audit.Verdict;
+import io.aifabric.escrow.bridge.AttestationCheck;
 import io.aifabric.escrow.bridge.BatchSpecs;
 import io.aifabric.escrow.bridge.BatchStatusPatch;
 import io.aifabric.escrow.bridge.BridgeConfig;
@@ -33,7 +34,9 @@ import org.web3j.crypto.Credentials;
  * ({@link Auditor}: receipts it received itself, the host's objects, the chain) and checks the
  * batch is for this chain and escrow and expires soon enough. If every entry is exactly what it
  * finds itself, it signs the batch's EIP-712 digest — computed from its own configuration, never
- * taken from the batch; otherwise it refuses, naming each job and why. It answers each batch once.
+ * taken from the batch; otherwise it refuses, naming each job and why, and signs the refusal. It
+ * answers each batch once; an answer under its address that it did not sign (any bridge can write
+ * one) is replaced with its own.
  */
 @ApplicationScoped
 public class OracleDuty {
@@ -82,10 +85,34 @@ public class OracleDuty {
     }
     var status = batch.getStatus();
     if (status != null
-        && (status.getAttestations().containsKey(address)
-            || status.getPhase() == BatchPhase.Settled
-            || status.getPhase() == BatchPhase.Abandoned)) {
+        && (status.getPhase() == BatchPhase.Settled || status.getPhase() == BatchPhase.Abandoned)) {
       return batch;
+    }
+    byte[] digest;
+    try {
+      digest = BatchSpecs.digest(batch.getSpec(), chain);
+    } catch (IllegalArgumentException malformed) {
+      // Nothing to sign or refuse: the relayer abandons a malformed batch itself.
+      LOG.debugf(
+          "batch %s is malformed: %s", batch.getMetadata().getName(), malformed.getMessage());
+      return batch;
+    }
+    Attestation filed = status == null ? null : status.getAttestations().get(address);
+    if (filed != null) {
+      if (AttestationCheck.verify(address, filed, digest, BatchSpecs.domain(chain)).isPresent()) {
+        return batch; // answered already
+      }
+      // Someone wrote under this oracle's address (any bridge can): it is not this oracle's
+      // answer, so it counts for nothing, and this oracle puts its own in its place.
+      LOG.warnf(
+          "batch %s: the answer filed under oracle %s is not signed by it; answering anew",
+          batch.getMetadata().getName(), address);
+      events.record(
+          batch,
+          BridgeEvents.WARNING,
+          "ForgedAttestation",
+          "an answer not signed by oracle " + address + " was filed under its address; replaced");
+      count("forged_replaced");
     }
     Attestation answer = new Attestation();
     answer.setAt(Instant.now().toString());
@@ -101,7 +128,6 @@ public class OracleDuty {
       }
     }
     if (refusals.isEmpty()) {
-      byte[] digest = BatchSpecs.digest(batch.getSpec(), chain);
       answer.setSignature(
           Hex.encode(OracleSignatures.sign(digest, key.get().getEcKeyPair()).rsv()));
       events.record(batch, BridgeEvents.NORMAL, "Attested", "oracle " + address + " signed");
@@ -109,6 +135,9 @@ public class OracleDuty {
     } else {
       answer.setRefusals(refusals);
       answer.setRefusedJobs(refusedJobs);
+      byte[] refusal = BatchSpecs.refusalDigest(digest, answer, BatchSpecs.domain(chain));
+      answer.setRefusalSignature(
+          Hex.encode(OracleSignatures.sign(refusal, key.get().getEcKeyPair()).rsv()));
       events.record(
           batch,
           BridgeEvents.WARNING,
@@ -144,11 +173,6 @@ public class OracleDuty {
           "the batch's deadline is more than "
               + config.oracle().maxSignatureLifetime()
               + " away; a signature must not stay valid that long");
-    }
-    try {
-      BatchSpecs.message(spec);
-    } catch (IllegalArgumentException e) {
-      refusals.add("the batch is malformed: " + e.getMessage());
     }
     return refusals;
   }

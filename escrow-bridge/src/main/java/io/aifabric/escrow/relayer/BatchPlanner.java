@@ -5,6 +5,7 @@ import io.aifabric.api.v1alpha1.aijob.JobPhase;
 import io.aifabric.api.v1alpha1.settlement.BatchPhase;
 import io.aifabric.api.v1alpha1.settlement.SettlementBatch;
 import io.aifabric.api.v1alpha1.settlement.SettlementBatchSpec;
+import io.aifabric.api.v1alpha1.settlement.SettlementBatchStatus;
 import io.aifabric.escrow.SettlementEntry;
 import io.aifabric.escrow.audit.Auditor;
 import io.aifabric.escrow.audit.HostView;
@@ -16,6 +17,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -26,10 +28,10 @@ import org.jboss.logging.Logger;
 /**
  * Gathers finished jobs into the next SettlementBatch, every {@code batchInterval}: jobs that ran,
  * pay from an escrow deposit, are not settled, in no batch that settled or is on its way, and not
- * refused by the oracles before; each passing the same audit the oracles will run. One batch is
- * open at a time (the escrow settles batches in nonce order); up to {@code maxJobs} per batch, in
- * ascending escrow job id. The batch is named after its nonce and attempt, so two planners racing
- * (a failover) create it once.
+ * held back after a quorum of oracles refused them (until the batch's {@code refusedUntil}); each
+ * passing the same audit the oracles will run. One batch is open at a time (the escrow settles
+ * batches in nonce order); up to {@code maxJobs} per batch, in ascending escrow job id. The batch
+ * is named after its nonce and attempt, so two planners racing (a failover) create it once.
  */
 @ApplicationScoped
 public class BatchPlanner {
@@ -87,7 +89,9 @@ public class BatchPlanner {
       if (phase == BatchPhase.Settled) {
         b.getSpec().getEntries().forEach(e -> taken.add(e.getJobUid()));
       }
-      taken.addAll(b.getStatus().getRefusedJobs());
+      if (held(b.getStatus())) {
+        taken.addAll(b.getStatus().getRefusedJobs());
+      }
     }
     List<SettlementBatchSpec.BatchEntry> entries = new ArrayList<>();
     for (AIJob job : host.jobs()) {
@@ -131,6 +135,12 @@ public class BatchPlanner {
       }
       throw e;
     }
+  }
+
+  /** Whether the jobs an abandoned batch left out are still held back from new batches. */
+  private static boolean held(SettlementBatchStatus status) {
+    return status.getRefusedUntil() != null
+        && Instant.now().isBefore(Instant.parse(status.getRefusedUntil()));
   }
 
   private static boolean candidate(AIJob job) {

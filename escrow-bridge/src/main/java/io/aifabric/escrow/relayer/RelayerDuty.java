@@ -3,21 +3,23 @@ package io.aifabric.escrow.relayer;
 import io.aifabric.api.v1alpha1.Conditions;
 import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.aijob.Settlement;
+import io.aifabric.api.v1alpha1.aijob.SettlementRefusal;
 import io.aifabric.api.v1alpha1.settlement.Attestation;
 import io.aifabric.api.v1alpha1.settlement.BatchPhase;
 import io.aifabric.api.v1alpha1.settlement.BatchTransaction;
 import io.aifabric.api.v1alpha1.settlement.SettlementBatch;
 import io.aifabric.api.v1alpha1.settlement.SettlementBatchSpec;
 import io.aifabric.api.v1alpha1.settlement.SettlementBatchStatus;
+import io.aifabric.escrow.ContractDomain;
 import io.aifabric.escrow.OracleSignatures;
 import io.aifabric.escrow.SettlementMessage;
 import io.aifabric.escrow.audit.ReceiptBook;
+import io.aifabric.escrow.bridge.AttestationCheck;
 import io.aifabric.escrow.bridge.BatchSpecs;
 import io.aifabric.escrow.bridge.BatchStatusPatch;
 import io.aifabric.escrow.bridge.BridgeConfig;
 import io.aifabric.escrow.bridge.BridgeEvents;
 import io.aifabric.escrow.bridge.EscrowChain;
-import io.aifabric.escrow.bridge.SignerRecovery;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -78,7 +81,8 @@ public class RelayerDuty {
   private final ReceiptBook receipts;
   private final BridgeEvents events;
   private final MeterRegistry registry;
-  private final Conditions conditions = new Conditions(Clock.systemUTC());
+  private final Clock clock = Clock.systemUTC();
+  private final Conditions conditions = new Conditions(clock);
 
   public RelayerDuty(
       BridgeConfig config,
@@ -144,30 +148,26 @@ public class RelayerDuty {
       write(client, batch, s);
       return SOON;
     }
-    List<List<String>> refusedByOracle = new ArrayList<>();
-    for (Map.Entry<String, Attestation> a : s.getAttestations().entrySet()) {
-      if (a.getValue().getSignature() == null && !a.getValue().getRefusals().isEmpty()) {
-        refusedByOracle.add(a.getValue().getRefusedJobs());
-      }
-    }
-    if (oracles - refusedByOracle.size() < threshold) {
-      Set<String> refusedJobs = RefusalTally.leftOut(refusedByOracle, oracles, threshold);
+    List<Attestation> refusals = signedRefusals(spec, s);
+    if (oracles - refusals.size() < threshold) {
+      Set<String> refusedJobs =
+          RefusalTally.leftOut(
+              refusals.stream().map(Attestation::getRefusedJobs).toList(), oracles, threshold);
+      Instant retryAfter = clock.instant().plus(config.relayer().refusalHold());
       s.setRefusedJobs(new ArrayList<>(refusedJobs));
+      s.setRefusedUntil(retryAfter.toString());
       String message =
-          refusedByOracle.size()
+          refusals.size()
               + " of "
               + oracles
               + " oracles refused; "
               + refusedJobs.size()
-              + " jobs left out of the next batch (jobs only a minority refused go into it again)";
+              + " jobs left out of batches until "
+              + retryAfter
+              + " (jobs only a minority refused go into the next batch again)";
       for (SettlementBatchSpec.BatchEntry e : spec.getEntries()) {
         if (refusedJobs.contains(e.getJobUid())) {
-          events.record(
-              jobRef(e),
-              BridgeEvents.WARNING,
-              "SettlementRefused",
-              "oracles refused to attest this job; see SettlementBatch "
-                  + batch.getMetadata().getName());
+          holdBack(client, batch, e, refusals, retryAfter);
         }
       }
       return abandon(client, batch, s, "QuorumRefused", message);
@@ -381,7 +381,7 @@ public class RelayerDuty {
     try {
       Optional<String> refusal = sender.broadcast(tx);
       refusal.ifPresent(r -> LOG.infof("node on %s: %s", tx.getHash(), r));
-      return refusal.filter(r -> !r.toLowerCase(java.util.Locale.ROOT).contains("already known"));
+      return refusal.filter(r -> !r.toLowerCase(Locale.ROOT).contains("already known"));
     } catch (IOException e) {
       // It may have arrived or not: the next step looks it up by its hash either way.
       LOG.warnf("broadcasting %s: %s; looking it up next", tx.getHash(), e.getMessage());
@@ -476,31 +476,82 @@ public class RelayerDuty {
    */
   private List<OracleSignatures.Signed> validSignatures(
       SettlementBatchSpec spec, SettlementBatchStatus s) throws Exception {
-    byte[] digest = BatchSpecs.digest(spec, chain);
     List<OracleSignatures.Signed> valid = new ArrayList<>();
-    for (Map.Entry<String, Attestation> a : s.getAttestations().entrySet()) {
-      String signature = a.getValue().getSignature();
-      if (signature == null) {
-        continue;
-      }
-      byte[] rsv;
-      try {
-        rsv = Numeric.hexStringToByteArray(signature);
-      } catch (RuntimeException e) {
-        continue;
-      }
-      Optional<String> signer = SignerRecovery.signer(digest, rsv);
-      if (signer.isPresent()
-          && signer.get().equalsIgnoreCase(a.getKey())
-          && chain.isOracle(signer.get())) {
-        valid.add(new OracleSignatures.Signed(signer.get(), rsv));
-      } else {
-        LOG.warnf(
-            "the signature filed under %s does not verify for this batch; ignored", a.getKey());
-      }
+    for (Map.Entry<String, Attestation> a : answers(spec, s, AttestationCheck.Answer.SIGNED)) {
+      valid.add(
+          new OracleSignatures.Signed(
+              a.getKey().toLowerCase(Locale.ROOT),
+              Numeric.hexStringToByteArray(a.getValue().getSignature())));
     }
     valid.sort(Comparator.comparing(v -> Numeric.toBigInt(v.signer())));
     return valid;
+  }
+
+  /**
+   * For each oracle that refused this batch under its own signature, the UIDs of the jobs it
+   * refused. Unsigned refusals, and refusals filed under one oracle but signed by another, count
+   * for nothing: one oracle cannot refuse in the others' names.
+   */
+  private List<Attestation> signedRefusals(SettlementBatchSpec spec, SettlementBatchStatus s)
+      throws Exception {
+    return answers(spec, s, AttestationCheck.Answer.REFUSED).stream()
+        .map(Map.Entry::getValue)
+        .toList();
+  }
+
+  /** Tells the job, in its status and an Event, why it waits and until when. */
+  private void holdBack(
+      KubernetesClient client,
+      SettlementBatch batch,
+      SettlementBatchSpec.BatchEntry e,
+      List<Attestation> refusals,
+      Instant retryAfter) {
+    String prefix = e.getJobNamespace() + "/" + e.getJobName() + ": ";
+    SettlementRefusal refusal = new SettlementRefusal();
+    refusal.setBatch(batch.getMetadata().getName());
+    refusal.setRetryAfter(retryAfter.toString());
+    for (Attestation a : refusals) {
+      for (String reason : a.getRefusals()) {
+        if (reason.startsWith(prefix)) {
+          refusal.getReasons().add(reason.substring(prefix.length()));
+        }
+      }
+    }
+    JobSettlements.refused(client, e, refusal);
+    events.record(
+        jobRef(e),
+        BridgeEvents.WARNING,
+        "SettlementRefused",
+        "oracles refused to attest this job ("
+            + String.join("; ", refusal.getReasons())
+            + "); audited again after "
+            + retryAfter
+            + "; see SettlementBatch "
+            + batch.getMetadata().getName());
+  }
+
+  /**
+   * The answers of one kind that are provably their oracle's ({@link AttestationCheck}) from
+   * oracles the escrow counts; the others are logged and ignored.
+   */
+  private List<Map.Entry<String, Attestation>> answers(
+      SettlementBatchSpec spec, SettlementBatchStatus s, AttestationCheck.Answer kind)
+      throws Exception {
+    byte[] digest = BatchSpecs.digest(spec, chain);
+    ContractDomain domain = BatchSpecs.domain(chain);
+    List<Map.Entry<String, Attestation>> genuine = new ArrayList<>();
+    for (Map.Entry<String, Attestation> a : s.getAttestations().entrySet()) {
+      Optional<AttestationCheck.Answer> answer =
+          AttestationCheck.verify(a.getKey(), a.getValue(), digest, domain);
+      if (answer.isEmpty()) {
+        LOG.warnf(
+            "the answer filed under %s is not signed by it for this batch; ignored", a.getKey());
+        registry.counter("aifabric_bridge_forged_answers_total").increment();
+      } else if (answer.get() == kind && chain.isOracle(a.getKey())) {
+        genuine.add(a);
+      }
+    }
+    return genuine;
   }
 
   private Duration abandon(
@@ -542,7 +593,7 @@ public class RelayerDuty {
 
   /** Counts a step in {@code aifabric_bridge_relay_steps_total{step}}, labelled in snake case. */
   private void count(String step) {
-    String label = step.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+    String label = step.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
     registry.counter("aifabric_bridge_relay_steps_total", "step", label).increment();
   }
 }

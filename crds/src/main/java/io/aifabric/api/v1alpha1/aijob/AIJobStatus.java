@@ -27,4 +27,7 @@ public class AIJobStatus {
   private String receiptsDigest;
 
   private Settlement settlement;
+
+  /** Set while the oracles' refusal keeps the job out of settlement batches. */
+  private SettlementRefusal settlementRefusal;
 }

@@ -5,7 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import lombok.Data;
 
-/** One oracle's answer to a batch: a signature, or a refusal with the jobs and reasons. */
+/**
+ * One oracle's answer to a batch: a signature, or a refusal with the jobs and reasons, itself
+ * signed by the oracle. Any bridge may write any key of the map, so an answer counts only when its
+ * signature recovers to the address it is filed under.
+ */
 @Data
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Attestation {
@@ -17,6 +21,12 @@ public class Attestation {
 
   /** UIDs of the jobs it refused. */
   private List<String> refusedJobs = new ArrayList<>();
+
+  /**
+   * 65 bytes (r, s, v), 0x hex: the oracle's EIP-712 signature over {@code Refusal(batch digest,
+   * refusedJobs, refusals)}. A refusal without it, or signed by another key, counts for nothing.
+   */
+  private String refusalSignature;
 
   private String at;
 }

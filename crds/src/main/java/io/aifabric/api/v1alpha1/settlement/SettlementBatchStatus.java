@@ -44,10 +44,14 @@ public class SettlementBatchStatus {
   private Integer skippedJobs;
 
   /**
-   * UIDs of the jobs that cost this batch its quorum: refused by so many oracles that they could
-   * not reach the threshold (or, when no job did that alone, every refused job). Later batches
-   * leave them out and they wait for a person to look (the reasons are in {@code attestations});
-   * jobs only a minority refused go into the next batch again.
+   * UIDs of the jobs that cost this batch its quorum: refused, under the oracles' own signatures,
+   * by so many oracles that they could not reach the threshold (or, when no job did that alone,
+   * every refused job). Later batches leave them out until {@code refusedUntil} (the reasons are in
+   * {@code attestations} and in each job's {@code status.settlementRefusal}); jobs only a minority
+   * refused go into the next batch again.
    */
   private List<String> refusedJobs = new ArrayList<>();
+
+  /** RFC 3339: when the refused jobs are audited for a batch again. */
+  private String refusedUntil;
 }
