@@ -354,9 +354,7 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
   private void dispatch(
       KubernetesClient member, MemberWork work, AIJob job, AIJobStatus status, Long generation) {
     String cluster = status.getPlacement().getCluster();
-    dispatcher
-        .apply(cluster, member, job, status.getPlacement().getGpuModel())
-        .ifPresent(work::created);
+    dispatcher.apply(cluster, member, job, status.getPlacement()).ifPresent(work::created);
     Instant created = Instant.parse(job.getMetadata().getCreationTimestamp());
     metrics.dispatched(Duration.between(created, clock.instant()));
     String message =
@@ -365,7 +363,10 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
             + "/"
             + DispatchNames.name(job)
             + " created in "
-            + cluster;
+            + cluster
+            + ", to run at most "
+            + RunDeadline.seconds(job.getSpec(), status.getPlacement().getPricePerGpuHour())
+            + " s (maxDuration, or what the budget pays for at this price)";
     conditions.set(
         status.getConditions(), DISPATCHED, Conditions.TRUE, "Dispatched", message, generation);
     events.record(job, EventRecorder.NORMAL, "Dispatched", message);

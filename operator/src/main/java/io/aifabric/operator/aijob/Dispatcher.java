@@ -3,6 +3,7 @@ package io.aifabric.operator.aijob;
 import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.aijob.AIJobSpec;
 import io.aifabric.api.v1alpha1.aijob.EnvVar;
+import io.aifabric.api.v1alpha1.aijob.Placement;
 import io.aifabric.operator.OperatorConfig;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -53,7 +54,8 @@ public class Dispatcher {
    * member and remembered; if it was deleted behind our back, the failed apply forgets it and the
    * SDK's retry creates it again.
    */
-  public Optional<Job> apply(String cluster, KubernetesClient member, AIJob job, String gpuModel) {
+  public Optional<Job> apply(
+      String cluster, KubernetesClient member, AIJob job, Placement placement) {
     String namespace = DispatchNames.namespace(job);
     String name = DispatchNames.name(job);
     Map<String, String> labels = DispatchNames.labels(job);
@@ -73,7 +75,7 @@ public class Dispatcher {
       ensuredNamespaces.add(namespaceKey);
     }
     try {
-      return applyServiceAndJob(member, job, gpuModel, namespace, name, labels);
+      return applyServiceAndJob(member, job, placement, namespace, name, labels);
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {
         ensuredNamespaces.remove(namespaceKey);
@@ -86,7 +88,7 @@ public class Dispatcher {
   private Optional<Job> applyServiceAndJob(
       KubernetesClient member,
       AIJob job,
-      String gpuModel,
+      Placement placement,
       String namespace,
       String name,
       Map<String, String> labels) {
@@ -119,7 +121,7 @@ public class Dispatcher {
                 .v1()
                 .jobs()
                 .inNamespace(namespace)
-                .resource(job(job, gpuModel))
+                .resource(job(job, placement))
                 .create());
   }
 
@@ -152,8 +154,9 @@ public class Dispatcher {
     member.services().inNamespace(namespace).withName(name).delete();
   }
 
-  Job job(AIJob job, String gpuModel) {
+  Job job(AIJob job, Placement placement) {
     AIJobSpec spec = job.getSpec();
+    String gpuModel = placement.getGpuModel();
     String name = DispatchNames.name(job);
     String namespace = DispatchNames.namespace(job);
     int replicas = spec.getReplicas() == null ? 1 : spec.getReplicas();
@@ -201,7 +204,7 @@ public class Dispatcher {
         .withCompletionMode("Indexed")
         // A failed replica fails the job: the network does not silently run paid work again.
         .withBackoffLimit(0)
-        .withActiveDeadlineSeconds(MaxDuration.parse(spec.getMaxDuration()).toSeconds())
+        .withActiveDeadlineSeconds(RunDeadline.seconds(spec, placement.getPricePerGpuHour()))
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(DispatchNames.labels(job))

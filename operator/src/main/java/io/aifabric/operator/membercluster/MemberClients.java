@@ -32,6 +32,7 @@ public class MemberClients {
    * The member's client for this kubeconfig.
    *
    * @throws InvalidKubeconfigException when the kubeconfig cannot be used
+   * @throws InlineKubeconfig.UnsafeKubeconfigException when it holds more than inline credentials
    */
   public KubernetesClient clientFor(String cluster, String kubeconfig) {
     Entry entry =
@@ -69,6 +70,7 @@ public class MemberClients {
   }
 
   private KubernetesClient build(String kubeconfig) {
+    InlineKubeconfig.check(kubeconfig); // before Fabric8 could run or read anything it names
     Config parsed;
     try {
       parsed = Config.fromKubeconfig(kubeconfig);

@@ -224,6 +224,8 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
       return clients.clientFor(member.getMetadata().getName(), kubeconfig);
     } catch (InvalidKubeconfigException e) {
       throw new ProbeFailure("InvalidKubeconfig", e.getMessage(), false);
+    } catch (InlineKubeconfig.UnsafeKubeconfigException e) {
+      throw new ProbeFailure("UnsafeKubeconfig", e.getMessage(), false);
     }
   }
 

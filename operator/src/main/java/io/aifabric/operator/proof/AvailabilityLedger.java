@@ -8,10 +8,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Proof-of-Availability per node, in memory: accepted heartbeats counted per epoch. A node that
- * sends one every interval for a whole epoch has an uptime ratio of 1; the score of a finished
- * epoch is that ratio on 0–255, as in Ratio1's PoA. Written to status by {@link AvailabilityWriter}
- * at a bounded rate, not per heartbeat.
+ * Proof-of-Availability per node, in memory: accepted heartbeats counted per epoch, at most one per
+ * heartbeat interval. A node that sends one every interval for a whole epoch has an uptime ratio of
+ * 1; the score of a finished epoch is that ratio on 0–255, as in Ratio1's PoA. Written to status by
+ * {@link AvailabilityWriter} at a bounded rate, not per heartbeat.
  */
 public final class AvailabilityLedger {
   /** What status shows of one node. */
@@ -23,6 +23,10 @@ public final class AvailabilityLedger {
     long lastSequence;
     long epoch = -1;
     int beatsThisEpoch;
+
+    /** The heartbeat interval slot last counted (heard time / interval). */
+    long lastSlot = Long.MIN_VALUE;
+
     Integer lastScore;
     long version;
   }
@@ -36,12 +40,20 @@ public final class AvailabilityLedger {
     this.epoch = epoch;
   }
 
-  public void accepted(EthAddress node, long sequence, Instant sentAt) {
+  /**
+   * Counts an accepted heartbeat. At most one counts per heartbeat interval, by the time this
+   * operator heard it: a node that sends ten times as often, or back-dates heartbeats within the
+   * verifier's age limit, scores no more than one that is simply up.
+   *
+   * @param sentAt the heartbeat's own timestamp (shown as the last heartbeat)
+   * @param heardAt when this operator received it, on its own clock (what the score counts)
+   */
+  public void accepted(EthAddress node, long sequence, Instant sentAt, Instant heardAt) {
     nodes.compute(
         node,
         (k, r) -> {
           NodeRecord rec = r == null ? new NodeRecord() : r;
-          long e = epochOf(sentAt);
+          long e = epochOf(heardAt);
           if (e != rec.epoch) {
             if (rec.epoch >= 0) {
               rec.lastScore = e == rec.epoch + 1 ? score(rec.beatsThisEpoch) : 0;
@@ -49,7 +61,11 @@ public final class AvailabilityLedger {
             rec.epoch = e;
             rec.beatsThisEpoch = 0;
           }
-          rec.beatsThisEpoch++;
+          long slot = heardAt.toEpochMilli() / interval.toMillis();
+          if (slot > rec.lastSlot) {
+            rec.beatsThisEpoch++;
+            rec.lastSlot = slot;
+          }
           rec.lastHeartbeat = sentAt;
           rec.lastSequence = sequence;
           rec.version++;

@@ -5,6 +5,7 @@ import io.aifabric.protocol.HeartbeatVerifier.Accepted;
 import io.aifabric.protocol.HeartbeatVerifier.Rejected;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.CompletionStage;
@@ -24,12 +25,14 @@ public class HeartbeatReceiver {
   private final HeartbeatVerifier verifier;
   private final AvailabilityLedger ledger;
   private final MeterRegistry registry;
+  private final Clock clock;
 
   public HeartbeatReceiver(
-      HeartbeatVerifier verifier, AvailabilityLedger ledger, MeterRegistry registry) {
+      HeartbeatVerifier verifier, AvailabilityLedger ledger, MeterRegistry registry, Clock clock) {
     this.verifier = verifier;
     this.ledger = ledger;
     this.registry = registry;
+    this.clock = clock;
   }
 
   @Incoming("heartbeats")
@@ -38,7 +41,8 @@ public class HeartbeatReceiver {
     HeartbeatVerifier.Verdict verdict = verifier.verify(topic, message.getPayload());
     if (verdict instanceof Accepted accepted) {
       var hb = accepted.heartbeat();
-      ledger.accepted(hb.node(), hb.sequence(), Instant.ofEpochMilli(hb.timestampMillis()));
+      ledger.accepted(
+          hb.node(), hb.sequence(), Instant.ofEpochMilli(hb.timestampMillis()), clock.instant());
       count("accepted");
     } else {
       Rejected rejected = (Rejected) verdict;

@@ -19,9 +19,9 @@ class AvailabilityLedgerTest {
   @Test
   void aNodeThatNeverMissesScoresFull() {
     for (int i = 0; i < 10; i++) {
-      ledger.accepted(node, i + 1, epochStart.plusSeconds(10L * i));
+      beat(i + 1, epochStart.plusSeconds(10L * i));
     }
-    ledger.accepted(node, 11, epochStart.plusSeconds(100));
+    beat(11, epochStart.plusSeconds(100));
     var snapshot = ledger.snapshot(node, epochStart.plusSeconds(101)).orElseThrow();
     assertThat(snapshot.score()).isEqualTo(255);
     assertThat(snapshot.lastSequence()).isEqualTo(11);
@@ -30,17 +30,17 @@ class AvailabilityLedgerTest {
   @Test
   void halfTheHeartbeatsHalfTheScore() {
     for (int i = 0; i < 10; i += 2) {
-      ledger.accepted(node, i + 1, epochStart.plusSeconds(10L * i));
+      beat(i + 1, epochStart.plusSeconds(10L * i));
     }
-    ledger.accepted(node, 20, epochStart.plusSeconds(100));
+    beat(20, epochStart.plusSeconds(100));
     assertThat(ledger.snapshot(node, epochStart.plusSeconds(101)).orElseThrow().score())
         .isEqualTo(128);
   }
 
   @Test
   void theRunningEpochShowsItsUptimeSoFar() {
-    ledger.accepted(node, 1, epochStart.plusSeconds(10));
-    ledger.accepted(node, 2, epochStart.plusSeconds(20));
+    beat(1, epochStart.plusSeconds(10));
+    beat(2, epochStart.plusSeconds(20));
     var snapshot = ledger.snapshot(node, epochStart.plusSeconds(40)).orElseThrow();
     assertThat(snapshot.epochUptimePpm()).isEqualTo(500_000);
     assertThat(snapshot.score()).as("no epoch finished yet").isNull();
@@ -48,10 +48,37 @@ class AvailabilityLedgerTest {
 
   @Test
   void freshForThreeIntervals() {
-    ledger.accepted(node, 1, epochStart);
+    beat(1, epochStart);
     assertThat(ledger.isFresh(node, epochStart.plusSeconds(29))).isTrue();
     assertThat(ledger.isFresh(node, epochStart.plusSeconds(30))).isFalse();
     assertThat(ledger.snapshot(NodeKey.generate(new SecureRandom()).address(), epochStart))
         .isEmpty();
+  }
+
+  @Test
+  void aNodeUpATenthOfTheEpochThatBeatsTenTimesAsOftenScoresATenth() {
+    // Up for the epoch's first 10 s only, sending a heartbeat every second: one slot's worth.
+    for (int i = 0; i < 10; i++) {
+      beat(i + 1, epochStart.plusSeconds(i));
+    }
+    beat(11, epochStart.plusSeconds(100));
+    assertThat(ledger.snapshot(node, epochStart.plusSeconds(101)).orElseThrow().score())
+        .isEqualTo(26); // 255 / 10, rounded
+  }
+
+  @Test
+  void backDatedHeartbeatsCountByWhenTheyWereHeard() {
+    // Three heartbeats heard in one moment, stamped as if sent over the last 30 s.
+    Instant heard = epochStart.plusSeconds(35);
+    for (int i = 0; i < 3; i++) {
+      ledger.accepted(node, i + 1, heard.minusSeconds(30 - 10L * i), heard);
+    }
+    var snapshot = ledger.snapshot(node, epochStart.plusSeconds(40)).orElseThrow();
+    assertThat(snapshot.epochUptimePpm()).isEqualTo(250_000); // 1 of the 4 intervals so far
+  }
+
+  /** A heartbeat sent and heard at the same moment. */
+  private void beat(long sequence, Instant at) {
+    ledger.accepted(node, sequence, at, at);
   }
 }
