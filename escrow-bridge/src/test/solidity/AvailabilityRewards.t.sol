@@ -142,7 +142,9 @@ contract AvailabilityRewardsTest is QuorumTestBase {
         bytes32 root = _root(EPOCH);
         uint64 deadline = uint64(block.timestamp + 1 hours);
         bytes memory signatures = _quorum(rewards.epochDigest(EPOCH, root, totalScore, 1 ether, deadline));
-        vm.expectRevert();
+        vm.expectRevert(
+            _strangerSigned(rewards.epochDigest(EPOCH, root, totalScore, 9 ether, deadline), signatures)
+        );
         rewards.postEpoch(EPOCH, root, totalScore, 9 ether, deadline, signatures);
     }
 
@@ -159,8 +161,11 @@ contract AvailabilityRewardsTest is QuorumTestBase {
         bytes32 root = _root(EPOCH);
         uint64 deadline = uint64(block.timestamp + 1 hours);
         bytes32 slashLike = registry.slashDigest(provider, nodes[0], 1 ether, root, deadline);
-        vm.expectRevert();
-        rewards.postEpoch(EPOCH, root, totalScore, 1 ether, deadline, _quorum(slashLike));
+        bytes memory signatures = _quorum(slashLike);
+        vm.expectRevert(
+            _strangerSigned(rewards.epochDigest(EPOCH, root, totalScore, 1 ether, deadline), signatures)
+        );
+        rewards.postEpoch(EPOCH, root, totalScore, 1 ether, deadline, signatures);
     }
 
     function testExpiredRootIsRefused() public {
@@ -197,7 +202,9 @@ contract AvailabilityRewardsTest is QuorumTestBase {
     function testAfterTheWindowTheRestReturnsToThePool() public {
         _post(EPOCH, 6 ether);
         rewards.claim(EPOCH, nodes[0], scores[0], _proof(EPOCH, 0));
-        vm.expectRevert();
+        vm.expectRevert(
+            abi.encodeWithSelector(AvailabilityRewards.ClaimWindowOpen.selector, EPOCH, block.timestamp + WINDOW)
+        );
         rewards.closeEpoch(EPOCH);
         vm.warp(block.timestamp + WINDOW + 1);
         bytes32[] memory proof = _proof(EPOCH, 1);

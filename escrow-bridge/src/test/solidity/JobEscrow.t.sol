@@ -50,7 +50,8 @@ contract JobEscrowTest is EscrowTestBase {
         uint64 deadline = uint64(block.timestamp + 1 hours);
         bytes memory signatures = _sign(0, deadline, entries); // signed for this chain
         vm.chainId(block.chainid + 1); // a fork, or the same contract address on another chain
-        vm.expectRevert(); // the signers recover to strangers: NotAnOracle
+        // The digest there has the other chain id: the signers recover to strangers.
+        vm.expectRevert(_strangerSigned(escrow.settlementDigest(0, deadline, entries), signatures));
         escrow.settle(0, deadline, entries, signatures);
     }
 
@@ -60,7 +61,7 @@ contract JobEscrowTest is EscrowTestBase {
         vm.prank(payer);
         other.deposit{value: 10 ether}(bytes32("other"), provider, uint64(block.timestamp + 1 days));
         bytes memory signatures = _sign(0, deadline, entries); // signed for `escrow`
-        vm.expectRevert();
+        vm.expectRevert(_strangerSigned(other.settlementDigest(0, deadline, entries), signatures));
         other.settle(0, deadline, entries, signatures);
     }
 
@@ -185,7 +186,7 @@ contract JobEscrowTest is EscrowTestBase {
     function testOnlyGovernanceChangesOracles() public {
         address[] memory add = new address[](1);
         add[0] = address(0xEE1);
-        vm.expectRevert(); // OwnableUnauthorizedAccount
+        vm.expectRevert(abi.encodeWithSelector(OWNABLE_UNAUTHORIZED, address(this)));
         escrow.changeOracles(add, new address[](0), 1);
     }
 
@@ -220,14 +221,16 @@ contract JobEscrowTest is EscrowTestBase {
         _settle(_entry(_deposit(provider, 1 ether, uint64(block.timestamp + 1 days)), _providerId(provider), 1e9));
         uint64 deadline = uint64(block.timestamp + 1 hours);
         bytes memory signatures = _sign(0, deadline, entries); // signed for nonce 0, sent as nonce 1
-        vm.expectRevert(); // the digest differs: strangers recovered
+        vm.expectRevert(_strangerSigned(escrow.settlementDigest(1, deadline, entries), signatures));
         escrow.settle(1, deadline, entries, signatures);
     }
 
     function testTamperedDeadlineIsRefused() public {
         uint64 deadline = uint64(block.timestamp + 1 hours);
         bytes memory signatures = _sign(0, deadline, entries);
-        vm.expectRevert();
+        vm.expectRevert(
+            _strangerSigned(escrow.settlementDigest(0, deadline + 1 days, entries), signatures)
+        );
         escrow.settle(0, deadline + 1 days, entries, signatures);
     }
 
@@ -235,7 +238,9 @@ contract JobEscrowTest is EscrowTestBase {
     function _tampered(bytes memory tampered) private {
         uint64 deadline = uint64(block.timestamp + 1 hours);
         bytes memory signatures = _sign(0, deadline, entries);
-        vm.expectRevert();
+        // The signatures are over other entries: they recover to strangers before any entry is
+        // looked at (a provider or amount check must not be what refuses a tampered batch).
+        vm.expectRevert(_strangerSigned(escrow.settlementDigest(0, deadline, tampered), signatures));
         escrow.settle(0, deadline, tampered, signatures);
         _eq(escrow.settlementNonce(), 0, "nothing settled");
     }
@@ -326,6 +331,25 @@ contract JobEscrowTest is EscrowTestBase {
         _settle(entries);
         _eq(escrow.balanceOf(_providerId(provider)), 0, "provider not paid for a refunded job");
         _eq(escrow.balanceOf(escrow.accountIdOf(payer)), 10 ether, "payer refunded once");
+    }
+
+    function testRefundCannotRaceASettlementThatLandsByTheDepositDeadline() public {
+        (,,,, uint64 deadline,) = escrow.depositOf(job);
+        // The oracles sign early, for a batch valid up to the deposit's own deadline.
+        bytes memory signatures = _sign(0, deadline, entries);
+        // The payer tries to get in first, in the deposit's last second: refused.
+        vm.warp(deadline);
+        vm.prank(payer);
+        vm.expectRevert(abi.encodeWithSelector(JobEscrow.NotExpired.selector, job, deadline));
+        escrow.refundExpired(job);
+        // The settlement lands in that same second.
+        escrow.settle(0, deadline, entries, signatures);
+        _eq(escrow.balanceOf(_providerId(provider)), 6 ether, "provider paid");
+        // Once the deadline has passed the job is closed: no refund of the paid part, ever.
+        vm.warp(deadline + 1);
+        vm.expectRevert(abi.encodeWithSelector(JobEscrow.AlreadyClosed.selector, job));
+        escrow.refundExpired(job);
+        _eq(escrow.balanceOf(escrow.accountIdOf(payer)), 4 ether, "payer gets only the unused rest");
     }
 
     function testSettledJobCannotBeRefunded() public {

@@ -173,7 +173,7 @@ contract NodeRegistryTest is QuorumTestBase {
     function testOnlyGovernanceSetsFlags() public {
         uint8 suspended = registry.FLAG_SUSPENDED();
         vm.prank(provider);
-        vm.expectRevert();
+        vm.expectRevert(abi.encodeWithSelector(OWNABLE_UNAUTHORIZED, provider));
         registry.setFlags(provider, suspended);
     }
 
@@ -211,7 +211,9 @@ contract NodeRegistryTest is QuorumTestBase {
         _stake(provider, 50 ether);
         uint64 deadline = uint64(block.timestamp + 1 hours);
         bytes memory signatures = _quorum(registry.slashDigest(provider, node, 1 ether, bytes32("e"), deadline));
-        vm.expectRevert();
+        vm.expectRevert(
+            _strangerSigned(registry.slashDigest(provider, node, 50 ether, bytes32("e"), deadline), signatures)
+        );
         registry.slash(provider, node, 50 ether, bytes32("e"), deadline, signatures);
         _eq(registry.providerInfo(provider).staked, 50 ether, "untouched");
     }
@@ -221,7 +223,9 @@ contract NodeRegistryTest is QuorumTestBase {
         _stake(provider2, 50 ether);
         uint64 deadline = uint64(block.timestamp + 1 hours);
         bytes memory signatures = _quorum(registry.slashDigest(provider, node, 1 ether, bytes32("e"), deadline));
-        vm.expectRevert();
+        vm.expectRevert(
+            _strangerSigned(registry.slashDigest(provider2, node, 1 ether, bytes32("e"), deadline), signatures)
+        );
         registry.slash(provider2, node, 1 ether, bytes32("e"), deadline, signatures);
     }
 
@@ -293,7 +297,7 @@ contract NodeRegistryTest is QuorumTestBase {
         _stake(provider, 10 ether);
         _slash(provider, 2 ether, keccak256("e"));
         vm.prank(provider);
-        vm.expectRevert();
+        vm.expectRevert(abi.encodeWithSelector(OWNABLE_UNAUTHORIZED, provider));
         registry.sweepSlashed(payable(provider));
         address treasury = address(0x7EA5);
         vm.prank(governance);

@@ -22,6 +22,9 @@ interface Vm {
 /// set, and the helpers every contract test uses to sign and to compare.
 abstract contract QuorumTestBase {
     Vm internal constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
+    /// OpenZeppelin's Ownable error for a caller that is not the owner (governance).
+    bytes4 internal constant OWNABLE_UNAUTHORIZED = bytes4(keccak256("OwnableUnauthorizedAccount(address)"));
+    bytes4 internal constant NOT_AN_ORACLE = bytes4(keccak256("NotAnOracle(uint256,address)"));
     uint256 internal constant SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141;
 
     /// Oracle keys, ordered by ascending address.
@@ -57,6 +60,21 @@ abstract contract QuorumTestBase {
     /// Signatures of the first two oracles (ascending): a quorum of two.
     function _quorum(bytes32 digest) internal view returns (bytes memory) {
         return abi.encodePacked(_signature(oracleKeys[0], digest), _signature(oracleKeys[1], digest));
+    }
+
+    /// The revert a quorum gives when the contract computes another digest than the one signed:
+    /// the first signature recovers to a stranger, refused before anything else is looked at.
+    /// `digest` is the one the contract will compute for what is sent.
+    function _strangerSigned(bytes32 digest, bytes memory signatures) internal pure returns (bytes memory) {
+        bytes32 r;
+        bytes32 s;
+        uint8 v;
+        assembly {
+            r := mload(add(signatures, 32))
+            s := mload(add(signatures, 64))
+            v := byte(0, mload(add(signatures, 96)))
+        }
+        return abi.encodeWithSelector(NOT_AN_ORACLE, 0, ecrecover(digest, v, r, s));
     }
 
     function _eq(uint256 a, uint256 b, string memory what) internal pure {
