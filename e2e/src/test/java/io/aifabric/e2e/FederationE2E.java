@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.aifabric.api.v1alpha1.aijob.AIJob;
+import io.aifabric.api.v1alpha1.aijob.EnvVar;
 import io.aifabric.api.v1alpha1.aijob.JobPhase;
 import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.api.v1alpha1.membercluster.GpuCapacity;
@@ -22,8 +23,10 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -404,7 +407,27 @@ class FederationE2E extends FederatedE2E {
             "this is not yaml: [",
             "InvalidKubeconfig",
             "the kubeconfig cannot be parsed"),
-        Arguments.of("nobody answers", unreachableKubeconfig(), "Unreachable", "does not answer"),
+        Arguments.of("nobody answers", "UNREACHABLE", "Unreachable", "does not answer"),
+        Arguments.of(
+            "a token file of the host's",
+            unsafeKubeconfig("tokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token", ""),
+            "UnsafeKubeconfig",
+            "users[u].user.tokenFile is not accepted"),
+        Arguments.of(
+            "a client certificate file of the host's",
+            unsafeKubeconfig("client-certificate: /etc/ssl/certs/host.pem", ""),
+            "UnsafeKubeconfig",
+            "users[u].user.client-certificate is not accepted"),
+        Arguments.of(
+            "an auth provider",
+            unsafeKubeconfig("auth-provider: {name: oidc, config: {}}", ""),
+            "UnsafeKubeconfig",
+            "users[u].user.auth-provider is not accepted"),
+        Arguments.of(
+            "TLS checks off",
+            unsafeKubeconfig("token: t", ", insecure-skip-tls-verify: true"),
+            "UnsafeKubeconfig",
+            "clusters[gone].cluster.insecure-skip-tls-verify is not accepted"),
         Arguments.of(
             "no RBAC grants",
             "NOBODY",
@@ -420,9 +443,14 @@ class FederationE2E extends FederatedE2E {
     String name = "bad-" + UUID.randomUUID().toString().substring(0, 8);
     if (kubeconfig != null) {
       String content =
-          kubeconfig.equals("NOBODY")
-              ? Files.readString(bed.nobodyKubeconfig("member-a"))
-              : kubeconfig;
+          switch (kubeconfig) {
+            case "NOBODY" -> Files.readString(bed.nobodyKubeconfig("member-a"));
+            // member-a's CA and a port nobody listens on
+            case "UNREACHABLE" ->
+                Files.readString(bed.kubeconfig("member-a"))
+                    .replaceAll("server: \\S+", "server: https://127.0.0.1:9");
+            default -> kubeconfig;
+          };
       Federation.putKubeconfig(host(), name, content);
     }
     host().resource(memberCluster(name, name)).create();
@@ -433,6 +461,36 @@ class FederationE2E extends FederatedE2E {
     assertThat(
             Federation.condition(federation.member("member-a"), "Ready").orElseThrow().getStatus())
         .isEqualTo("True");
+    host().resource(memberCluster(name, name)).delete();
+  }
+
+  @Test
+  void aKubeconfigThatWouldRunACommandOnTheHostIsRefusedAndNothingRuns(TestBed bed)
+      throws IOException {
+    String name = "exec-" + UUID.randomUUID().toString().substring(0, 8);
+    Path ran = bed.dir().resolve(name + ".ran");
+    // What a provider could hand over: an exec plugin that runs a command on the host.
+    String exec =
+        String.join(
+            "\n",
+            "exec:",
+            "      apiVersion: client.authentication.k8s.io/v1",
+            "      command: sh",
+            "      args:",
+            "      - -c",
+            "      - 'touch " + ran + "; echo {}'",
+            "      interactiveMode: Never");
+    Federation.putKubeconfig(
+        host(),
+        name,
+        Files.readString(bed.kubeconfig("member-a"))
+            .replaceAll("(?m)^( +)client-certificate-data: .*$", "$1" + exec)
+            .replaceAll("(?m)^ +client-key-data: .*$", ""));
+    host().resource(memberCluster(name, name)).create();
+    var ready = federation.awaitCondition(name, "Ready", "False");
+    assertThat(ready.getReason()).isEqualTo("UnsafeKubeconfig");
+    assertThat(ready.getMessage()).contains(".user.exec is not accepted");
+    assertThat(ran).doesNotExist();
     host().resource(memberCluster(name, name)).delete();
   }
 
@@ -469,6 +527,39 @@ class FederationE2E extends FederatedE2E {
             .get(0);
     assertThat(memberJob.getSpec().getTemplate().getMetadata().getAnnotations())
         .containsEntry("aifabric.io/min-gpu-memory-mib", "20480");
+  }
+
+  @Test
+  void aJobStopsWhenItsBudgetIsSpent(TestBed bed) throws IOException {
+    AIJob job = Federation.exampleJob("20-aijob-inference.yaml", ns, "budget-10s");
+    // member-b's RTX 4090 at 0.40 per GPU-hour: this budget pays for 10 GPU-seconds, and the
+    // simulated work would take two minutes.
+    job.getSpec().getPayment().setBudget("0.00111112");
+    var runtime = new EnvVar();
+    runtime.setName("SIMULATED_RUNTIME");
+    runtime.setValue("120s");
+    job.getSpec().getEnv().add(runtime);
+    AIJob failed =
+        federation.awaitPhase(federation.create(job), JobPhase.Failed, Duration.ofSeconds(90));
+    assertThat(failed.getStatus().getPlacement().getCluster()).isEqualTo("member-b");
+    Job memberJob =
+        bed.client("member-b")
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace("aifabric-" + ns)
+            .withLabel("aifabric.io/job-uid", failed.getMetadata().getUid())
+            .list()
+            .getItems()
+            .get(0);
+    assertThat(memberJob.getSpec().getActiveDeadlineSeconds()).isEqualTo(10);
+    assertThat(memberJob.getStatus().getConditions())
+        .anySatisfy(c -> assertThat(c.getReason()).isEqualTo("DeadlineExceeded"));
+    Duration ran =
+        Duration.between(
+            Instant.parse(failed.getStatus().getStartTime()),
+            Instant.parse(failed.getStatus().getEndTime()));
+    assertThat(ran).isLessThan(Duration.ofSeconds(120));
   }
 
   @Test
@@ -676,7 +767,7 @@ class FederationE2E extends FederatedE2E {
   }
 
   static io.aifabric.api.v1alpha1.aijob.EnvVar simulatedRuntime(String value) {
-    var env = new io.aifabric.api.v1alpha1.aijob.EnvVar();
+    var env = new EnvVar();
     env.setName("SIMULATED_RUNTIME");
     env.setValue(value);
     return env;
@@ -710,20 +801,22 @@ class FederationE2E extends FederatedE2E {
     return mc;
   }
 
-  static String unreachableKubeconfig() {
+  /** A kubeconfig for a server nobody runs, with the given user fields and cluster fields. */
+  static String unsafeKubeconfig(String user, String cluster) {
     return """
         apiVersion: v1
         kind: Config
         clusters:
         - name: gone
-          cluster: {server: "https://127.0.0.1:9", insecure-skip-tls-verify: true}
+          cluster: {server: "https://127.0.0.1:9"%s}
         users:
         - name: u
-          user: {token: not-used}
+          user: {%s}
         contexts:
         - name: gone
           context: {cluster: gone, user: u}
         current-context: gone
-        """;
+        """
+        .formatted(cluster, user);
   }
 }
