@@ -41,8 +41,14 @@ public final class OperatorProcess implements AutoCloseable {
 
   /** Starts the operator and waits until it reports ready (its controllers have started). */
   public OperatorProcess start() {
+    return start(Map.of());
+  }
+
+  /** Starts it with some settings replaced for this run (a failpoint, say). */
+  public OperatorProcess start(Map<String, String> overrides) {
     starts++;
     Map<String, String> env = new HashMap<>(settings);
+    env.putAll(overrides);
     env.remove(HEAP_SETTING);
     env.put("KUBECONFIG", kubeconfig.toString());
     process =
@@ -53,6 +59,10 @@ public final class OperatorProcess implements AutoCloseable {
             env,
             logDir.resolve("operator-" + starts + ".log"));
     return this;
+  }
+
+  public boolean alive() {
+    return process != null && process.alive();
   }
 
   /** SIGKILL: no shutdown hooks, no last status writes, as a crash or an OOM kill. */

@@ -250,6 +250,7 @@ class AifabricSchedulerIT {
 
   @Test
   void badRequestsGetCleanErrorsNeverAStackTrace() throws Exception {
+    String before = extender.metrics();
     HttpResponse<String> malformed = extender.send("POST", "/scheduler/filter", "{\"Pod\": [");
     assertThat(malformed.statusCode()).isEqualTo(400);
     assertThat(error(malformed)).startsWith("malformed ExtenderArgs JSON");
@@ -296,10 +297,77 @@ class AifabricSchedulerIT {
       assertThat(r.body()).doesNotContain("Exception").doesNotContain("\tat ");
     }
     assertThat(extender.send("GET", "/q/health/ready", null).statusCode()).isEqualTo(200);
-    assertThat(extender.metrics())
-        .containsPattern(
-            "aifabric_extender_requests_seconds_count\\{outcome=\"bad-request\",verb=\"filter\",?} [1-9]")
-        .containsPattern("aifabric_extender_binds_total\\{outcome=\"failed\",?} [1-9]");
+    String after = extender.metrics();
+    assertThat(
+            FederationE2E.increase(
+                before,
+                after,
+                "aifabric_extender_requests_seconds_count{outcome=\"bad-request\",verb=\"filter\"}"))
+        .isGreaterThanOrEqualTo(1);
+    assertThat(
+            FederationE2E.increase(
+                before, after, "aifabric_extender_binds_total{outcome=\"failed\"}"))
+        .isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void aBindRequestNotFromTheSchedulerCannotPutAPodWhereFilterWouldNot() throws Exception {
+    // Anyone who reaches the extender can call bind, with its cluster-wide pods/binding right:
+    // a pod no scheduler handles, bound by hand to nodes filter refuses.
+    String pool = pool();
+    String unverified = node(pool, "unverified", 8, Map.of("aifabric.io/verified", "false"));
+    String silent = node(pool, "silent", 8, Map.of("aifabric.io/available", "false"));
+    String lowScore = node(pool, "low-score", 8, Map.of("aifabric.io/availability-score", "20"));
+    String good = node(pool, "good", 8, Map.of());
+    String anyGpu = create(gpuPod(pool, "hand-bound", 1, "nobody-schedules-this"));
+    Pod b200 = gpuPod(pool, "hand-bound-b200", 1, "nobody-schedules-this");
+    b200.getSpec().getNodeSelector().put("nvidia.com/gpu.product", "NVIDIA-B200");
+    String onlyB200 = create(b200);
+    record Attempt(String pod, String node, String refusal) {}
+    List<Attempt> attempts =
+        List.of(
+            new Attempt(anyGpu, unverified, "not verified by the network"),
+            new Attempt(anyGpu, silent, "heartbeats are not fresh"),
+            new Attempt(anyGpu, lowScore, "availability score 20 is below 100"),
+            new Attempt(onlyB200, good, "GPU model " + H100 + " is not one the pod accepts"));
+    for (Attempt attempt : attempts) {
+      String uid =
+          member.pods().inNamespace(ns).withName(attempt.pod()).get().getMetadata().getUid();
+      String body =
+          JSON.writeValueAsString(
+              Map.of(
+                  "PodName",
+                  attempt.pod(),
+                  "PodNamespace",
+                  ns,
+                  "PodUID",
+                  uid,
+                  "Node",
+                  attempt.node()));
+      // Until the extender's cache has the node it answers that it does not know it.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(error(extender.send("POST", "/scheduler/bind", body)))
+                      .contains("cannot bind " + ns + "/" + attempt.pod() + " to " + attempt.node())
+                      .contains(attempt.refusal()));
+    }
+    assertThat(boundTo(List.of(anyGpu, onlyB200))).isEmpty();
+    // The same pod still binds where filter would send it.
+    String uid = member.pods().inNamespace(ns).withName(anyGpu).get().getMetadata().getUid();
+    String toGood =
+        JSON.writeValueAsString(
+            Map.of("PodName", anyGpu, "PodNamespace", ns, "PodUID", uid, "Node", good));
+    assertThat(error(extender.send("POST", "/scheduler/bind", toGood))).isEmpty();
+    assertThat(awaitBound(List.of(anyGpu), 1)).containsEntry(anyGpu, good);
+  }
+
+  @Test
+  void aBodyLargerThanKubeSchedulerEverSendsIsRefusedUnread() {
+    String huge = "{\"NodeNames\":[\"" + "n".repeat(5 << 20) + "\"]}";
+    assertThat(extender.send("POST", "/scheduler/filter", huge).statusCode()).isEqualTo(413);
+    assertThat(extender.send("GET", "/q/health/ready", null).statusCode()).isEqualTo(200);
   }
 
   private static String error(HttpResponse<String> response) throws Exception {

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -187,6 +188,48 @@ class MemberChartIT {
         .extracting(p -> p.getMetadata().getLabels().get("app.kubernetes.io/component"))
         .containsExactlyInAnyOrder("scheduler", "scheduler-extender");
     assertThat(violationsOfLevel(bed, "restricted", MemberChart.RELEASE + "-scheduler")).isEmpty();
+  }
+
+  @Test
+  void onlyTheSchedulersPodsMayReachTheExtender(TestBed bed) {
+    KubernetesClient member = bed.client(MEMBER);
+    NetworkPolicy policy =
+        member
+            .network()
+            .v1()
+            .networkPolicies()
+            .inNamespace(MemberChart.NAMESPACE)
+            .list()
+            .getItems()
+            .stream()
+            .filter(p -> p.getMetadata().getName().endsWith("-scheduler-extender"))
+            .findFirst()
+            .orElseThrow();
+    Map<String, Pod> byComponent =
+        member.pods().inNamespace(MemberChart.NAMESPACE).list().getItems().stream()
+            .collect(
+                Collectors.toMap(
+                    p -> p.getMetadata().getLabels().get("app.kubernetes.io/component"),
+                    p -> p,
+                    (a, b) -> a));
+    assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+    Map<String, String> protectedPods = policy.getSpec().getPodSelector().getMatchLabels();
+    assertThat(byComponent.get("scheduler-extender").getMetadata().getLabels())
+        .containsAllEntriesOf(protectedPods);
+    assertThat(policy.getSpec().getIngress()).singleElement();
+    var from = policy.getSpec().getIngress().get(0).getFrom();
+    assertThat(from).singleElement();
+    Map<String, String> admitted = from.get(0).getPodSelector().getMatchLabels();
+    assertThat(from.get(0).getNamespaceSelector()).as("this namespace only").isNull();
+    assertThat(byComponent.get("scheduler").getMetadata().getLabels())
+        .containsAllEntriesOf(admitted);
+    // A node agent's pod (on every GPU node, as any workload pod could be) is not admitted.
+    assertThat(byComponent.get("node-agent").getMetadata().getLabels())
+        .doesNotContainEntry(
+            "app.kubernetes.io/component", admitted.get("app.kubernetes.io/component"));
+    assertThat(policy.getSpec().getIngress().get(0).getPorts())
+        .singleElement()
+        .satisfies(p -> assertThat(p.getPort().getStrVal()).isEqualTo("http"));
   }
 
   /**

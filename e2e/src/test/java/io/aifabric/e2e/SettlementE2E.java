@@ -22,7 +22,9 @@ import io.aifabric.testing.AnvilChain;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -104,8 +106,17 @@ class SettlementE2E extends FederatedE2E {
 
     // What the oracles agreed: 30 GPU-seconds at the member's price, paid to its provider.
     SettlementBatchSpec.BatchEntry entry = entryOf(batch, settled);
+    String price = settled.getStatus().getPlacement().getPricePerGpuHour();
+    // 30 GPU-seconds at the price per GPU-hour (ether), in gwei, rounded down — by hand.
+    long expectedGwei =
+        new BigDecimal(price)
+            .multiply(BigDecimal.valueOf(GPU_SECONDS))
+            .multiply(BigDecimal.TEN.pow(9))
+            .divide(BigDecimal.valueOf(3600), 0, RoundingMode.FLOOR)
+            .longValueExact();
+    assertThat(entry.getUsedGwei()).isEqualTo(expectedGwei).isPositive();
     BigInteger owed = BigInteger.valueOf(entry.getUsedGwei()).multiply(BigInteger.TEN.pow(9));
-    assertThat(owed).isPositive().isLessThan(DEPOSIT);
+    assertThat(owed).isLessThan(DEPOSIT);
     assertThat(escrow.balanceOf(BigInteger.valueOf(entry.getProviderId())).send())
         .isGreaterThanOrEqualTo(owed);
 

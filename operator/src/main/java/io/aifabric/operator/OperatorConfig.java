@@ -3,6 +3,7 @@ package io.aifabric.operator;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The operator's settings (application.properties, or AIFABRIC_* environment variables). */
 @ConfigMapping(prefix = "aifabric")
@@ -15,6 +16,13 @@ public interface OperatorConfig {
   Broker broker();
 
   Proof proof();
+
+  /**
+   * For crash tests only: reaching the named point halts the JVM at once, as a SIGKILL would
+   * ({@code after-member-job-created}: the member Job exists, the AIJob's status does not say so
+   * yet). Unset in every real deployment.
+   */
+  Optional<String> failpoint();
 
   /**
    * Requests the operator keeps in flight to one API server (host or member). Fabric8's default (5)

@@ -1,10 +1,10 @@
 package io.aifabric.agent.verify;
 
+import io.aifabric.agent.gpu.BoundedCommand;
 import io.aifabric.agent.gpu.GpuDevice;
 import io.aifabric.agent.gpu.GpuDiscoveryException;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,40 +18,37 @@ public final class CudaProbe implements GpuProbe {
   private static final Pattern RESULT =
       Pattern.compile("allocatable_mib=(\\d+)\\s+gemm_gflops=(\\d+)");
 
+  private static final Duration DEFAULT_LIMIT = Duration.ofSeconds(300);
+
   private final String executable;
+  private final Duration limit;
 
   public CudaProbe(String executable) {
+    this(executable, DEFAULT_LIMIT);
+  }
+
+  /** With a time limit for one GPU's measurement. */
+  public CudaProbe(String executable, Duration limit) {
     this.executable = executable;
+    this.limit = limit;
   }
 
   @Override
   public Measurement measure(GpuDevice gpu) throws GpuDiscoveryException {
-    try {
-      Process p =
-          new ProcessBuilder(executable, "--uuid", gpu.uuid()).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(300, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new GpuDiscoveryException(
-            "the GPU probe did not finish within 300 s on " + gpu.uuid());
-      }
-      Matcher m = RESULT.matcher(out);
-      if (p.exitValue() != 0 || !m.find()) {
-        throw new GpuDiscoveryException(
-            "the GPU probe failed on "
-                + gpu.uuid()
-                + " (exit "
-                + p.exitValue()
-                + "): "
-                + out.strip().lines().findFirst().orElse("no output"));
-      }
-      return new Measurement(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)));
-    } catch (IOException e) {
-      throw new GpuDiscoveryException("cannot run " + executable + ": " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new GpuDiscoveryException("interrupted while probing " + gpu.uuid());
+    BoundedCommand.Result result =
+        BoundedCommand.run(
+            List.of(executable, "--uuid", gpu.uuid()), limit, "the GPU probe on " + gpu.uuid());
+    Matcher m = RESULT.matcher(result.output());
+    if (result.exitCode() != 0 || !m.find()) {
+      throw new GpuDiscoveryException(
+          "the GPU probe failed on "
+              + gpu.uuid()
+              + " (exit "
+              + result.exitCode()
+              + "): "
+              + result.output().strip().lines().findFirst().orElse("no output"));
     }
+    return new Measurement(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)));
   }
 
   @Override

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,10 +70,27 @@ class HardwareVerifierTest {
         .hasMessageContaining("no CUDA-capable device");
   }
 
+  @Test
+  void aProbeThatHangsIsStoppedAtItsTimeLimit() throws Exception {
+    // Prints, then hangs, and leaves a child holding the output open: reading the output to its
+    // end before waiting would block until the child is gone, past any limit.
+    Path script = script("echo started; sleep 600 & sleep 600");
+    CudaProbe probe = new CudaProbe(script.toString(), Duration.ofSeconds(1));
+    assertThatThrownBy(() -> probe.measure(eightH100.gpus().get(0)))
+        .isInstanceOf(GpuDiscoveryException.class)
+        .hasMessageContaining("did not finish within 1 s");
+    assertThat(ProcessHandle.allProcesses())
+        .noneMatch(p -> p.info().commandLine().orElse("").contains(script.toString()));
+  }
+
   private CudaProbe probe(String body) throws Exception {
+    return new CudaProbe(script(body).toString());
+  }
+
+  private Path script(String body) throws Exception {
     Path script = tmp.resolve("probe-" + Math.abs(body.hashCode()));
     Files.writeString(script, "#!/bin/sh\n" + body + "\n");
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
-    return new CudaProbe(script.toString());
+    return script;
   }
 }

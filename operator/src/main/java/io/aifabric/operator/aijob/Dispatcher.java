@@ -4,6 +4,7 @@ import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.aijob.AIJobSpec;
 import io.aifabric.api.v1alpha1.aijob.EnvVar;
 import io.aifabric.api.v1alpha1.aijob.Placement;
+import io.aifabric.operator.Failpoint;
 import io.aifabric.operator.OperatorConfig;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -43,10 +44,12 @@ public class Dispatcher {
           .build();
 
   private final OperatorConfig config;
+  private final Failpoint failpoint;
   private final Set<String> ensuredNamespaces = ConcurrentHashMap.newKeySet();
 
-  public Dispatcher(OperatorConfig config) {
+  public Dispatcher(OperatorConfig config, Failpoint failpoint) {
     this.config = config;
+    this.failpoint = failpoint;
   }
 
   /**
@@ -75,7 +78,9 @@ public class Dispatcher {
       ensuredNamespaces.add(namespaceKey);
     }
     try {
-      return applyServiceAndJob(member, job, placement, namespace, name, labels);
+      Optional<Job> created = applyServiceAndJob(member, job, placement, namespace, name, labels);
+      created.ifPresent(c -> failpoint.reach(Failpoint.AFTER_MEMBER_JOB_CREATED));
+      return created;
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {
         ensuredNamespaces.remove(namespaceKey);

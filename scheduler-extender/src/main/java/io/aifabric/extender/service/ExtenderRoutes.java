@@ -1,7 +1,6 @@
 package io.aifabric.extender.service;
 
 import com.fasterxml.jackson.core.JacksonException;
-import io.aifabric.extender.FilterPolicy;
 import io.aifabric.extender.GpuPrioritizer;
 import io.aifabric.extender.wire.ExtenderArgs;
 import io.aifabric.extender.wire.ExtenderBindingArgs;
@@ -37,6 +36,15 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class ExtenderRoutes {
   static final String PREFIX = "/scheduler";
+
+  /**
+   * The largest request body taken: kube-scheduler with a node cache (as the chart configures it)
+   * sends the pod (at most 1.5 MiB, etcd's object limit) and node names (at most 253 bytes each:
+   * ~1.3 MB at 5,000 nodes, the largest cluster Kubernetes supports). Anything bigger is not
+   * kube-scheduler, and is refused before it is read into memory.
+   */
+  static final long MAX_BODY = 4L << 20;
+
   private static final Set<String> VERBS = Set.of("filter", "prioritize", "bind");
   private static final Set<String> OUTCOMES = Set.of("ok", "error", "bad-request", "failed");
   private static final Logger LOG = Logger.getLogger(ExtenderRoutes.class);
@@ -59,7 +67,7 @@ public class ExtenderRoutes {
         new ExtenderVerbs(
             cache::node,
             ledger::inUse,
-            new FilterPolicy(settings.minAvailabilityScore(), settings.minTier()),
+            settings.filterPolicy(),
             new GpuPrioritizer(
                 new GpuPrioritizer.Weights(
                     weights.packing(), weights.availability(), weights.price())));
@@ -79,7 +87,7 @@ public class ExtenderRoutes {
   }
 
   void routes(@Observes Router router) {
-    router.route(PREFIX + "/*").handler(BodyHandler.create(false).setBodyLimit(64L << 20));
+    router.route(PREFIX + "/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
     router
         .post(PREFIX + "/filter")
         .handler(

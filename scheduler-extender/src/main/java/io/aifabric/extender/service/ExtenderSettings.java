@@ -1,5 +1,6 @@
 package io.aifabric.extender.service;
 
+import io.aifabric.extender.FilterPolicy;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -14,6 +15,11 @@ public interface ExtenderSettings {
   /** Lowest provider tier a node may have to get GPU pods. */
   @WithDefault("0")
   int minTier();
+
+  /** What filter and bind demand of a node beyond fitting the pod. */
+  default FilterPolicy filterPolicy() {
+    return new FilterPolicy(minAvailabilityScore(), minTier());
+  }
 
   /** Prioritize weights; 0 turns a criterion off. */
   Weights weights();

@@ -1,11 +1,14 @@
 package io.aifabric.extender.service;
 
+import io.aifabric.extender.FilterPolicy;
+import io.aifabric.extender.GpuFilter;
 import io.aifabric.extender.GpuRequest;
 import io.aifabric.extender.NodeGpus;
 import io.aifabric.extender.service.GpuLedger.PodRef;
 import io.aifabric.extender.service.GpuLedger.Reservation;
 import io.aifabric.extender.wire.ExtenderBindingArgs;
 import io.aifabric.extender.wire.ExtenderBindingResult;
+import io.aifabric.extender.wire.FailedNode;
 import io.fabric8.kubernetes.api.model.Binding;
 import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -18,6 +21,7 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -35,6 +39,7 @@ public class GpuBinder {
   private final GpuNodeCache cache;
   private final GpuLedger ledger;
   private final ExtenderSettings settings;
+  private final FilterPolicy policy;
   private final Clock clock = Clock.systemUTC();
   private final Counter bound;
   private final Counter refused;
@@ -50,6 +55,7 @@ public class GpuBinder {
     this.cache = cache;
     this.ledger = ledger;
     this.settings = settings;
+    this.policy = settings.filterPolicy();
     this.bound = binds(registry, "bound");
     this.refused = binds(registry, "refused");
     this.failed = binds(registry, "failed");
@@ -60,7 +66,7 @@ public class GpuBinder {
 
   private static Counter binds(MeterRegistry registry, String outcome) {
     return Counter.builder("aifabric.extender.binds")
-        .description("Bind requests by outcome: bound, refused (no GPUs free), failed")
+        .description("Bind requests by outcome: bound, refused (the node does not fit now), failed")
         .tag("outcome", outcome)
         .register(registry);
   }
@@ -95,6 +101,22 @@ public class GpuBinder {
     Optional<NodeGpus> node = cache.node(args.node());
     if (node.isEmpty()) {
       return failed("node " + args.node() + " is not in the extender's cache");
+    }
+    // Bind is a privileged act (the extender holds pods/binding cluster-wide), and its caller
+    // need not be the scheduler that ran filter: everything filter checks is checked again here
+    // — model, memory, verification, heartbeats, score, tier — so that no request can put a pod
+    // on a node filter would have refused. Whether the GPUs are free is the ledger's to say,
+    // atomically with other binds (hence the node as if none were in use here).
+    GpuFilter.Result verdict =
+        GpuFilter.filter(GpuRequest.of(pod), List.of(node.get().withInUse(0)), policy);
+    if (verdict.fit().isEmpty()) {
+      FailedNode why =
+          verdict.unresolvable().isEmpty()
+              ? verdict.failed().get(0)
+              : verdict.unresolvable().get(0);
+      refused.increment();
+      return new ExtenderBindingResult(
+          "cannot bind " + shown + " to " + args.node() + ": " + why.reason().text());
     }
     Optional<String> notFree =
         ledger.reserve(ref, args.node(), gpus, node.get().allocatable(), clock.instant());
