@@ -130,6 +130,7 @@ fi
 echo "starting the operator (log: $operator_log)"
 port="${AIFABRIC_OPERATOR_PORT:-8080}"
 KUBECONFIG="$dir/host/kubeconfig" QUARKUS_HTTP_PORT="$port" AIFABRIC_MEMBER_PROBE_INTERVAL=5s \
+  AIFABRIC_DISPATCH_SCHEDULER_NAME=default-scheduler \
   AIFABRIC_DISPATCH_PENDING_RETRY=5s AIFABRIC_BROKER_HOST=127.0.0.1 AIFABRIC_BROKER_PORT="$broker_port" \
   nohup java -jar "$operator_jar" >"$operator_log" 2>&1 &
 echo $! >"$operator_pid"

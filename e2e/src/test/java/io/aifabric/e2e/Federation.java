@@ -32,9 +32,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Federation implements AutoCloseable {
   static final String SECRETS_NAMESPACE = "aifabric-system";
 
-  /** Short intervals, so that the stories play out in seconds. */
+  /**
+   * Short intervals, so that the stories play out in seconds; and the unsafe opt-in of dispatching
+   * to the members' default scheduler: the test bed's members run no aifabric scheduler (their
+   * chart's scheduler pods are KWOK's), AifabricSchedulerIT runs it for real.
+   */
   static final Map<String, String> FAST_SETTINGS =
       Map.of(
+          "AIFABRIC_DISPATCH_SCHEDULER_NAME", "default-scheduler",
           "AIFABRIC_MEMBER_PROBE_INTERVAL", "2s",
           "AIFABRIC_MEMBER_GRACE_PERIOD", "10s",
           "AIFABRIC_MEMBER_REQUEST_TIMEOUT", "2s",

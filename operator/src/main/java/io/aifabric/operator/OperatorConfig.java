@@ -57,10 +57,12 @@ public interface OperatorConfig {
 
   interface Dispatch {
     /**
-     * The scheduler that dispatched pods name. aifabric-scheduler once members run the aifabric
-     * scheduler extender; the default scheduler until then.
+     * The scheduler that dispatched pods name: the member chart's aifabric-scheduler, whose
+     * extender places GPU pods only on verified, available nodes and never double-allocates a GPU.
+     * Naming the members' default scheduler bypasses all of that; it is an opt-in for members
+     * without the chart's scheduler (the test bed's KWOK members).
      */
-    @WithDefault("default-scheduler")
+    @WithDefault("aifabric-scheduler")
     String schedulerName();
 
     /** How often a Pending job is tried again (capacity may have appeared). */

@@ -25,7 +25,9 @@ abstract class NodeMessageReceiver<M> {
   private final NodeKeys keys;
   private final MeterRegistry registry;
   private final String metric;
-  private final AwaitingKey awaitingKey = new AwaitingKey(10_000, 64);
+
+  /** 10,000 nodes, 64 messages each, 16 MiB in all: a flood of made-up keys costs that at most. */
+  private final AwaitingKey awaitingKey = new AwaitingKey(10_000, 64, 16L << 20);
 
   NodeMessageReceiver(NodeKeys keys, MeterRegistry registry, String metric) {
     this.keys = keys;
