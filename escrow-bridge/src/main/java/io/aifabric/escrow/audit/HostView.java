@@ -3,6 +3,7 @@ package io.aifabric.escrow.audit;
 import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
+import io.aifabric.protocol.WorkReceipt;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
@@ -10,6 +11,8 @@ import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * What the bridge reads of the host cluster, from Fabric8 informer caches: AIJobs (their placement,
@@ -19,7 +22,10 @@ import java.util.List;
  */
 @Startup
 @ApplicationScoped
-public class HostView {
+public class HostView implements ReceiptAdmission {
+  private static final String BY_UID = "uid";
+  private static final String BY_ADDRESS = "address";
+
   private final SharedIndexInformer<AIJob> jobs;
   private final SharedIndexInformer<MemberCluster> members;
   private final SharedIndexInformer<ComputeNode> nodes;
@@ -28,6 +34,40 @@ public class HostView {
     this.jobs = client.resources(AIJob.class).inAnyNamespace().inform();
     this.members = client.resources(MemberCluster.class).inform();
     this.nodes = client.resources(ComputeNode.class).inform();
+    jobs.addIndexers(Map.of(BY_UID, job -> List.of(job.getMetadata().getUid())));
+    nodes.addIndexers(Map.of(BY_ADDRESS, HostView::registeredAddress));
+  }
+
+  /**
+   * A receipt is kept only for an AIJob that exists, for a replica it has, from a node whose key a
+   * ComputeNode has registered. Until the informers have listed everything, every receipt is kept
+   * (the retained receipts a starting bridge hears come before that), and the sweep drops later
+   * what no job needs.
+   */
+  @Override
+  public String refusal(WorkReceipt receipt) {
+    if (!synced()) {
+      return null;
+    }
+    List<AIJob> job = jobs.getIndexer().byIndex(BY_UID, receipt.jobUid());
+    if (job.isEmpty()) {
+      return "unknown_job";
+    }
+    Integer replicas = job.get(0).getSpec().getReplicas();
+    if (receipt.replica() >= (replicas == null ? 1 : replicas)) {
+      return "unknown_replica";
+    }
+    if (nodes.getIndexer().byIndex(BY_ADDRESS, receipt.node().toString()).isEmpty()) {
+      return "unregistered_node";
+    }
+    return null;
+  }
+
+  private static List<String> registeredAddress(ComputeNode node) {
+    var identity = node.getStatus() == null ? null : node.getStatus().getIdentity();
+    return identity == null || identity.getAddress() == null
+        ? List.of()
+        : List.of(identity.getAddress().toLowerCase(Locale.ROOT));
   }
 
   /** True once every informer has listed what is there. */
