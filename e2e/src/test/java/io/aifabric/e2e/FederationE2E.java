@@ -526,16 +526,7 @@ class FederationE2E extends FederatedE2E {
         .isEqualTo(done.getMetadata().getGeneration());
     assertThat(federation.eventReasons(done)).contains("Placed", "Dispatched", "Succeeded");
     // The member's scheduler extender gets the memory floor, which no pod resource can carry.
-    Job memberJob =
-        bed.client("member-b")
-            .batch()
-            .v1()
-            .jobs()
-            .inNamespace("aifabric-" + ns)
-            .withLabel("aifabric.io/job-uid", job.getMetadata().getUid())
-            .list()
-            .getItems()
-            .get(0);
+    Job memberJob = memberJob(bed, "member-b", job);
     assertThat(memberJob.getSpec().getTemplate().getMetadata().getAnnotations())
         .containsEntry("aifabric.io/min-gpu-memory-mib", "20480");
   }
@@ -550,16 +541,7 @@ class FederationE2E extends FederatedE2E {
     AIJob failed =
         federation.awaitPhase(federation.create(job), JobPhase.Failed, Duration.ofSeconds(90));
     assertThat(failed.getStatus().getPlacement().getCluster()).isEqualTo("member-b");
-    Job memberJob =
-        bed.client("member-b")
-            .batch()
-            .v1()
-            .jobs()
-            .inNamespace("aifabric-" + ns)
-            .withLabel("aifabric.io/job-uid", failed.getMetadata().getUid())
-            .list()
-            .getItems()
-            .get(0);
+    Job memberJob = memberJob(bed, "member-b", failed);
     assertThat(memberJob.getSpec().getActiveDeadlineSeconds()).isEqualTo(10);
     assertThat(memberJob.getStatus().getConditions())
         .anySatisfy(c -> assertThat(c.getReason()).isEqualTo("DeadlineExceeded"));
@@ -788,6 +770,19 @@ class FederationE2E extends FederatedE2E {
    * A simulated H100×8 node that carries a node agent's registration (added to its annotations:
    * KWOK's own one keeps it a Ready node).
    */
+  /** The AIJob's Job in the member it was dispatched to. */
+  private Job memberJob(TestBed bed, String cluster, AIJob job) {
+    return bed.client(cluster)
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace("aifabric-" + ns)
+        .withLabel("aifabric.io/job-uid", job.getMetadata().getUid())
+        .list()
+        .getItems()
+        .get(0);
+  }
+
   /** How much a counter grew between two scrapes. */
   static double increase(String before, String after, String series) {
     return PrometheusText.sample(after, series) - PrometheusText.sample(before, series);

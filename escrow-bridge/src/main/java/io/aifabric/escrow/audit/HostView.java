@@ -11,7 +11,6 @@ import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -24,7 +23,6 @@ import java.util.Map;
 @ApplicationScoped
 public class HostView implements ReceiptAdmission {
   private static final String BY_UID = "uid";
-  private static final String BY_ADDRESS = "address";
 
   private final SharedIndexInformer<AIJob> jobs;
   private final SharedIndexInformer<MemberCluster> members;
@@ -35,14 +33,12 @@ public class HostView implements ReceiptAdmission {
     this.members = client.resources(MemberCluster.class).inform();
     this.nodes = client.resources(ComputeNode.class).inform();
     jobs.addIndexers(Map.of(BY_UID, job -> List.of(job.getMetadata().getUid())));
-    nodes.addIndexers(Map.of(BY_ADDRESS, HostView::registeredAddress));
   }
 
   /**
-   * A receipt is kept only for an AIJob that exists, for a replica it has, from a node whose key a
-   * ComputeNode has registered. Until the informers have listed everything, every receipt is kept
-   * (the retained receipts a starting bridge hears come before that), and the sweep drops later
-   * what no job needs.
+   * A receipt is kept only for an AIJob that exists, for a replica it has. Until the informers have
+   * listed everything, every receipt is kept (the retained receipts a starting bridge hears come
+   * before that), and the sweep drops later what no job needs.
    */
   @Override
   public String refusal(WorkReceipt receipt) {
@@ -57,17 +53,9 @@ public class HostView implements ReceiptAdmission {
     if (receipt.replica() >= (replicas == null ? 1 : replicas)) {
       return "unknown_replica";
     }
-    if (nodes.getIndexer().byIndex(BY_ADDRESS, receipt.node().toString()).isEmpty()) {
-      return "unregistered_node";
-    }
+    // Not refused for an unregistered node: a registration reaches the ComputeNode a probe after
+    // the agent may publish, and the broker delivers a retained receipt only once.
     return null;
-  }
-
-  private static List<String> registeredAddress(ComputeNode node) {
-    var identity = node.getStatus() == null ? null : node.getStatus().getIdentity();
-    return identity == null || identity.getAddress() == null
-        ? List.of()
-        : List.of(identity.getAddress().toLowerCase(Locale.ROOT));
   }
 
   /** True once every informer has listed what is there. */
