@@ -122,20 +122,6 @@ final class SimulatedAgent implements AutoCloseable {
         true);
   }
 
-  /**
-   * A correctly signed receipt from a key nobody registered (anyone can make one), on that key's
-   * own topic: what a flood of junk looks like. Not retained, so the broker keeps none of it.
-   */
-  void publishStrangersReceipt(NodeKey stranger, String jobUid) throws Exception {
-    WorkReceipt receipt =
-        new WorkReceipt(
-            jobUid, 0, stranger.address(), 1, 0, new byte[32], System.currentTimeMillis());
-    send(
-        Topics.receipt(stranger.address(), jobUid),
-        ReceiptCodec.encode(receipt.sign(stranger)),
-        false);
-  }
-
   /** A signed hardware report, published retained as the agent does. */
   void publishHardware(HardwareReport report) throws Exception {
     send(Topics.hardware(report.node()), HardwareReportCodec.encode(report.sign(key)), true);

@@ -3,7 +3,6 @@ package io.aifabric.escrow.audit;
 import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
-import io.aifabric.protocol.WorkReceipt;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
@@ -11,7 +10,6 @@ import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What the bridge reads of the host cluster, from Fabric8 informer caches: AIJobs (their placement,
@@ -21,9 +19,7 @@ import java.util.Map;
  */
 @Startup
 @ApplicationScoped
-public class HostView implements ReceiptAdmission {
-  private static final String BY_UID = "uid";
-
+public class HostView {
   private final SharedIndexInformer<AIJob> jobs;
   private final SharedIndexInformer<MemberCluster> members;
   private final SharedIndexInformer<ComputeNode> nodes;
@@ -32,30 +28,6 @@ public class HostView implements ReceiptAdmission {
     this.jobs = client.resources(AIJob.class).inAnyNamespace().inform();
     this.members = client.resources(MemberCluster.class).inform();
     this.nodes = client.resources(ComputeNode.class).inform();
-    jobs.addIndexers(Map.of(BY_UID, job -> List.of(job.getMetadata().getUid())));
-  }
-
-  /**
-   * A receipt is kept only for an AIJob that exists, for a replica it has. Until the informers have
-   * listed everything, every receipt is kept (the retained receipts a starting bridge hears come
-   * before that), and the sweep drops later what no job needs.
-   */
-  @Override
-  public String refusal(WorkReceipt receipt) {
-    if (!synced()) {
-      return null;
-    }
-    List<AIJob> job = jobs.getIndexer().byIndex(BY_UID, receipt.jobUid());
-    if (job.isEmpty()) {
-      return "unknown_job";
-    }
-    Integer replicas = job.get(0).getSpec().getReplicas();
-    if (receipt.replica() >= (replicas == null ? 1 : replicas)) {
-      return "unknown_replica";
-    }
-    // Not refused for an unregistered node: a registration reaches the ComputeNode a probe after
-    // the agent may publish, and the broker delivers a retained receipt only once.
-    return null;
   }
 
   /** True once every informer has listed what is there. */

@@ -24,10 +24,9 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 /**
  * The work receipts this bridge has seen itself, straight from the broker (agents publish them
  * retained, so a bridge that starts later still gets every one). Kept: receipts that arrived on
- * their node's topic for their job and whose signature recovers to the node they name, for a job
- * and replica that exist, from a registered node ({@link ReceiptAdmission}). One per job, replica
- * and node: a forger without the node's key cannot displace the node's own receipt. Whether that
- * node is the one the replica ran on, with that key registered, is for {@link JobAudit}.
+ * their node's topic for their job and whose signature recovers to the node they name. One per job,
+ * replica and node: a forger without the node's key cannot displace the node's own receipt. Whether
+ * that node is the one the replica ran on, with that key registered, is for {@link JobAudit}.
  */
 @ApplicationScoped
 public class ReceiptBook {
@@ -38,17 +37,15 @@ public class ReceiptBook {
 
   private final Map<String, JobReceipts> byJob = new ConcurrentHashMap<>();
   private final MeterRegistry registry;
-  private final ReceiptAdmission admission;
   private final Clock clock;
 
   @Inject
-  public ReceiptBook(MeterRegistry registry, HostView host) {
-    this(registry, host, Clock.systemUTC());
+  public ReceiptBook(MeterRegistry registry) {
+    this(registry, Clock.systemUTC());
   }
 
-  ReceiptBook(MeterRegistry registry, ReceiptAdmission admission, Clock clock) {
+  ReceiptBook(MeterRegistry registry, Clock clock) {
     this.registry = registry;
-    this.admission = admission;
     this.clock = clock;
     Gauge.builder("aifabric_bridge_receipt_jobs", byJob, Map::size)
         .description("Jobs whose receipts this bridge holds in memory")
@@ -87,10 +84,6 @@ public class ReceiptBook {
     if (!receipt.node().toString().equals(signer)) {
       return "bad_signature";
     }
-    String refusal = admission.refusal(receipt);
-    if (refusal != null) {
-      return refusal;
-    }
     byJob
         .computeIfAbsent(
             receipt.jobUid(), k -> new JobReceipts(clock.instant(), new ConcurrentHashMap<>()))
@@ -102,11 +95,6 @@ public class ReceiptBook {
   public List<WorkReceipt.Signed> forJob(String jobUid) {
     JobReceipts receipts = byJob.get(jobUid);
     return receipts == null ? List.of() : List.copyOf(receipts.bySlot().values());
-  }
-
-  /** How many jobs' receipts are held. */
-  public int jobs() {
-    return byJob.size();
   }
 
   /** Drops a settled job's receipts. */

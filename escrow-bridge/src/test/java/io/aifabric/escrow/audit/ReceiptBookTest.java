@@ -20,8 +20,7 @@ import org.junit.jupiter.api.Test;
 class ReceiptBookTest {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String UID = "job-uid";
-  private final ReceiptBook book =
-      new ReceiptBook(new SimpleMeterRegistry(), ReceiptAdmission.ANY, Clock.systemUTC());
+  private final ReceiptBook book = new ReceiptBook(new SimpleMeterRegistry());
   private final NodeKey node = NodeKey.generate(RANDOM);
 
   @Test
@@ -66,7 +65,7 @@ class ReceiptBookTest {
   @Test
   void forgetsJobsThatNoLongerNeedTheirReceiptsOnceTheGraceIsOver() {
     MutableClock clock = new MutableClock();
-    ReceiptBook aged = new ReceiptBook(new SimpleMeterRegistry(), ReceiptAdmission.ANY, clock);
+    ReceiptBook aged = new ReceiptBook(new SimpleMeterRegistry(), clock);
     aged.take(Topics.receipt(node.address(), UID), ReceiptCodec.encode(receipt(node, node, 30)));
     aged.take(
         Topics.receipt(node.address(), "other-job"),
@@ -83,30 +82,6 @@ class ReceiptBookTest {
     assertThat(aged.forJob("other-job"))
         .extracting(s -> s.receipt().gpuSeconds())
         .containsExactly(40L);
-  }
-
-  @Test
-  void correctlySignedReceiptsTheAdmissionRefusesAreNotKept() {
-    // Only `node` is registered; strangers sign correctly with keys of their own.
-    ReceiptBook guarded =
-        new ReceiptBook(
-            new SimpleMeterRegistry(),
-            r -> r.node().equals(node.address()) ? null : "unregistered_node",
-            Clock.systemUTC());
-    for (int i = 0; i < 1_000; i++) {
-      NodeKey stranger = NodeKey.generate(RANDOM);
-      assertThat(
-              guarded.take(
-                  Topics.receipt(stranger.address(), "job-" + i),
-                  ReceiptCodec.encode(receipt("job-" + i, stranger, stranger, 1))))
-          .isEqualTo("unregistered_node");
-    }
-    assertThat(guarded.jobs()).isZero();
-    assertThat(
-            guarded.take(
-                Topics.receipt(node.address(), UID), ReceiptCodec.encode(receipt(node, node, 30))))
-        .isEqualTo("kept");
-    assertThat(guarded.jobs()).isEqualTo(1);
   }
 
   /** A receipt naming {@code named} as its node, signed with {@code signer}'s key. */
