@@ -109,11 +109,21 @@ k --context host apply -f crds/generated/ >/dev/null
 k --context host wait --for=condition=Established crd/aijobs.aifabric.io crd/memberclusters.aifabric.io \
   crd/computenodes.aifabric.io crd/storagevolumes.aifabric.io --timeout=60s >/dev/null
 
-echo "handing the members' kubeconfigs to the host (Secrets in aifabric-system)"
+# Not the members' admin kubeconfigs: a token of the chart's least-privilege aifabric-host
+# ServiceAccount, with the member's server and CA inline, is what a provider hands over.
+echo "handing the host each member's aifabric-host token (Secrets in aifabric-system)"
 k --context host create namespace aifabric-system --dry-run=client -o yaml | k --context host apply -f - >/dev/null
 for m in "${members[@]}"; do
+  token=$(k --context "$m" -n aifabric-system create token aifabric-host --duration=24h)
+  server=$("$bin/k8s-bundle" kubectl --kubeconfig "$dir/$m/kubeconfig" config view --raw -o jsonpath='{.clusters[0].cluster.server}')
+  ca=$("$bin/k8s-bundle" kubectl --kubeconfig "$dir/$m/kubeconfig" config view --raw -o jsonpath='{.clusters[0].cluster.certificate-authority-data}')
+  printf '%s\n' "apiVersion: v1" "kind: Config" "clusters:" "- name: $m" "  cluster:" \
+    "    server: $server" "    certificate-authority-data: $ca" "users:" "- name: aifabric-host" \
+    "  user:" "    token: $token" "contexts:" "- name: aifabric-host" \
+    "  context: {cluster: $m, user: aifabric-host}" "current-context: aifabric-host" \
+    >"$dir/$m/host-access.kubeconfig"
   k --context host -n aifabric-system create secret generic "$m-kubeconfig" \
-    --from-file=kubeconfig="$dir/$m/kubeconfig" --dry-run=client -o yaml | k --context host apply -f - >/dev/null
+    --from-file=kubeconfig="$dir/$m/host-access.kubeconfig" --dry-run=client -o yaml | k --context host apply -f - >/dev/null
 done
 
 # The network's MQTT broker, where node agents publish heartbeats (Debian's mosquitto).
@@ -130,7 +140,7 @@ fi
 echo "starting the operator (log: $operator_log)"
 port="${AIFABRIC_OPERATOR_PORT:-8080}"
 KUBECONFIG="$dir/host/kubeconfig" QUARKUS_HTTP_PORT="$port" AIFABRIC_MEMBER_PROBE_INTERVAL=5s \
-  AIFABRIC_DISPATCH_SCHEDULER_NAME=default-scheduler \
+  AIFABRIC_DISPATCH_SCHEDULER_NAME=default-scheduler AIFABRIC_PLACEMENT_UNVERIFIED_NODES=true \
   AIFABRIC_DISPATCH_PENDING_RETRY=5s AIFABRIC_BROKER_HOST=127.0.0.1 AIFABRIC_BROKER_PORT="$broker_port" \
   nohup java -jar "$operator_jar" >"$operator_log" 2>&1 &
 echo $! >"$operator_pid"

@@ -37,7 +37,10 @@ contract JobEscrow is OracleQuorum, ReentrancyGuard {
     mapping(uint256 => uint256) private _deadlines;
     /// jobId >> 8 => 256 bits: closed (settled or refunded).
     mapping(uint256 => uint256) private _closed;
-    /// The escrow's job id for a job key (the AIJob's UID, hashed) plus one; 0: none.
+    /// The escrow's job id plus one (0: none) for keccak256(payer, job key). A key counts per payer:
+    /// a stranger who deposits under a job's key first (with a provider of their own, or one wei)
+    /// does not take the key from the job's payer. The job key is the AIJob's deposit key, derived
+    /// from its identity on the network (network id, namespace, name, UID), so it names one job.
     mapping(bytes32 => uint256) private _jobIdPlusOne;
 
     mapping(address => uint32) public accountIdOf;
@@ -93,7 +96,7 @@ contract JobEscrow is OracleQuorum, ReentrancyGuard {
     {}
 
     /// Deposits `msg.value` (a whole number of DEPOSIT_UNIT) for a job run by `provider`; refundable after `deadline`
-    /// if no settlement closed it. `jobKey` identifies the job off-chain, once.
+    /// if no settlement closed it. `jobKey` identifies the job off-chain, once per payer.
     function deposit(bytes32 jobKey, address provider, uint64 deadline) external payable returns (uint64 jobId) {
         if (msg.value == 0) revert ZeroDeposit();
         if (msg.value % DEPOSIT_UNIT != 0) revert NotWholeUnit(msg.value, DEPOSIT_UNIT);
@@ -101,10 +104,11 @@ contract JobEscrow is OracleQuorum, ReentrancyGuard {
         if (maxUnits > MAX_UNITS) revert DepositTooLarge(msg.value);
         if (provider == address(0)) revert InvalidProvider();
         if (deadline <= block.timestamp) revert DeadlineInPast(deadline);
-        if (_jobIdPlusOne[jobKey] != 0) revert JobKeyUsed(jobKey, uint64(_jobIdPlusOne[jobKey] - 1));
+        bytes32 slot = _keySlot(msg.sender, jobKey);
+        if (_jobIdPlusOne[slot] != 0) revert JobKeyUsed(jobKey, uint64(_jobIdPlusOne[slot] - 1));
 
         jobId = nextJobId++;
-        _jobIdPlusOne[jobKey] = uint256(jobId) + 1;
+        _jobIdPlusOne[slot] = uint256(jobId) + 1;
         uint32 payerId = _account(msg.sender);
         uint32 providerId = _account(provider);
         uint256 record = (uint256(payerId) << 61) | (uint256(providerId) << 37) | maxUnits;
@@ -251,9 +255,9 @@ contract JobEscrow is OracleQuorum, ReentrancyGuard {
         closed = _closed[jobId >> 8] & (1 << (jobId & 255)) != 0;
     }
 
-    /// The escrow's job id for a job key, if one was deposited.
-    function jobIdOf(bytes32 jobKey) external view returns (bool found, uint64 jobId) {
-        uint256 plusOne = _jobIdPlusOne[jobKey];
+    /// The escrow's job id for a job key deposited by `payer`, if there is one.
+    function jobIdOf(address payer, bytes32 jobKey) external view returns (bool found, uint64 jobId) {
+        uint256 plusOne = _jobIdPlusOne[_keySlot(payer, jobKey)];
         return (plusOne != 0, plusOne == 0 ? 0 : uint64(plusOne - 1));
     }
 
@@ -264,6 +268,10 @@ contract JobEscrow is OracleQuorum, ReentrancyGuard {
 
     function _settlementDigest(uint64 nonce, uint64 deadline, bytes32 entriesHash) private view returns (bytes32) {
         return _hashTypedDataV4(keccak256(abi.encode(SETTLEMENT_TYPEHASH, nonce, deadline, entriesHash)));
+    }
+
+    function _keySlot(address payer, bytes32 jobKey) private pure returns (bytes32) {
+        return keccak256(abi.encode(payer, jobKey));
     }
 
     function _deadline(uint64 jobId) private view returns (uint64) {

@@ -413,6 +413,27 @@ contract JobEscrowTest is EscrowTestBase {
         vm.stopPrank();
     }
 
+    /// A stranger who deposits first under a job's key (one unit, to a provider of their own) must
+    /// not take the key from the job's payer, nor be found as that job's deposit.
+    function testAStrangersDepositUnderAJobsKeyDoesNotTakeItFromThePayer() public {
+        uint64 tomorrow = uint64(block.timestamp + 1 days);
+        bytes32 key = keccak256("ml-team/train/uid-1");
+        address stranger = address(0x5742);
+        vm.deal(stranger, 1 ether);
+        vm.prank(stranger);
+        uint64 squatted = escrow.deposit{value: 10_000 gwei}(key, stranger, tomorrow);
+
+        vm.prank(payer);
+        uint64 real = escrow.deposit{value: 2 ether}(key, provider, tomorrow);
+
+        (bool found, uint64 id) = escrow.jobIdOf(payer, key);
+        require(found && id == real, "the payer's deposit is the one found under its key");
+        (found, id) = escrow.jobIdOf(stranger, key);
+        require(found && id == squatted, "the stranger's deposit counts only under the stranger");
+        (found,) = escrow.jobIdOf(provider, key);
+        require(!found, "nobody else deposited under the key");
+    }
+
     /// Deposits pack three to a slot and deadlines four: neighbours must never bleed into each other.
     function testFuzzPackedDepositsKeepTheirOwnValues(uint64[6] memory amounts, uint32[6] memory hours_) public {
         uint64[6] memory ids;

@@ -73,12 +73,14 @@ public class PlacementBenchmark {
                 random.nextInt(9),
                 Map.of(),
                 random.nextInt(20) > 0,
+                true,
                 150 + random.nextInt(106),
                 random.nextInt(4)));
       }
       fleet.add(
           new ClusterView(
               "member-" + c,
+              "0x" + String.format("%040x", c % 7),
               REGIONS[c % REGIONS.length],
               Map.of("aifabric.io/provider", "dc-" + (c % 7)),
               true,
@@ -107,7 +109,8 @@ public class PlacementBenchmark {
               random.nextInt(200),
               cap,
               Map.of(),
-              List.of());
+              List.of(),
+              null);
     }
   }
 

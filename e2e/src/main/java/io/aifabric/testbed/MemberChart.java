@@ -97,18 +97,29 @@ public final class MemberChart {
    * objects carry Helm's ownership marks, so a later {@code helm install} adopts them.
    */
   public Path extenderKubeconfig() {
+    return serviceAccountKubeconfig("templates/scheduler-extender.yaml", "extender");
+  }
+
+  /**
+   * The kubeconfig a provider hands the network's host: a token of the chart's least-privilege
+   * {@code aifabric-host} ServiceAccount (its RBAC applied from the chart first), as {@code kubectl
+   * create token aifabric-host} makes it, instead of an admin kubeconfig.
+   */
+  public Path hostAccessKubeconfig() {
+    return serviceAccountKubeconfig("templates/host-access-rbac.yaml", "host-access");
+  }
+
+  private Path serviceAccountKubeconfig(String template, String what) {
     KubernetesClient client = bed.client(cluster);
     ensureNamespace(client);
     String serviceAccount = null;
     List<HasMetadata> objects =
         client
-            .load(
-                new ByteArrayInputStream(
-                    render("templates/scheduler-extender.yaml").getBytes(StandardCharsets.UTF_8)))
+            .load(new ByteArrayInputStream(render(template).getBytes(StandardCharsets.UTF_8)))
             .items();
     for (HasMetadata object : objects) {
       if (!RBAC_KINDS.contains(object.getKind())) {
-        continue; // the Deployment and Service: the test runs the extender itself
+        continue; // Deployments and Services: the tests run the services themselves
       }
       Map<String, String> annotations = new HashMap<>();
       if (object.getMetadata().getAnnotations() != null) {
@@ -123,7 +134,7 @@ public final class MemberChart {
       }
     }
     if (serviceAccount == null) {
-      throw new IllegalStateException("the chart renders no ServiceAccount for the extender");
+      throw new IllegalStateException("the chart renders no ServiceAccount for the " + what);
     }
     return TokenKubeconfig.forServiceAccount(
         bed, cluster, NAMESPACE, serviceAccount, TokenKubeconfig.anHour(), serviceAccount);

@@ -16,7 +16,7 @@ public final class OperatorProcess implements AutoCloseable {
   private final Path jar;
   private final Path kubeconfig;
   private final Path logDir;
-  private final Map<String, String> settings;
+  private Map<String, String> settings;
   private QuarkusProcess process;
   private int starts;
 
@@ -59,6 +59,15 @@ public final class OperatorProcess implements AutoCloseable {
             env,
             logDir.resolve("operator-" + starts + ".log"));
     return this;
+  }
+
+  /** Stops it and starts it again with some settings changed for good (later starts keep them). */
+  public OperatorProcess restartWith(Map<String, String> changes) {
+    close();
+    Map<String, String> merged = new HashMap<>(settings);
+    merged.putAll(changes);
+    settings = Map.copyOf(merged);
+    return start();
   }
 
   public boolean alive() {

@@ -128,10 +128,10 @@ class CelValidationIT {
         aijob("image blank", "spec.image", "   ", "image must not be empty"),
         aijob("image missing", "spec.image", null, "spec.image: Required value"),
         aijob(
-            "escrow deposit malformed",
-            "spec.payment.escrowDeposit",
+            "type error: escrow as a string",
+            "spec.payment.escrow",
             "deposit-42",
-            "escrowDeposit must be a deposit id"),
+            "escrow in body must be of type boolean"),
         aijob(
             "type error: GPUs as a string",
             "spec.resources.gpusPerReplica",

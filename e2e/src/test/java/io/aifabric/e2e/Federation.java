@@ -6,6 +6,7 @@ import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.aijob.JobPhase;
 import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
 import io.aifabric.testbed.AifabricApi;
+import io.aifabric.testbed.MemberChart;
 import io.aifabric.testbed.OperatorProcess;
 import io.aifabric.testbed.TestBed;
 import io.aifabric.testing.MosquittoBroker;
@@ -38,16 +39,18 @@ final class Federation implements AutoCloseable {
    * chart's scheduler pods are KWOK's), AifabricSchedulerIT runs it for real.
    */
   static final Map<String, String> FAST_SETTINGS =
-      Map.of(
-          "AIFABRIC_DISPATCH_SCHEDULER_NAME", "default-scheduler",
-          "AIFABRIC_MEMBER_PROBE_INTERVAL", "2s",
-          "AIFABRIC_MEMBER_GRACE_PERIOD", "10s",
-          "AIFABRIC_MEMBER_REQUEST_TIMEOUT", "2s",
-          "AIFABRIC_DISPATCH_STATUS_INTERVAL", "1s",
-          "AIFABRIC_DISPATCH_PENDING_RETRY", "2s",
-          "AIFABRIC_PROOF_HEARTBEAT_INTERVAL", "1s",
-          "AIFABRIC_PROOF_STATUS_INTERVAL", "2s",
-          "AIFABRIC_PROOF_SETTLEMENT_POLL", "1s");
+      Map.ofEntries(
+          Map.entry("AIFABRIC_DISPATCH_SCHEDULER_NAME", "default-scheduler"),
+          // Opt-in: most of the test bed's KWOK nodes run no agent, so none is Verified.
+          Map.entry("AIFABRIC_PLACEMENT_UNVERIFIED_NODES", "true"),
+          Map.entry("AIFABRIC_MEMBER_PROBE_INTERVAL", "2s"),
+          Map.entry("AIFABRIC_MEMBER_GRACE_PERIOD", "10s"),
+          Map.entry("AIFABRIC_MEMBER_REQUEST_TIMEOUT", "2s"),
+          Map.entry("AIFABRIC_DISPATCH_STATUS_INTERVAL", "1s"),
+          Map.entry("AIFABRIC_DISPATCH_PENDING_RETRY", "2s"),
+          Map.entry("AIFABRIC_PROOF_HEARTBEAT_INTERVAL", "1s"),
+          Map.entry("AIFABRIC_PROOF_STATUS_INTERVAL", "2s"),
+          Map.entry("AIFABRIC_PROOF_SETTLEMENT_POLL", "1s"));
 
   private static final AtomicInteger STARTED = new AtomicInteger();
 
@@ -97,7 +100,12 @@ final class Federation implements AutoCloseable {
                 .build())
         .serverSideApply();
     for (String member : bed.members()) {
-      putKubeconfig(host, member + "-kubeconfig", Files.readString(bed.kubeconfig(member)));
+      // What a provider hands over: a token of the member chart's least-privilege host identity,
+      // not the member's admin kubeconfig. Every federation test runs the operator with it.
+      putKubeconfig(
+          host,
+          member + "-kubeconfig",
+          Files.readString(new MemberChart(bed, member).hostAccessKubeconfig()));
     }
     var joined =
         bed.kubectl(TestBed.HOST, "apply", "-f", example("10-memberclusters.yaml").toString());

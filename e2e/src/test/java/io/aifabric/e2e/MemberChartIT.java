@@ -344,6 +344,62 @@ class MemberChartIT {
         "cannot patch resource \"nodes/status\"");
   }
 
+  /**
+   * The identity a provider hands the host instead of an admin kubeconfig: what the operator needs
+   * (every federation test runs the operator with it), and none of a member's secrets, no way to
+   * run a pod outside a Job, exec into one, or grant itself more.
+   */
+  @Test
+  void theHostsIdentityInAMemberMayRunTheNetworksJobsAndNothingMore() throws Exception {
+    try (KubernetesClient asHost = client(chart.hostAccessKubeconfig())) {
+      assertThat(asHost.nodes().list().getItems()).isNotEmpty();
+      assertThat(asHost.pods().inAnyNamespace().list().getItems()).isNotNull();
+      assertThat(asHost.batch().v1().jobs().inAnyNamespace().list().getItems()).isNotNull();
+      assertRefused(
+          () -> asHost.secrets().inAnyNamespace().list(), "cannot list resource \"secrets\"");
+      assertRefused(
+          () -> asHost.configMaps().inNamespace("kube-system").list(),
+          "cannot list resource \"configmaps\"");
+      assertRefused(
+          () ->
+              asHost
+                  .pods()
+                  .inNamespace(MemberChart.NAMESPACE)
+                  .resource(
+                      new io.fabric8.kubernetes.api.model.PodBuilder()
+                          .withNewMetadata()
+                          .withName("host-made")
+                          .endMetadata()
+                          .withNewSpec()
+                          .addNewContainer()
+                          .withName("c")
+                          .withImage("busybox")
+                          .endContainer()
+                          .endSpec()
+                          .build())
+                  .create(),
+          "cannot create resource \"pods\"");
+      assertRefused(
+          () -> asHost.nodes().withName(gpuNodes.get(0)).delete(),
+          "cannot delete resource \"nodes\"");
+      assertRefused(
+          () ->
+              asHost
+                  .rbac()
+                  .clusterRoleBindings()
+                  .resource(
+                      new io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder()
+                          .withNewMetadata()
+                          .withName("host-admin")
+                          .endMetadata()
+                          .withNewRoleRef(
+                              "rbac.authorization.k8s.io", "ClusterRole", "cluster-admin")
+                          .build())
+                  .create(),
+          "cannot create resource \"clusterrolebindings\"");
+    }
+  }
+
   private static void assertRefused(Runnable call, String message) {
     assertThatThrownBy(call::run)
         .isInstanceOfSatisfying(

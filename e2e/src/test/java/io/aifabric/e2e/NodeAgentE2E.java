@@ -97,6 +97,31 @@ class NodeAgentE2E extends FederatedE2E {
                 assertThat(Federation.condition(now, "Receipted"))
                     .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
               });
+      // The safe default: only Verified and Available nodes get work. Of the test bed's 40 GPU
+      // nodes this agent's is the only one proven: a job its model can run is placed (on its
+      // member; which node of that model runs the pod is the member's default scheduler's choice
+      // here), and one that needs a model no proven node has waits, saying why.
+      federation.operator.restartWith(Map.of("AIFABRIC_PLACEMENT_UNVERIFIED_NODES", "false"));
+      AIJob proven =
+          federation.awaitPhase(
+              federation.create(Federation.exampleJob("20-aijob-inference.yaml", ns, "proven-1")),
+              JobPhase.Succeeded,
+              Duration.ofSeconds(90));
+      assertThat(proven.getStatus().getPlacement().getCluster()).isEqualTo(cluster);
+      AIJob elsewhere = Federation.exampleJob("20-aijob-inference.yaml", ns, "unproven-1");
+      elsewhere.getSpec().getResources().setGpuModels(java.util.List.of("NVIDIA-H100-80GB-HBM3"));
+      federation.create(elsewhere);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(Federation.condition(federation.get(elsewhere), "Placed"))
+                      .hasValueSatisfying(
+                          c ->
+                              assertThat(c.getMessage())
+                                  .contains("member-a: no Verified and Available GPU node")));
+      assertThat(federation.get(elsewhere).getStatus().getPlacement()).isNull();
+
       // The agent never logs a private key: its key file's secp256k1 entry is nowhere in its log.
       String keyFile = Files.readString(Path.of(settings.get("AIFABRIC_AGENT_KEY_FILE")));
       String secret = keyFile.replaceAll("(?s).*\"secp256k1\"\\s*:\\s*\"(0x[0-9a-f]+)\".*", "$1");

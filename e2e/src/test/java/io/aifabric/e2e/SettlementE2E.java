@@ -16,9 +16,12 @@ import io.aifabric.escrow.OracleSignatures;
 import io.aifabric.escrow.bridge.BatchSpecs;
 import io.aifabric.escrow.bridge.BatchStatusPatch;
 import io.aifabric.escrow.contracts.JobEscrow;
+import io.aifabric.protocol.DepositKey;
+import io.aifabric.protocol.Topics;
 import io.aifabric.testbed.BridgeProcess;
 import io.aifabric.testbed.TestBed;
 import io.aifabric.testing.AnvilChain;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -26,7 +29,6 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.nio.file.Files;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -58,8 +60,13 @@ class SettlementE2E extends FederatedE2E {
   private static final String PAYER = SettlementNetwork.PAYER;
 
   private static final BigInteger DEPOSIT = BigInteger.TEN.pow(17); // 0.1 ether
+
+  private static final long INTAKE_BYTES = 4L << 20;
+
+  /** The jobs' budget: their worst case, which the deposit covers exactly. */
+  private static final String BUDGET = "0.1";
+
   private static final long GPU_SECONDS = 30;
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private static SettlementNetwork network;
   private static AnvilChain chain;
@@ -77,7 +84,9 @@ class SettlementE2E extends FederatedE2E {
                 "AIFABRIC_BRIDGE_RELAYER_BATCH_INTERVAL", "1s",
                 "AIFABRIC_BRIDGE_RELAYER_CONFIRMATIONS", "2",
                 "AIFABRIC_BRIDGE_RELAYER_STUCK_AFTER", "5s",
-                "AIFABRIC_BRIDGE_RELAYER_REFUSAL_HOLD", "10s"));
+                "AIFABRIC_BRIDGE_RELAYER_REFUSAL_HOLD", "10s",
+                // Small, so that the junk-receipt test fills it.
+                "AIFABRIC_BRIDGE_RECEIPT_INTAKE_BYTES", String.valueOf(INTAKE_BYTES)));
     chain = network.chain;
     escrow = network.escrow;
   }
@@ -127,6 +136,23 @@ class SettlementE2E extends FederatedE2E {
         withdrawal.getGasUsed().multiply(Numeric.decodeQuantity(withdrawal.getEffectiveGasPrice()));
     assertThat(chain.balance(paid.provider()).add(gas).subtract(before)).isEqualTo(credit);
     assertThat(escrow.balanceOf(BigInteger.valueOf(entry.getProviderId())).send()).isZero();
+
+    // The settled job's receipt is no longer retained on the broker (a restart replays nothing
+    // settled), while a receipt of a job that is not settled still is.
+    String control = "unsettled-" + java.util.UUID.randomUUID();
+    paid.agent().publishReceipt(control, 0, 1);
+    String node = paid.agent().address().toString();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        paid.agent()
+                            .retainedTopics(
+                                Topics.RECEIPTS + node + "/+",
+                                Topics.RECEIPTS + node + "/" + control))
+                    .doesNotContain(Topics.RECEIPTS + node + "/" + settled.getMetadata().getUid()));
+    paid.agent().clearRetained(Topics.RECEIPTS + node + "/" + control);
   }
 
   @Test
@@ -181,7 +207,7 @@ class SettlementE2E extends FederatedE2E {
     try (SimulatedAgent forger = new SimulatedAgent(federation.broker.port())) {
       forger.publishForgedReceipt(paid.agent().address(), uid, 0, GPU_SECONDS);
     }
-    var deposit = escrow.jobIdOf(paid.jobKey()).send();
+    var deposit = escrow.jobIdOf(SettlementNetwork.PAYER, paid.jobKey()).send();
     long jobId = deposit.component2().longValueExact();
     long providerId = escrow.accountIdOf(paid.provider()).send().longValueExact();
 
@@ -504,6 +530,146 @@ class SettlementE2E extends FederatedE2E {
     assertThat(relayer.metrics()).contains("aifabric_bridge_relay_steps_total{" + resumedBy);
   }
 
+  /**
+   * Before any GPU works, the deposit must be the payer's, under the job's own key, cover the worst
+   * case and outlast the run: a deposit for another job, a stranger's under this job's key, too
+   * little or too short a deadline each keep the job Pending, placed nowhere. The funded job goes
+   * to its deposit's provider (member-a, though member-b is cheaper) and that provider is paid.
+   */
+  @Test
+  @Order(12)
+  void aJobRunsOnlyOnceItsPayersDepositUnderItsOwnKeyCoversIt() throws Exception {
+    String providerA = network.providerOf("member-a");
+    String providerB = network.providerOf("member-b");
+    AIJob waiting = federation.create(SettlementNetwork.escrowJob(ns, "unfunded-1", BUDGET));
+    AIJob other = federation.create(SettlementNetwork.escrowJob(ns, "funded-1", BUDGET));
+    byte[] waitingKey = network.awaitDepositKey(waiting);
+    assertThat(Numeric.toHexString(waitingKey))
+        .isEqualTo(DepositKey.hex("aifabric", ns, "unfunded-1", waiting.getMetadata().getUid()));
+    assertFunded(waiting, "False", "AwaitingDeposit");
+
+    // The payer's deposit for the other job funds only that job, and only on its provider.
+    network.fund(other, providerA, DEPOSIT);
+    AIJob ran = federation.awaitPhase(other, JobPhase.Succeeded, Duration.ofSeconds(90));
+    assertThat(ran.getStatus().getPlacement().getCluster()).isEqualTo("member-a");
+    assertThat(ran.getStatus().getFunding().getProvider()).isEqualToIgnoringCase(providerA);
+    assertFunded(ran, "True", "DepositCovers");
+
+    // A stranger's deposit under the waiting job's key — enough, for a real provider.
+    Credentials stranger = chain.fundedAccount(1);
+    JobEscrow.load(
+            escrow.getContractAddress(),
+            chain.web3j,
+            chain.transactions(stranger),
+            AnvilChain.gas())
+        .deposit(waitingKey, providerB, BigInteger.valueOf(network.chainTime() + 86_400), DEPOSIT)
+        .send();
+    // Then the payer's own, too small: the job is told so, which shows the operator looked
+    // after both deposits, and it never took the stranger's.
+    TransactionReceipt small =
+        network
+            .asPayer()
+            .deposit(
+                waitingKey,
+                providerB,
+                BigInteger.valueOf(network.chainTime() + 86_400),
+                DEPOSIT.divide(BigInteger.TWO))
+            .send();
+    long smallId = JobEscrow.getDepositedEvents(small).get(0).jobId.longValueExact();
+    Condition underfunded = awaitFunded(waiting, "Underfunded");
+    assertThat(underfunded.getMessage())
+        .isEqualTo(
+            "escrow job "
+                + smallId
+                + " holds 0.05, less than the job's worst-case cost 0.1 (its budget, or every GPU"
+                + " for maxDuration at maxPricePerGpuHour)");
+    assertNeverPlaced(waiting);
+
+    // Enough, but refundable before the run (2 h), the receipt wait and settlement are over.
+    AIJob hasty = federation.create(SettlementNetwork.escrowJob(ns, "short-1", BUDGET));
+    network
+        .asPayer()
+        .deposit(
+            network.awaitDepositKey(hasty),
+            providerB,
+            BigInteger.valueOf(network.chainTime() + 3_600),
+            DEPOSIT)
+        .send();
+    assertThat(awaitFunded(hasty, "DeadlineTooSoon").getMessage()).contains("may be refunded from");
+    assertNeverPlaced(hasty);
+
+    // The job that ran is paid to the provider its deposit named.
+    network
+        .agentOn("member-a", ran.getStatus().getPlacement().getNodes().get(0))
+        .publishReceipt(ran.getMetadata().getUid(), 0, GPU_SECONDS);
+    AIJob settled = awaitSettled(ran);
+    SettlementBatchSpec.BatchEntry entry = entryOf(batchOf(settled), settled);
+    assertThat(entry.getEscrowJobId()).isEqualTo(ran.getStatus().getFunding().getEscrowJobId());
+    assertThat(entry.getProviderId())
+        .isEqualTo(escrow.accountIdOf(providerA).send().longValueExact());
+    assertThat(entry.getUsedGwei()).isPositive();
+  }
+
+  /**
+   * Anyone can make keys: 10,000 receipts, each correctly signed by a fresh key for a job that does
+   * not exist, cost the relayer at most its intake (4 MiB here, 16 MiB by default), none is kept,
+   * and an honest job's receipt after them is kept and paid.
+   */
+  @Test
+  @Order(13)
+  void receiptsSignedWithFreshKeysStayWithinTheIntakeAndAnHonestJobIsStillPaid() throws Exception {
+    BridgeProcess relayer = network.relayer();
+    String before = relayer.metrics();
+    try (SimulatedAgent anyone = new SimulatedAgent(federation.broker.port())) {
+      anyone.publishReceiptsFromFreshKeys(10_000);
+    }
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .until(
+            () ->
+                increase(
+                    before, relayer.metrics(), "aifabric_bridge_receipts_total{result=\"held\"}"),
+            held -> held >= 10_000);
+    String after = relayer.metrics();
+    assertThat(PrometheusText.sample(after, "aifabric_bridge_receipt_intake_bytes"))
+        .isPositive()
+        .isLessThanOrEqualTo(INTAKE_BYTES);
+    assertThat(increase(before, after, "aifabric_bridge_receipts_evicted_total")).isPositive();
+    assertThat(increase(before, after, "aifabric_bridge_receipts_total{result=\"kept\"}")).isZero();
+
+    Paid paid = runPaidJob("after-junk");
+    assertThat(awaitSettled(paid.job()).getStatus().getSettlement().getTxHash()).startsWith("0x");
+  }
+
+  private static double increase(String before, String after, String series) {
+    return PrometheusText.sample(after, series) - PrometheusText.sample(before, series);
+  }
+
+  private static void assertFunded(AIJob job, String status, String reason) {
+    assertThat(Federation.condition(federation.get(job), "Funded"))
+        .hasValueSatisfying(
+            c -> {
+              assertThat(c.getStatus()).isEqualTo(status);
+              assertThat(c.getReason()).isEqualTo(reason);
+            });
+  }
+
+  private static Condition awaitFunded(AIJob job, String reason) {
+    return await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> Federation.condition(federation.get(job), "Funded").orElse(null),
+            c -> c != null && reason.equals(c.getReason()));
+  }
+
+  private static void assertNeverPlaced(AIJob job) {
+    AIJob now = federation.get(job);
+    assertThat(now.getStatus().getPhase()).isEqualTo(JobPhase.Pending);
+    assertThat(now.getStatus().getPlacement()).isNull();
+    assertThat(Federation.condition(now, "Dispatched")).isEmpty();
+    assertThat(federation.eventReasons(now)).doesNotContain("Placed", "Dispatched");
+  }
+
   /** A job the payer deposited for, run to completion, with its node's receipt (if asked). */
   private record Paid(AIJob job, byte[] jobKey, String provider, SimulatedAgent agent) {}
 
@@ -512,20 +678,13 @@ class SettlementE2E extends FederatedE2E {
   }
 
   private Paid runPaidJob(String name, boolean receipted) throws Exception {
-    byte[] jobKey = new byte[32];
-    RANDOM.nextBytes(jobKey);
-    AIJob job = Federation.exampleJob("20-aijob-inference.yaml", ns, name);
-    job.getSpec().getPayment().setEscrowDeposit(Numeric.toHexString(jobKey));
-    AIJob done =
-        federation.awaitPhase(federation.create(job), JobPhase.Succeeded, Duration.ofSeconds(60));
+    // The payer deposits for the cheapest member's provider, where the job would go anyway.
+    String provider = network.providerOf("member-b");
+    AIJob created = federation.create(SettlementNetwork.escrowJob(ns, name, BUDGET));
+    byte[] jobKey = network.fund(created, provider, DEPOSIT);
+    AIJob done = federation.awaitPhase(created, JobPhase.Succeeded, Duration.ofSeconds(60));
     String cluster = done.getStatus().getPlacement().getCluster();
     String node = done.getStatus().getPlacement().getNodes().get(0);
-    String provider = federation.member(cluster).getSpec().getProviderWallet();
-
-    network
-        .asPayer()
-        .deposit(jobKey, provider, BigInteger.valueOf(network.chainTime() + 86_400), DEPOSIT)
-        .send();
 
     SimulatedAgent agent = network.agentOn(cluster, node);
     if (receipted) {

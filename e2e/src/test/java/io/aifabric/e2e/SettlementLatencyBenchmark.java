@@ -14,7 +14,6 @@ import io.fabric8.kubernetes.client.WatcherException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,7 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.web3j.utils.Numeric;
 
 /**
  * Benchmark harness, not a test (it asserts only that every job got paid, never a time): settlement
@@ -44,8 +42,8 @@ import org.web3j.utils.Numeric;
  */
 @ExtendWith(TestBedExtension.class)
 class SettlementLatencyBenchmark {
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final BigInteger DEPOSIT = BigInteger.TEN.pow(17);
+  private static final String BUDGET = "0.1";
 
   @Test
   void jobCompletionToSettlementInStatus(TestBed bed) throws Exception {
@@ -98,37 +96,29 @@ class SettlementLatencyBenchmark {
       for (int round = 0; round < rounds; round++) {
         List<AIJob> created = new ArrayList<>();
         for (int i = 0; i < jobs; i++) {
-          byte[] key = new byte[32];
-          RANDOM.nextBytes(key);
-          AIJob job =
-              Federation.exampleJob(
-                  "20-aijob-inference.yaml", ns, label.split(" ")[0] + "-" + round + "-" + i);
-          job.getSpec().getPayment().setEscrowDeposit(Numeric.toHexString(key));
-          created.add(federation.create(job));
+          created.add(
+              federation.create(
+                  SettlementNetwork.escrowJob(
+                      ns, label.split(" ")[0] + "-" + round + "-" + i, BUDGET)));
         }
-        // Deposits go in as each job is placed (the provider is the placement's member).
+        // The payer deposits under each job's key (from its status) for the cheapest member's
+        // provider; the operator dispatches each job once its deposit is there (Funded).
+        String provider = network.providerOf("member-b");
         List<CompletableFuture<?>> deposits = new ArrayList<>();
-        List<AIJob> done = new ArrayList<>();
+        long deadline = network.chainTime() + 86_400;
         for (AIJob job : created) {
-          AIJob finished = federation.awaitPhase(job, JobPhase.Succeeded, Duration.ofMinutes(3));
-          String provider =
-              federation
-                  .member(finished.getStatus().getPlacement().getCluster())
-                  .getSpec()
-                  .getProviderWallet();
           deposits.add(
               network
                   .asPayer()
                   .deposit(
-                      Numeric.hexStringToByteArray(
-                          finished.getSpec().getPayment().getEscrowDeposit()),
-                      provider,
-                      BigInteger.valueOf(network.chainTime() + 86_400),
-                      DEPOSIT)
+                      network.awaitDepositKey(job), provider, BigInteger.valueOf(deadline), DEPOSIT)
                   .sendAsync());
-          done.add(finished);
         }
         CompletableFuture.allOf(deposits.toArray(CompletableFuture[]::new)).join();
+        List<AIJob> done = new ArrayList<>();
+        for (AIJob job : created) {
+          done.add(federation.awaitPhase(job, JobPhase.Succeeded, Duration.ofMinutes(3)));
+        }
         // Completion: the node signs and publishes its receipt.
         for (AIJob job : done) {
           var placement = job.getStatus().getPlacement();

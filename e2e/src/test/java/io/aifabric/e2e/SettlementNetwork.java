@@ -1,5 +1,6 @@
 package io.aifabric.e2e;
 
+import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.escrow.contracts.JobEscrow;
 import io.aifabric.protocol.RegistrationCodec;
 import io.aifabric.testbed.BridgeChart;
@@ -85,6 +86,11 @@ final class SettlementNetwork implements AutoCloseable {
                 oracles.stream().map(Credentials::getAddress).toList(),
                 BigInteger.TWO)
             .send();
+    // The operator reads deposits (read-only) to gate dispatch on them (Funded).
+    federation.operator.restartWith(
+        Map.of(
+            "AIFABRIC_CHAIN_RPC_URL", chain.url(),
+            "AIFABRIC_CHAIN_ESCROW", escrow.getContractAddress()));
     BridgeChart chart = new BridgeChart(bed, Federation.SECRETS_NAMESPACE);
     SettlementNetwork network =
         new SettlementNetwork(federation, chain, escrow, relayerKey, oracles, chart);
@@ -138,6 +144,40 @@ final class SettlementNetwork implements AutoCloseable {
   JobEscrow asPayer() {
     return JobEscrow.load(
         escrow.getContractAddress(), chain.web3j, chain.devAccount(PAYER), AnvilChain.gas());
+  }
+
+  /**
+   * A job that pays from escrow, as a platform team writes it: example 20 with {@code escrow: true}
+   * and a budget of what the tests deposit, so its worst case is covered.
+   */
+  static AIJob escrowJob(String namespace, String name, String budget) throws java.io.IOException {
+    AIJob job = Federation.exampleJob("20-aijob-inference.yaml", namespace, name);
+    job.getSpec().getPayment().setEscrow(true);
+    job.getSpec().getPayment().setBudget(budget);
+    return job;
+  }
+
+  /** The deposit key the operator shows in the job's status, once it has looked at the job. */
+  byte[] awaitDepositKey(AIJob job) {
+    AIJob seen =
+        org.awaitility.Awaitility.await()
+            .atMost(java.time.Duration.ofSeconds(30))
+            .until(
+                () -> federation.get(job),
+                j -> j.getStatus() != null && j.getStatus().getFunding() != null);
+    return Numeric.hexStringToByteArray(seen.getStatus().getFunding().getDepositKey());
+  }
+
+  /** The payer deposits for the job (under the key in its status) for the provider. */
+  byte[] fund(AIJob job, String provider, BigInteger amount) throws Exception {
+    byte[] key = awaitDepositKey(job);
+    asPayer().deposit(key, provider, BigInteger.valueOf(chainTime() + 86_400), amount).send();
+    return key;
+  }
+
+  /** The provider wallet of a member. */
+  String providerOf(String member) {
+    return federation.member(member).getSpec().getProviderWallet();
   }
 
   /** The escrow as a provider's wallet sends to it. */

@@ -30,6 +30,7 @@ final class SimulatedAgent implements AutoCloseable {
   private final Vertx vertx;
   private final boolean ownsVertx;
   private final MqttClient client;
+  private final int port;
   private long sequence;
 
   SimulatedAgent(int brokerPort) throws Exception {
@@ -47,6 +48,7 @@ final class SimulatedAgent implements AutoCloseable {
     this.ownsVertx = ownsVertx;
     this.key = key;
     this.sequence = sequence;
+    this.port = brokerPort;
     client = MqttClient.create(vertx, new MqttClientOptions().setCleanSession(true));
     client
         .connect(brokerPort, "127.0.0.1")
@@ -120,6 +122,85 @@ final class SimulatedAgent implements AutoCloseable {
         Topics.receipt(named, jobUid),
         ReceiptCodec.encode(new WorkReceipt.Signed(receipt, key.sign(receipt.digest()))),
         true);
+  }
+
+  /**
+   * Receipts anyone can make: each signed correctly with a key made for it, for a job that does not
+   * exist, on that key's own topic.
+   */
+  void publishReceiptsFromFreshKeys(int count) throws Exception {
+    SecureRandom random = new SecureRandom();
+    // QoS 1 on a connection of its own, at most 8 unacknowledged (the client allows 10).
+    java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(8);
+    MqttClient flood = MqttClient.create(vertx, new MqttClientOptions().setCleanSession(true));
+    flood.publishCompletionHandler(id -> window.release());
+    flood
+        .connect(port, "127.0.0.1")
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
+    try {
+      for (int i = 0; i < count; i++) {
+        NodeKey fresh = NodeKey.generate(random);
+        String job = java.util.UUID.randomUUID().toString();
+        WorkReceipt receipt =
+            new WorkReceipt(
+                job, 0, fresh.address(), 3_600, 0, new byte[32], System.currentTimeMillis());
+        if (!window.tryAcquire(30, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("the broker stopped acknowledging");
+        }
+        flood.publish(
+            Topics.receipt(fresh.address(), job),
+            Buffer.buffer(ReceiptCodec.encode(receipt.sign(fresh))),
+            MqttQoS.AT_LEAST_ONCE,
+            false,
+            false);
+      }
+      if (!window.tryAcquire(8, 30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the broker did not acknowledge the last receipts");
+      }
+    } finally {
+      flood.disconnect();
+    }
+  }
+
+  /**
+   * The topics under {@code filter} whose retained message (non-empty) a new subscriber is handed,
+   * once the {@code control} topic's has arrived: the broker sends all retained messages of a
+   * subscription together, so whatever is not there by then is not retained.
+   */
+  java.util.Set<String> retainedTopics(String filter, String control) throws Exception {
+    java.util.Set<String> topics = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    MqttClient reader = MqttClient.create(vertx, new MqttClientOptions().setCleanSession(true));
+    reader.publishHandler(
+        m -> {
+          if (m.isRetain() && m.payload().length() > 0) {
+            topics.add(m.topicName());
+          }
+        });
+    reader
+        .connect(port, "127.0.0.1")
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
+    try {
+      reader
+          .subscribe(filter, 1)
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> topics.contains(control));
+      return java.util.Set.copyOf(topics);
+    } finally {
+      reader.disconnect();
+    }
+  }
+
+  /** Deletes a topic's retained message (an empty retained message). */
+  void clearRetained(String topic) throws Exception {
+    send(topic, new byte[0], true);
   }
 
   /** A signed hardware report, published retained as the agent does. */

@@ -2,6 +2,7 @@ package io.aifabric.operator;
 
 import io.aifabric.api.v1alpha1.Conditions;
 import io.aifabric.operator.placement.PlacementEngine;
+import io.aifabric.operator.placement.ScoreWeights;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,8 +27,8 @@ public class OperatorBeans {
 
   @Produces
   @ApplicationScoped
-  PlacementEngine placementEngine() {
-    return new PlacementEngine();
+  PlacementEngine placementEngine(OperatorConfig config) {
+    return new PlacementEngine(ScoreWeights.DEFAULT, config.placement().unverifiedNodes());
   }
 
   /**

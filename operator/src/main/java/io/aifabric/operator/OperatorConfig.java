@@ -18,6 +18,27 @@ public interface OperatorConfig {
   Proof proof();
 
   /**
+   * The network's id, part of every AIJob's deposit key (DepositKey): the bridges must use the same
+   * ({@code aifabric.bridge.network-id}).
+   */
+  @WithDefault("aifabric")
+  String networkId();
+
+  Chain chain();
+
+  Placement placement();
+
+  interface Placement {
+    /**
+     * Place jobs on GPU nodes that are not Verified and Available as well: for networks that want
+     * unverified capacity (and the test bed's KWOK members, whose nodes run no agent). Off: only
+     * nodes whose agent's signed hardware report matched and whose signed heartbeats arrive count.
+     */
+    @WithDefault("false")
+    boolean unverifiedNodes();
+  }
+
+  /**
    * For crash tests only: reaching the named point halts the JVM at once, as a SIGKILL would
    * ({@code after-member-job-created}: the member Job exists, the AIJob's status does not say so
    * yet). Unset in every real deployment.
@@ -30,6 +51,29 @@ public interface OperatorConfig {
    */
   @WithDefault("64")
   int maxRequestsPerServer();
+
+  /**
+   * The chain the network's JobEscrow is on, read-only: the operator dispatches a job that pays
+   * from escrow only once its deposit covers it. Unset: such jobs wait ({@code Funded=False}).
+   */
+  interface Chain {
+    /** The chain's JSON-RPC endpoint. */
+    Optional<String> rpcUrl();
+
+    /** The JobEscrow contract's address. */
+    Optional<String> escrow();
+
+    /** How long one JSON-RPC call may take. */
+    @WithDefault("10s")
+    Duration rpcTimeout();
+
+    /**
+     * What a deposit's deadline must leave after the job's longest run and the receipt wait: time
+     * for the oracles to sign and the relayer to settle before the payer may take the deposit back.
+     */
+    @WithDefault("1h")
+    Duration settlementWindow();
+  }
 
   interface Member {
     /** How often each member cluster is probed and its inventory refreshed. */

@@ -35,6 +35,9 @@ public final class MosquittoBroker implements AutoCloseable {
             "\n",
             "listener " + port + " 127.0.0.1",
             "allow_anonymous true",
+            // Tests flood the broker on purpose (SettlementE2E): hold what a slow subscriber has
+            // not taken yet rather than drop it, so that what a test counts is what it sent.
+            "max_queued_messages 20000",
             "persistence false",
             "log_dest file " + dir.resolve("mosquitto.log"),
             ""));

@@ -1,6 +1,7 @@
 package io.aifabric.escrow.audit;
 
 import io.aifabric.api.v1alpha1.aijob.AIJob;
+import io.aifabric.escrow.bridge.BridgeConfig;
 import io.aifabric.escrow.bridge.EscrowChain;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -10,22 +11,24 @@ public class Auditor {
   private final HostView host;
   private final ReceiptBook receipts;
   private final EscrowChain chain;
+  private final BridgeConfig config;
 
-  public Auditor(HostView host, ReceiptBook receipts, EscrowChain chain) {
+  public Auditor(HostView host, ReceiptBook receipts, EscrowChain chain, BridgeConfig config) {
     this.host = host;
     this.receipts = receipts;
     this.chain = chain;
+    this.config = config;
   }
 
   public Verdict audit(AIJob job) throws Exception {
     var placement = job.getStatus() == null ? null : job.getStatus().getPlacement();
     return JobAudit.audit(
         new JobAudit.Inputs(
+            config.networkId(),
             job,
             host.member(placement == null ? null : placement.getCluster()),
             host::computeNode,
             receipts.forJob(job.getMetadata().getUid()),
-            // JobAudit asks only for a job that names its deposit.
-            () -> chain.deposit(job.getSpec().getPayment().getEscrowDeposit())));
+            chain::deposit));
   }
 }

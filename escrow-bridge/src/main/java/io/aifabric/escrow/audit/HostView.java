@@ -4,12 +4,14 @@ import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * What the bridge reads of the host cluster, from Fabric8 informer caches: AIJobs (their placement,
@@ -24,10 +26,37 @@ public class HostView {
   private final SharedIndexInformer<MemberCluster> members;
   private final SharedIndexInformer<ComputeNode> nodes;
 
-  public HostView(KubernetesClient client) {
-    this.jobs = client.resources(AIJob.class).inAnyNamespace().inform();
+  public HostView(KubernetesClient client, ReceiptAdmission admission) {
+    this.jobs =
+        client
+            .resources(AIJob.class)
+            .inAnyNamespace()
+            .inform(feeding(admission::jobSeen, admission::jobGone));
     this.members = client.resources(MemberCluster.class).inform();
-    this.nodes = client.resources(ComputeNode.class).inform();
+    this.nodes =
+        client
+            .resources(ComputeNode.class)
+            .inform(feeding(admission::nodeSeen, admission::nodeGone));
+  }
+
+  /** An informer handler that tells the receipt admission what exists. */
+  private static <T> ResourceEventHandler<T> feeding(Consumer<T> seen, Consumer<T> gone) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T obj) {
+        seen.accept(obj);
+      }
+
+      @Override
+      public void onUpdate(T oldObj, T newObj) {
+        seen.accept(newObj);
+      }
+
+      @Override
+      public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+        gone.accept(obj);
+      }
+    };
   }
 
   /** True once every informer has listed what is there. */

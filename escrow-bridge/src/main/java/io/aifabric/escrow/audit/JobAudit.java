@@ -6,6 +6,7 @@ import io.aifabric.api.v1alpha1.aijob.Placement;
 import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
 import io.aifabric.escrow.SettlementEntry;
+import io.aifabric.protocol.DepositKey;
 import io.aifabric.protocol.Hex;
 import io.aifabric.protocol.NodePublicKey;
 import io.aifabric.protocol.WorkReceipt;
@@ -22,8 +23,10 @@ import java.util.function.Function;
  * Decides, from what an oracle sees itself, whether a finished AIJob may be paid and how much: the
  * job finished; each replica has a work receipt signed by the registered key of the node that
  * replica ran on (the AIJob's placement; the ComputeNode's registered public key), claiming no more
- * GPU time than the job ran; the escrow holds an open deposit for it from the job's payer to the
- * member's provider; the amount ({@link SettlementAmount}) fits the deposit and the budget.
+ * GPU time than the job ran; the escrow holds an open deposit from the job's payer under the job's
+ * own key ({@link DepositKey}, derived here from the job's identity, never read from its status or
+ * spec: no job can be paid from another's deposit) to the member's provider; the amount ({@link
+ * SettlementAmount}) fits the deposit and the budget.
  *
  * <p>The relayer runs the same audit to propose a batch; each oracle runs it again and signs only
  * what it finds itself. Nothing here trusts the operator's own verdicts (Receipted, cost): an
@@ -39,16 +42,17 @@ public final class JobAudit {
    * relayer looks at are still waiting for their receipts).
    */
   public record Inputs(
+      String networkId,
       AIJob job,
       MemberCluster member,
       Function<String, ComputeNode> computeNodes,
       List<WorkReceipt.Signed> receipts,
-      DepositLookup deposit) {}
+      DepositLookup deposits) {}
 
-  /** The job's deposit in the escrow, if there is one. */
+  /** The escrow's deposit under a key from a payer, if there is one. */
   @FunctionalInterface
   public interface DepositLookup {
-    Optional<Deposit> find() throws Exception;
+    Optional<Deposit> find(String payer, byte[] depositKey) throws Exception;
   }
 
   private JobAudit() {}
@@ -60,7 +64,7 @@ public final class JobAudit {
   public static boolean awaitsSettlement(AIJob job) {
     var payment = job.getSpec() == null ? null : job.getSpec().getPayment();
     return payment != null
-        && payment.getEscrowDeposit() != null
+        && payment.paysFromEscrow()
         && (job.getStatus() == null || job.getStatus().getSettlement() == null);
   }
 
@@ -70,8 +74,8 @@ public final class JobAudit {
   public static Verdict audit(Inputs in) throws Exception {
     AIJob job = in.job();
     var payment = job.getSpec().getPayment();
-    if (payment == null || payment.getEscrowDeposit() == null) {
-      return Verdict.refused("the job names no escrow deposit");
+    if (payment == null || !payment.paysFromEscrow()) {
+      return Verdict.refused("the job does not pay from escrow");
     }
     var status = job.getStatus();
     if (status == null
@@ -131,9 +135,12 @@ public final class JobAudit {
       gpuSeconds += claimed;
     }
 
-    Optional<Deposit> found = in.deposit().find();
+    var meta = job.getMetadata();
+    String key = DepositKey.hex(in.networkId(), meta.getNamespace(), meta.getName(), meta.getUid());
+    Optional<Deposit> found = in.deposits().find(payment.getPayer(), Hex.decode(key, 32));
     if (found.isEmpty()) {
-      return Verdict.refused("the escrow holds no deposit " + payment.getEscrowDeposit());
+      return Verdict.refused(
+          "the escrow holds no deposit from " + payment.getPayer() + " under the job's key " + key);
     }
     Deposit deposit = found.get();
     if (deposit.closed()) {

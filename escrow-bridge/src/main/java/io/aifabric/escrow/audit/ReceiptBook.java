@@ -1,5 +1,6 @@
 package io.aifabric.escrow.audit;
 
+import io.aifabric.escrow.bridge.BridgeConfig;
 import io.aifabric.escrow.bridge.SignerRecovery;
 import io.aifabric.protocol.MalformedMessageException;
 import io.aifabric.protocol.ReceiptCodec;
@@ -23,8 +24,11 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * The work receipts this bridge has seen itself, straight from the broker (agents publish them
- * retained, so a bridge that starts later still gets every one). Kept: receipts that arrived on
- * their node's topic for their job and whose signature recovers to the node they name. One per job,
+ * retained, so a bridge that starts later still gets every one). Considered: receipts that arrived
+ * on their node's topic for their job and whose signature recovers to the node they name. Kept:
+ * those {@link ReceiptAdmission} admits — a replica that exists of a job awaiting settlement, from
+ * a registered node; the rest (a job or a registration not heard of yet, or junk signed with fresh
+ * keys) wait in a {@link ReceiptIntake} bounded in bytes, and are kept once admitted. One per job,
  * replica and node: a forger without the node's key cannot displace the node's own receipt. Whether
  * that node is the one the replica ran on, with that key registered, is for {@link JobAudit}.
  */
@@ -36,19 +40,26 @@ public class ReceiptBook {
   private record JobReceipts(Instant heard, Map<Slot, WorkReceipt.Signed> bySlot) {}
 
   private final Map<String, JobReceipts> byJob = new ConcurrentHashMap<>();
+  private final ReceiptIntake intake;
+  private final ReceiptAdmission admission;
   private final MeterRegistry registry;
   private final Clock clock;
 
   @Inject
-  public ReceiptBook(MeterRegistry registry) {
-    this(registry, Clock.systemUTC());
+  public ReceiptBook(MeterRegistry registry, ReceiptAdmission admission, BridgeConfig config) {
+    this(registry, admission, Clock.systemUTC(), config.receiptIntakeBytes());
   }
 
-  ReceiptBook(MeterRegistry registry, Clock clock) {
+  ReceiptBook(MeterRegistry registry, ReceiptAdmission admission, Clock clock, long intakeBytes) {
     this.registry = registry;
+    this.admission = admission;
     this.clock = clock;
+    this.intake = new ReceiptIntake(intakeBytes);
     Gauge.builder("aifabric_bridge_receipt_jobs", byJob, Map::size)
-        .description("Jobs whose receipts this bridge holds in memory")
+        .description("Jobs whose receipts this bridge keeps")
+        .register(registry);
+    Gauge.builder("aifabric_bridge_receipt_intake_bytes", intake, ReceiptIntake::bytes)
+        .description("Bytes of receipts held until their job or node is known (bounded)")
         .register(registry);
   }
 
@@ -69,6 +80,9 @@ public class ReceiptBook {
    * @return the result counted in {@code aifabric_bridge_receipts_total{result}}
    */
   String take(String topic, byte[] payload) {
+    if (payload.length == 0) {
+      return "cleared"; // an empty retained message: the relayer cleared a settled job's receipt
+    }
     WorkReceipt.Signed signed;
     try {
       signed = ReceiptCodec.decode(payload);
@@ -84,15 +98,55 @@ public class ReceiptBook {
     if (!receipt.node().toString().equals(signer)) {
       return "bad_signature";
     }
-    byJob
-        .computeIfAbsent(
-            receipt.jobUid(), k -> new JobReceipts(clock.instant(), new ConcurrentHashMap<>()))
-        .bySlot()
-        .put(new Slot(receipt.replica(), receipt.node().toString()), signed);
-    return "kept";
+    String node = receipt.node().toString();
+    switch (admission.decide(receipt.jobUid(), receipt.replica(), node)) {
+      case KEEP -> {
+        keep(receipt.jobUid(), receipt.replica(), node, signed);
+        return "kept";
+      }
+      case REFUSE -> {
+        return "no_such_replica";
+      }
+      default -> {
+        var key = new ReceiptIntake.Key(receipt.jobUid(), receipt.replica(), node);
+        int evicted = intake.hold(key, signed, payload.length, clock.instant());
+        if (evicted > 0) {
+          registry.counter("aifabric_bridge_receipts_evicted_total").increment(evicted);
+        }
+        return "held";
+      }
+    }
   }
 
+  private void keep(String jobUid, int replica, String node, WorkReceipt.Signed signed) {
+    byJob
+        .computeIfAbsent(jobUid, k -> new JobReceipts(clock.instant(), new ConcurrentHashMap<>()))
+        .bySlot()
+        .put(new Slot(replica, node), signed);
+  }
+
+  /**
+   * Moves held receipts that are admitted now into the book and drops those refused now.
+   *
+   * @param jobUid only this job's, or null: all
+   */
+  void admitHeld(String jobUid) {
+    for (var e :
+        intake.takeOut(
+            k ->
+                (jobUid == null || jobUid.equals(k.jobUid()))
+                    && admission.decide(k.jobUid(), k.replica(), k.node())
+                        != ReceiptAdmission.Decision.HOLD)) {
+      ReceiptIntake.Key k = e.getKey();
+      if (admission.decide(k.jobUid(), k.replica(), k.node()) == ReceiptAdmission.Decision.KEEP) {
+        keep(k.jobUid(), k.replica(), k.node(), e.getValue());
+      }
+    }
+  }
+
+  /** The job's kept receipts, after admitting those held for it that can be now. */
   public List<WorkReceipt.Signed> forJob(String jobUid) {
+    admitHeld(jobUid);
     JobReceipts receipts = byJob.get(jobUid);
     return receipts == null ? List.of() : List.copyOf(receipts.bySlot().values());
   }
@@ -110,6 +164,11 @@ public class ReceiptBook {
    */
   public int forgetUnneeded(Predicate<String> needed, Duration grace) {
     Instant before = clock.instant().minus(grace);
+    admitHeld(null);
+    int expired = intake.dropHeardBefore(before);
+    if (expired > 0) {
+      registry.counter("aifabric_bridge_receipts_expired_total").increment(expired);
+    }
     int dropped = 0;
     for (Map.Entry<String, JobReceipts> e : byJob.entrySet()) {
       if (e.getValue().heard().isBefore(before)

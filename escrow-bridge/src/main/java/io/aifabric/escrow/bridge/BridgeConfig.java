@@ -25,6 +25,20 @@ public interface BridgeConfig {
   /** The JobEscrow contract's address. */
   String escrow();
 
+  /**
+   * The network's id, part of every AIJob's deposit key: the same value as the host operator's
+   * {@code aifabric.network-id}, or no deposit is found for any job.
+   */
+  @WithDefault("aifabric")
+  String networkId();
+
+  /**
+   * The most memory receipts may take while their job or node is not known (yet), in bytes: anyone
+   * can sign receipts with fresh keys, and these are what they can make the bridge hold.
+   */
+  @WithDefault("16777216")
+  long receiptIntakeBytes();
+
   /** Where the SettlementBatches live on the host cluster. */
   @WithDefault("aifabric-system")
   String namespace();

@@ -120,9 +120,11 @@ public class EscrowChain {
     return escrow.isOracle(address.toLowerCase(Locale.ROOT)).send();
   }
 
-  /** The deposit recorded under a job key (the AIJob's spec.payment.escrowDeposit). */
-  public Optional<Deposit> deposit(String jobKey) throws Exception {
-    var found = escrow.jobIdOf(Numeric.hexStringToByteArray(jobKey)).send();
+  /**
+   * The deposit a payer made under a job key (an AIJob's {@link io.aifabric.protocol.DepositKey}).
+   */
+  public Optional<Deposit> deposit(String payer, byte[] jobKey) throws Exception {
+    var found = escrow.jobIdOf(payer.toLowerCase(Locale.ROOT), jobKey).send();
     if (!found.component1()) {
       return Optional.empty();
     }

@@ -79,6 +79,7 @@ public class RelayerDuty {
   private final TransactionSender sender;
   private final Failpoint failpoint;
   private final ReceiptBook receipts;
+  private final SettledReceiptClearing clearing;
   private final BridgeEvents events;
   private final MeterRegistry registry;
   private final Clock clock = Clock.systemUTC();
@@ -90,6 +91,7 @@ public class RelayerDuty {
       TransactionSender sender,
       Failpoint failpoint,
       ReceiptBook receipts,
+      SettledReceiptClearing clearing,
       BridgeEvents events,
       MeterRegistry registry) {
     this.config = config;
@@ -97,6 +99,7 @@ public class RelayerDuty {
     this.sender = sender;
     this.failpoint = failpoint;
     this.receipts = receipts;
+    this.clearing = clearing;
     this.events = events;
     this.registry = registry;
   }
@@ -450,6 +453,7 @@ public class RelayerDuty {
       if (!skipped) {
         JobSettlements.record(client, e, settlement);
       }
+      clearing.clear(e.getJobUid(), receipts.forJob(e.getJobUid()));
       receipts.forget(e.getJobUid());
     }
     s.setPhase(BatchPhase.Settled);

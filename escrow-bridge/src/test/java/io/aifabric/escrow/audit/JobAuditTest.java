@@ -16,6 +16,7 @@ import io.aifabric.api.v1alpha1.computenode.NodeIdentity;
 import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
 import io.aifabric.api.v1alpha1.membercluster.MemberClusterSpec;
 import io.aifabric.escrow.SettlementEntry;
+import io.aifabric.protocol.DepositKey;
 import io.aifabric.protocol.Hex;
 import io.aifabric.protocol.NodeKey;
 import io.aifabric.protocol.WorkReceipt;
@@ -46,6 +47,7 @@ class JobAuditTest {
   private AIJob job;
   private MemberCluster member;
   private Deposit deposit;
+  private String depositor = PAYER;
 
   @BeforeEach
   void finishedJob() {
@@ -60,7 +62,7 @@ class JobAuditTest {
     spec.setReplicas(2);
     Payment payment = new Payment();
     payment.setPayer(PAYER);
-    payment.setEscrowDeposit("0x" + "ab".repeat(32));
+    payment.setEscrow(true);
     payment.setBudget("10");
     spec.setPayment(payment);
     job.setSpec(spec);
@@ -169,7 +171,39 @@ class JobAuditTest {
     assertThat(audit().refusal()).startsWith("the deposit was made by " + stranger);
 
     deposit = null;
-    assertThat(audit().refusal()).isEqualTo("the escrow holds no deposit 0x" + "ab".repeat(32));
+    assertThat(audit().refusal())
+        .isEqualTo("the escrow holds no deposit from " + PAYER + " under the job's key " + key());
+  }
+
+  /**
+   * Job "other" lies in its status that job "train"'s deposit funds it (as a compromised operator
+   * would write): the audit derives the key from the job it audits, so it finds nothing for it.
+   */
+  @Test
+  void aJobCannotBePaidFromAnotherJobsDeposit() {
+    String trainKey = key();
+    job.getMetadata().setName("other");
+    job.getMetadata().setUid("7f3c2d0e-0000-4000-8000-000000000002");
+    receipts.add(receipt(nodeA, 0, 150));
+    receipts.add(receipt(nodeB, 1, 50));
+    var funding = new io.aifabric.api.v1alpha1.aijob.Funding();
+    funding.setDepositKey(trainKey);
+    funding.setEscrowJobId(42L);
+    job.getStatus().setFunding(funding);
+
+    assertThat(audit().refusal())
+        .isEqualTo("the escrow holds no deposit from " + PAYER + " under the job's key " + key())
+        .doesNotContain(trainKey);
+  }
+
+  @Test
+  void aDepositUnderTheJobsKeyFromSomeoneElseIsNotTheJobs() {
+    receipts.add(receipt(nodeA, 0, 150));
+    receipts.add(receipt(nodeB, 1, 50));
+    String stranger = "0x3333333333333333333333333333333333333333";
+    depositor = stranger;
+
+    assertThat(audit().refusal()).startsWith("the escrow holds no deposit from " + PAYER);
   }
 
   @Test
@@ -198,18 +232,34 @@ class JobAuditTest {
     assertThat(audit().refusal()).isEqualTo("node dc-1.gpu-b (replica 1) has no registered key");
   }
 
+  /** The key job "train" (or whatever the job is now) has in network "test". */
+  private String key() {
+    var meta = job.getMetadata();
+    return DepositKey.hex("test", meta.getNamespace(), meta.getName(), meta.getUid());
+  }
+
+  /**
+   * The escrow: {@link #deposit}, made by {@link #depositor} under the key of job "train" as it was
+   * set up (what the payer deposited under).
+   */
   private Verdict audit() {
+    String trainKey = DepositKey.hex("test", "team", "train", UID);
+    JobAudit.DepositLookup escrow =
+        (payer, key) ->
+            payer.equalsIgnoreCase(depositor) && Hex.encode(key).equals(trainKey)
+                ? Optional.ofNullable(deposit)
+                : Optional.empty();
     try {
       return JobAudit.audit(
-          new JobAudit.Inputs(
-              job, member, computeNodes::get, receipts, () -> Optional.ofNullable(deposit)));
+          new JobAudit.Inputs("test", job, member, computeNodes::get, receipts, escrow));
     } catch (Exception e) {
       throw new IllegalStateException("the deposit here is in memory and cannot fail", e);
     }
   }
 
   private WorkReceipt.Signed receipt(NodeKey key, int replica, long gpuSeconds) {
-    return new WorkReceipt(UID, replica, key.address(), gpuSeconds, 0, new byte[32], 1_700L)
+    String uid = job.getMetadata().getUid();
+    return new WorkReceipt(uid, replica, key.address(), gpuSeconds, 0, new byte[32], 1_700L)
         .sign(key);
   }
 

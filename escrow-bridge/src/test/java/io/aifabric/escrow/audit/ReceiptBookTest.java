@@ -2,6 +2,12 @@ package io.aifabric.escrow.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aifabric.api.v1alpha1.aijob.AIJob;
+import io.aifabric.api.v1alpha1.aijob.AIJobSpec;
+import io.aifabric.api.v1alpha1.aijob.Payment;
+import io.aifabric.api.v1alpha1.computenode.ComputeNode;
+import io.aifabric.api.v1alpha1.computenode.ComputeNodeStatus;
+import io.aifabric.api.v1alpha1.computenode.NodeIdentity;
 import io.aifabric.protocol.NodeKey;
 import io.aifabric.protocol.ReceiptCodec;
 import io.aifabric.protocol.Topics;
@@ -14,14 +20,24 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What the bridge keeps of the receipts it hears on the broker. */
 class ReceiptBookTest {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String UID = "job-uid";
-  private final ReceiptBook book = new ReceiptBook(new SimpleMeterRegistry());
   private final NodeKey node = NodeKey.generate(RANDOM);
+  private final ReceiptAdmission admission = new ReceiptAdmission();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final ReceiptBook book =
+      new ReceiptBook(registry, admission, Clock.systemUTC(), 64 * 1024);
+
+  @BeforeEach
+  void aJobAwaitingSettlementOnARegisteredNode() {
+    admission.jobSeen(escrowJob(UID, 1));
+    admission.nodeSeen(registered("dc-1.gpu-0", node));
+  }
 
   @Test
   void keepsAReceiptSignedByTheNodeItNamesOnThatNodesTopic() {
@@ -65,7 +81,8 @@ class ReceiptBookTest {
   @Test
   void forgetsJobsThatNoLongerNeedTheirReceiptsOnceTheGraceIsOver() {
     MutableClock clock = new MutableClock();
-    ReceiptBook aged = new ReceiptBook(new SimpleMeterRegistry(), clock);
+    admission.jobSeen(escrowJob("other-job", 1));
+    ReceiptBook aged = new ReceiptBook(new SimpleMeterRegistry(), admission, clock, 64 * 1024);
     aged.take(Topics.receipt(node.address(), UID), ReceiptCodec.encode(receipt(node, node, 30)));
     aged.take(
         Topics.receipt(node.address(), "other-job"),
@@ -82,6 +99,86 @@ class ReceiptBookTest {
     assertThat(aged.forJob("other-job"))
         .extracting(s -> s.receipt().gpuSeconds())
         .containsExactly(40L);
+  }
+
+  /**
+   * 10,000 correctly signed receipts from fresh keys for jobs that do not exist: none is kept, they
+   * take at most the intake's bytes, and the honest receipt of a real job is kept all the same.
+   */
+  @Test
+  void junkSignedWithFreshKeysIsHeldWithinTheIntakeAndNeverKept() {
+    for (int i = 0; i < 10_000; i++) {
+      NodeKey fresh = NodeKey.generate(RANDOM);
+      String job = "junk-" + i;
+      WorkReceipt.Signed junk = receipt(job, fresh, fresh, 3_600);
+      assertThat(book.take(Topics.receipt(fresh.address(), job), ReceiptCodec.encode(junk)))
+          .isEqualTo("held");
+    }
+    assertThat(gauge("aifabric_bridge_receipt_intake_bytes"))
+        .isPositive()
+        .isLessThanOrEqualTo(64 * 1024);
+    assertThat(registry.counter("aifabric_bridge_receipts_evicted_total").count()).isPositive();
+    assertThat(gauge("aifabric_bridge_receipt_jobs")).isZero();
+
+    assertThat(
+            book.take(
+                Topics.receipt(node.address(), UID), ReceiptCodec.encode(receipt(node, node, 30))))
+        .isEqualTo("kept");
+    assertThat(book.forJob(UID)).hasSize(1);
+  }
+
+  @Test
+  void aReplicaTheJobDoesNotHaveIsRefused() {
+    WorkReceipt r = new WorkReceipt(UID, 1, node.address(), 30, 0, new byte[32], 1L);
+    byte[] payload = ReceiptCodec.encode(new WorkReceipt.Signed(r, node.sign(r.digest())));
+
+    assertThat(book.take(Topics.receipt(node.address(), UID), payload))
+        .isEqualTo("no_such_replica");
+    assertThat(book.forJob(UID)).isEmpty();
+  }
+
+  /**
+   * A receipt heard before its node's registration reached the ComputeNode (or before the bridge's
+   * informers listed the job) is held, and kept as soon as the audit asks for the job's receipts.
+   */
+  @Test
+  void aReceiptHeardBeforeItsNodeIsRegisteredIsKeptOnceItIs() {
+    NodeKey late = NodeKey.generate(RANDOM);
+    String topic = Topics.receipt(late.address(), UID);
+    assertThat(book.take(topic, ReceiptCodec.encode(receipt(late, late, 20)))).isEqualTo("held");
+    assertThat(book.forJob(UID)).isEmpty();
+
+    admission.nodeSeen(registered("dc-1.gpu-1", late));
+
+    assertThat(book.forJob(UID)).extracting(s -> s.receipt().gpuSeconds()).containsExactly(20L);
+    assertThat(gauge("aifabric_bridge_receipt_intake_bytes")).isZero();
+  }
+
+  private double gauge(String name) {
+    return registry.get(name).gauge().value();
+  }
+
+  private static AIJob escrowJob(String uid, int replicas) {
+    AIJob job = new AIJob();
+    job.getMetadata().setUid(uid);
+    AIJobSpec spec = new AIJobSpec();
+    spec.setReplicas(replicas);
+    Payment payment = new Payment();
+    payment.setEscrow(true);
+    spec.setPayment(payment);
+    job.setSpec(spec);
+    return job;
+  }
+
+  private static ComputeNode registered(String name, NodeKey key) {
+    ComputeNode cn = new ComputeNode();
+    cn.getMetadata().setName(name);
+    ComputeNodeStatus status = new ComputeNodeStatus();
+    NodeIdentity identity = new NodeIdentity();
+    identity.setAddress(key.address().toString());
+    status.setIdentity(identity);
+    cn.setStatus(status);
+    return cn;
   }
 
   /** A receipt naming {@code named} as its node, signed with {@code signer}'s key. */

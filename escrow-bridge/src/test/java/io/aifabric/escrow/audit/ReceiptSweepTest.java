@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class ReceiptSweepTest {
   @Test
   void keepsOnlyJobsWithAnEscrowDepositNotSettledYet() {
-    AIJob escrow = job("0x" + "ab".repeat(32));
+    AIJob escrow = job(true);
     assertThat(JobAudit.awaitsSettlement(escrow)).isTrue();
 
     escrow.setStatus(new AIJobStatus());
@@ -24,17 +24,17 @@ class ReceiptSweepTest {
     escrow.getStatus().setSettlement(settlement);
     assertThat(JobAudit.awaitsSettlement(escrow)).as("settled").isFalse();
 
-    assertThat(JobAudit.awaitsSettlement(job(null))).as("paid another way").isFalse();
-    AIJob unpaid = job(null);
+    assertThat(JobAudit.awaitsSettlement(job(false))).as("paid another way").isFalse();
+    AIJob unpaid = job(false);
     unpaid.getSpec().setPayment(null);
     assertThat(JobAudit.awaitsSettlement(unpaid)).as("no payment at all").isFalse();
   }
 
-  private static AIJob job(String deposit) {
+  private static AIJob job(boolean escrow) {
     AIJob job = new AIJob();
     AIJobSpec spec = new AIJobSpec();
     Payment payment = new Payment();
-    payment.setEscrowDeposit(deposit);
+    payment.setEscrow(escrow);
     spec.setPayment(payment);
     job.setSpec(spec);
     return job;

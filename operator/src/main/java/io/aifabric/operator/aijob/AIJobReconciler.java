@@ -65,6 +65,7 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
   private final StatusWriter statusWriter;
   private final WorkReceipts receipts;
   private final ReceiptArrivals receiptArrivals;
+  private final JobFunding funding;
   private final Conditions conditions;
   private final EventRecorder events;
   private final AIJobMetrics metrics;
@@ -82,6 +83,7 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
       StatusWriter statusWriter,
       WorkReceipts receipts,
       ReceiptArrivals receiptArrivals,
+      JobFunding funding,
       Conditions conditions,
       EventRecorder events,
       AIJobMetrics metrics,
@@ -96,6 +98,7 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
     this.statusWriter = statusWriter;
     this.receipts = receipts;
     this.receiptArrivals = receiptArrivals;
+    this.funding = funding;
     this.conditions = conditions;
     this.events = events;
     this.metrics = metrics;
@@ -128,7 +131,12 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
     }
     replaceIfClusterLost(job, status);
     if (status.getPlacement() == null) {
-      if (!place(job, status)) {
+      Optional<String> provider = funding.check(job, status);
+      if (provider.isEmpty()) {
+        // Not funded (yet): nothing is reserved; the deposit is looked for again.
+        return write(job, status, config.dispatch().pendingRetry(), ctx);
+      }
+      if (!place(job, status, provider.get())) {
         return write(job, status, config.dispatch().pendingRetry(), ctx);
       }
       // The commit point: where the job runs is on record before it runs there.
@@ -289,9 +297,11 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
   }
 
   /** Places the job; false when no cluster fits (the status then says why). */
-  private boolean place(AIJob job, AIJobStatus status) {
+  private boolean place(AIJob job, AIJobStatus status, String provider) {
     long started = System.nanoTime();
-    Placement result = engine.place(JobRequests.of(job), fleet.views());
+    var request = JobRequests.of(job);
+    Placement result =
+        engine.place(provider.isEmpty() ? request : request.paidTo(provider), fleet.views());
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     Long generation = job.getMetadata().getGeneration();
     if (result instanceof Unplaceable none) {
@@ -542,7 +552,7 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
     var payment = job.getSpec().getPayment();
     boolean awaitsSettlement =
         payment != null
-            && payment.getEscrowDeposit() != null
+            && payment.paysFromEscrow()
             && status.getPhase() != JobPhase.Settled
             && Conditions.isTrue(status.getConditions(), RECEIPTED);
     return awaitsSettlement ? config.proof().settlementPoll() : null;

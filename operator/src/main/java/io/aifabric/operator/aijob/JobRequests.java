@@ -55,7 +55,8 @@ final class JobRequests {
         c.getMinAvailabilityScore() == null ? 0 : c.getMinAvailabilityScore(),
         c.getMaxPricePerGpuHour() == null ? null : new BigDecimal(c.getMaxPricePerGpuHour()),
         labels,
-        requirements(c));
+        requirements(c),
+        null);
   }
 
   /** The node of each replica, in completion-index order, from a per-node GPU plan. */

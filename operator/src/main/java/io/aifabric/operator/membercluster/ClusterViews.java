@@ -1,5 +1,6 @@
 package io.aifabric.operator.membercluster;
 
+import io.aifabric.api.v1alpha1.Conditions;
 import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.api.v1alpha1.membercluster.GpuPrice;
 import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
@@ -28,6 +29,7 @@ final class ClusterViews {
     Map<String, String> labels = member.getMetadata().getLabels();
     return new ClusterView(
         member.getMetadata().getName(),
+        member.getSpec().getProviderWallet(),
         member.getSpec().getRegion(),
         labels == null ? Map.of() : labels,
         true,
@@ -40,7 +42,11 @@ final class ClusterViews {
     // that asks for a minimum score or tier waits for nodes that have proven one.
     int score = 0;
     int tier = 0;
+    boolean proven = false;
     if (cn != null && cn.getStatus() != null) {
+      var conditions = cn.getStatus().getConditions();
+      proven =
+          Conditions.isTrue(conditions, "Verified") && Conditions.isTrue(conditions, "Available");
       if (cn.getStatus().getAvailability() != null
           && cn.getStatus().getAvailability().getScore() != null) {
         score = cn.getStatus().getAvailability().getScore();
@@ -57,6 +63,7 @@ final class ClusterViews {
         usage.byOthers(),
         usage.byJob(),
         n.schedulable(),
+        proven,
         score,
         tier);
   }

@@ -4,9 +4,13 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 
-/** A member cluster as placement sees it: where it is, what it charges, and its GPU nodes. */
+/**
+ * A member cluster as placement sees it: where it is, who runs it (the provider's wallet, paid by
+ * escrow deposits), what it charges, and its GPU nodes.
+ */
 public record ClusterView(
     String name,
+    String provider,
     String region,
     Map<String, String> labels,
     boolean ready,
@@ -21,6 +25,6 @@ public record ClusterView(
 
   /** The same cluster, Ready or not. */
   public ClusterView withReady(boolean ready) {
-    return new ClusterView(name, region, labels, ready, pricePerGpuHour, nodes);
+    return new ClusterView(name, provider, region, labels, ready, pricePerGpuHour, nodes);
   }
 }

@@ -12,6 +12,8 @@ import java.util.Set;
  * @param clusterLabels labels a cluster must carry (the clusterSelector's matchLabels)
  * @param clusterRequirements what else its labels must satisfy (the clusterSelector's
  *     matchExpressions)
+ * @param provider the only provider (wallet) whose members may run the job: the one its escrow
+ *     deposit pays; null: any
  */
 public record JobRequest(
     String key,
@@ -24,13 +26,31 @@ public record JobRequest(
     int minAvailabilityScore,
     BigDecimal maxPricePerGpuHour,
     Map<String, String> clusterLabels,
-    List<ClusterRequirement> clusterRequirements) {
+    List<ClusterRequirement> clusterRequirements,
+    String provider) {
 
   public JobRequest {
     gpuModels = Set.copyOf(gpuModels);
     regions = Set.copyOf(regions);
     clusterLabels = Map.copyOf(clusterLabels);
     clusterRequirements = List.copyOf(clusterRequirements);
+  }
+
+  /** The same job, to be run only by the given provider's members. */
+  public JobRequest paidTo(String provider) {
+    return new JobRequest(
+        key,
+        replicas,
+        gpusPerReplica,
+        gpuModels,
+        minGpuMemoryMiB,
+        regions,
+        minTier,
+        minAvailabilityScore,
+        maxPricePerGpuHour,
+        clusterLabels,
+        clusterRequirements,
+        provider);
   }
 
   public int totalGpus() {

@@ -29,15 +29,23 @@ import java.util.stream.Collectors;
  */
 public final class PlacementEngine {
   private final ScoreWeights weights;
+  private final boolean countUnprovenNodes;
   private final Map<String, Placed> reservations = new HashMap<>();
   private final Map<String, Map<String, Integer>> reservedByClusterNode = new HashMap<>();
 
-  public PlacementEngine(ScoreWeights weights) {
+  /**
+   * @param countUnprovenNodes place jobs on nodes that are not Verified and Available too: an
+   *     opt-in for networks that want unverified capacity (and the test bed's agentless KWOK
+   *     nodes); by default only proven nodes count
+   */
+  public PlacementEngine(ScoreWeights weights, boolean countUnprovenNodes) {
     this.weights = weights;
+    this.countUnprovenNodes = countUnprovenNodes;
   }
 
+  /** Only Verified and Available nodes count, at the default weights. */
   public PlacementEngine() {
-    this(ScoreWeights.DEFAULT);
+    this(ScoreWeights.DEFAULT, false);
   }
 
   /**
@@ -132,6 +140,13 @@ public final class PlacementEngine {
     if (!cluster.ready()) {
       return "not Ready";
     }
+    if (job.provider() != null && !job.provider().equalsIgnoreCase(cluster.provider())) {
+      return "its provider "
+          + cluster.provider()
+          + " is not the one the deposit pays ("
+          + job.provider()
+          + ")";
+    }
     if (!job.regions().isEmpty() && !job.regions().contains(cluster.region())) {
       return "region " + cluster.region() + " is not one of " + new TreeSet<>(job.regions());
     }
@@ -176,7 +191,11 @@ public final class PlacementEngine {
             new Stage(
                 "no node with availability score " + job.minAvailabilityScore() + " or above",
                 n -> n.availabilityScore() >= job.minAvailabilityScore()),
-            new Stage("no schedulable GPU node", GpuNodeView::schedulable));
+            new Stage("no schedulable GPU node", GpuNodeView::schedulable),
+            new Stage(
+                "no Verified and Available GPU node (its agent's signed hardware report and"
+                    + " heartbeats)",
+                n -> countUnprovenNodes || n.proven()));
     List<GpuNodeView> nodes = cluster.nodes();
     for (Stage stage : stages) {
       nodes = nodes.stream().filter(stage.passes()).toList();

@@ -60,6 +60,9 @@ abstract class NodeMessageReceiver<M> {
   }
 
   String judge(String topic, byte[] payload) {
+    if (payload.length == 0) {
+      return "cleared"; // an empty retained message deletes one (the relayer's, after settlement)
+    }
     Claim<M> claim;
     try {
       claim = decode(payload);

@@ -17,6 +17,8 @@ final class Fleet {
   static final class ClusterBuilder {
     private final String name;
     private String region = "eu-west-1";
+    private boolean proven = true;
+    private String provider = "0x00000000000000000000000000000000000000d1";
     private boolean ready = true;
     private final Map<String, String> labels = new HashMap<>();
     private final Map<String, BigDecimal> prices = new HashMap<>();
@@ -28,6 +30,17 @@ final class Fleet {
 
     ClusterBuilder region(String region) {
       this.region = region;
+      return this;
+    }
+
+    /** Nodes added from now on are not Verified and Available (no agent has proven them). */
+    ClusterBuilder unproven() {
+      this.proven = false;
+      return this;
+    }
+
+    ClusterBuilder provider(String wallet) {
+      this.provider = wallet;
       return this;
     }
 
@@ -63,12 +76,21 @@ final class Fleet {
       String nodeName = "gpu-" + nodes.size();
       nodes.add(
           new GpuNodeView(
-              nodeName, model, MEMORY.get(model), gpus, usedByOthers, jobs, true, score, tier));
+              nodeName,
+              model,
+              MEMORY.get(model),
+              gpus,
+              usedByOthers,
+              jobs,
+              true,
+              proven,
+              score,
+              tier));
       return this;
     }
 
     ClusterView build() {
-      return new ClusterView(name, region, labels, ready, prices, nodes);
+      return new ClusterView(name, provider, region, labels, ready, prices, nodes);
     }
   }
 
@@ -152,7 +174,8 @@ final class Fleet {
           score,
           maxPrice,
           labels,
-          requirements);
+          requirements,
+          null);
     }
   }
 

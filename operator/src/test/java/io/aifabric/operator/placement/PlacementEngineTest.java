@@ -18,6 +18,7 @@ class PlacementEngineTest {
 
   private final ClusterView memberA =
       cluster("member-a")
+          .provider("0x00000000000000000000000000000000000000aa")
           .region("eu-west-1")
           .label("aifabric.io/provider", "dc-eu")
           .price(H100, "2.40")
@@ -27,6 +28,7 @@ class PlacementEngineTest {
           .build();
   private final ClusterView memberB =
       cluster("member-b")
+          .provider("0x00000000000000000000000000000000000000bb")
           .region("us-east-1")
           .price(A100, "0.95")
           .price(RTX4090, "0.40")
@@ -42,6 +44,38 @@ class PlacementEngineTest {
     assertThat(placed.gpuModel()).isEqualTo(RTX4090);
     assertThat(placed.pricePerGpuHour()).isEqualByComparingTo("0.40");
     assertThat(placed.gpusByNode().values()).containsExactly(1);
+  }
+
+  /** A job paid from escrow runs only where its deposit's provider is paid, however cheap else. */
+  @Test
+  void aJobPaidToOneProviderIsPlacedOnlyOnThatProvidersMembers() {
+    JobRequest paidToA =
+        job("j").minMemory(20_000).build().paidTo("0x00000000000000000000000000000000000000AA");
+    assertThat(placed(engine.place(paidToA, both)).cluster()).isEqualTo("member-a");
+
+    JobRequest paidToNobody = job("k").build().paidTo("0x00000000000000000000000000000000000000cc");
+    assertThat(((Unplaceable) engine.place(paidToNobody, both)).message())
+        .contains(
+            "member-b: its provider 0x00000000000000000000000000000000000000bb is not the one the"
+                + " deposit pays (0x00000000000000000000000000000000000000cc)");
+  }
+
+  /**
+   * A node no agent has proven (hardware report, heartbeats) gets no work by default, however
+   * cheap; the network-wide opt-in counts it.
+   */
+  @Test
+  void nodesThatAreNotVerifiedAndAvailableCountOnlyWhenTheNetworkOptsIn() {
+    ClusterView cheapButUnproven =
+        cluster("member-c").price(RTX4090, "0.10").unproven().nodes(2, RTX4090, 4).build();
+    List<ClusterView> fleet = List.of(memberA, memberB, cheapButUnproven);
+
+    assertThat(placed(engine.place(job("j").build(), fleet)).cluster()).isEqualTo("member-b");
+    assertThat(((Unplaceable) engine.place(job("k").build(), List.of(cheapButUnproven))).message())
+        .contains("member-c: no Verified and Available GPU node");
+
+    PlacementEngine permissive = new PlacementEngine(ScoreWeights.DEFAULT, true);
+    assertThat(placed(permissive.place(job("j").build(), fleet)).cluster()).isEqualTo("member-c");
   }
 
   @Test

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import lombok.Data;
 
-/** Conditions: Valid, Placed, Running, Succeeded, Settled. */
+/** Conditions: Valid, Funded, Placed, Dispatched, Running, Succeeded, Receipted, Settled. */
 @Data
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class AIJobStatus {
@@ -25,6 +25,9 @@ public class AIJobStatus {
 
   /** keccak256 (0x) over the digests of the job's verified work receipts, in replica order. */
   private String receiptsDigest;
+
+  /** For a job that pays from escrow: the deposit it waits for, or the one that funds it. */
+  private Funding funding;
 
   private Settlement settlement;
 

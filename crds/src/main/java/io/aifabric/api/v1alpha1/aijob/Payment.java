@@ -7,7 +7,7 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import lombok.Data;
 
-/** Who pays, from which escrow deposit, and how much at most. */
+/** Who pays, whether from an escrow deposit, and how much at most. */
 @Data
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Payment {
@@ -16,12 +16,17 @@ public class Payment {
   @ValidationRule(value = Formats.WALLET_RULE, message = "payer " + Formats.WALLET_MESSAGE)
   private String payer;
 
-  /** Id of the JobEscrow deposit that funds the job (0x and 64 hex digits). */
-  @Size(max = 66)
-  @ValidationRule(
-      value = "self.matches('^0x[0-9a-fA-F]{64}$')",
-      message = "escrowDeposit must be a deposit id: 0x followed by 64 hex digits")
-  private String escrowDeposit;
+  /**
+   * The job pays from a JobEscrow deposit the payer makes under the job's own key ({@code
+   * status.funding.depositKey}, derived from the job's identity: nobody picks it, so no job can
+   * name another's deposit). It is dispatched only once that deposit covers it ({@code Funded}).
+   */
+  private Boolean escrow;
+
+  /** Whether the job pays from an escrow deposit. */
+  public boolean paysFromEscrow() {
+    return Boolean.TRUE.equals(escrow);
+  }
 
   /** Most the job may cost, a decimal string in the settlement token. */
   @Required
