@@ -130,7 +130,9 @@ done
 mosquitto_bin=$(command -v mosquitto || ls /usr/sbin/mosquitto 2>/dev/null || true)
 if [[ -n "$mosquitto_bin" ]]; then
   echo "starting the MQTT broker on 127.0.0.1:$broker_port"
-  printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n' "$broker_port" >"$dir/mosquitto.conf"
+  # max_packet_size: the network's messages are small; a larger packet drops its sender.
+  printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nmax_packet_size 65536\n' \
+    "$broker_port" >"$dir/mosquitto.conf"
   nohup "$mosquitto_bin" -c "$dir/mosquitto.conf" >"$dir/mosquitto.log" 2>&1 &
   echo $! >"$broker_pid"
 else

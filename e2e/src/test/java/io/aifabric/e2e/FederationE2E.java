@@ -16,6 +16,7 @@ import io.aifabric.protocol.NodeKey;
 import io.aifabric.protocol.NodeRegistration;
 import io.aifabric.protocol.RegistrationCodec;
 import io.aifabric.testbed.TestBed;
+import io.aifabric.testing.MosquittoBroker;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -203,6 +204,30 @@ class FederationE2E extends FederatedE2E {
       assertAvailable(node, "False", "HeartbeatMissed");
     } finally {
       memberA.nodes().withName(node).delete();
+    }
+  }
+
+  /**
+   * Anyone on the broker can send: a packet beyond the broker's limit (64 KiB; the network's
+   * messages are a few KiB at most) disconnects its sender and never reaches the operator, while a
+   * small one after it does (counted as malformed: junk either way).
+   */
+  @Test
+  void aPacketLargerThanTheBrokerTakesIsDroppedWithItsSender() throws Exception {
+    try (SimulatedAgent anyone = new SimulatedAgent(federation.broker.port())) {
+      String topic = io.aifabric.protocol.Topics.heartbeat(anyone.address());
+      String before = federation.operator.metrics();
+
+      assertThat(anyone.brokerDropsAPublishOf(topic, 2 * MosquittoBroker.MAX_PACKET_BYTES))
+          .isTrue();
+      anyone.publishRaw(
+          topic, "{not a heartbeat".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+      String series = "aifabric_heartbeats_total{result=\"malformed\"}";
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> increase(before, federation.operator.metrics(), series), n -> n >= 1);
+      assertThat(increase(before, federation.operator.metrics(), series)).isEqualTo(1);
     }
   }
 

@@ -198,6 +198,36 @@ final class SimulatedAgent implements AutoCloseable {
     }
   }
 
+  /**
+   * Publishes {@code bytes} of junk on a connection of its own.
+   *
+   * @return whether the broker closed that connection for it
+   */
+  boolean brokerDropsAPublishOf(String topic, int bytes) throws Exception {
+    java.util.concurrent.CompletableFuture<Void> closed =
+        new java.util.concurrent.CompletableFuture<>();
+    MqttClient sender = MqttClient.create(vertx, new MqttClientOptions().setCleanSession(true));
+    sender.closeHandler(v -> closed.complete(null));
+    sender
+        .connect(port, "127.0.0.1")
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
+    sender.publish(topic, Buffer.buffer(new byte[bytes]), MqttQoS.AT_MOST_ONCE, false, false);
+    try {
+      closed.get(10, TimeUnit.SECONDS);
+      return true;
+    } catch (java.util.concurrent.TimeoutException e) {
+      sender.disconnect();
+      return false;
+    }
+  }
+
+  /** Publishes a raw payload (not a node message) on a topic. */
+  void publishRaw(String topic, byte[] payload) throws Exception {
+    send(topic, payload, false);
+  }
+
   /** Deletes a topic's retained message (an empty retained message). */
   void clearRetained(String topic) throws Exception {
     send(topic, new byte[0], true);

@@ -14,6 +14,9 @@ import java.util.List;
  * It can be stopped and started again on the same port, as a broker restart is.
  */
 public final class MosquittoBroker implements AutoCloseable {
+  /** The largest MQTT packet the broker takes, as the network's brokers are configured. */
+  public static final int MAX_PACKET_BYTES = 64 * 1024;
+
   private final Path dir;
   private final int port;
   private Process process;
@@ -38,6 +41,9 @@ public final class MosquittoBroker implements AutoCloseable {
             // Tests flood the broker on purpose (SettlementE2E): hold what a slow subscriber has
             // not taken yet rather than drop it, so that what a test counts is what it sent.
             "max_queued_messages 20000",
+            // The network's messages are small (a receipt ~0.4 KiB, an 8-GPU hardware report ~3
+            // KiB): a client that sends a larger packet is disconnected and the packet dropped.
+            "max_packet_size " + MAX_PACKET_BYTES,
             "persistence false",
             "log_dest file " + dir.resolve("mosquitto.log"),
             ""));

@@ -2,6 +2,7 @@ package io.aifabric.escrow.audit;
 
 import io.aifabric.escrow.bridge.BridgeConfig;
 import io.aifabric.escrow.bridge.SignerRecovery;
+import io.aifabric.protocol.BoundedHandoff;
 import io.aifabric.protocol.MalformedMessageException;
 import io.aifabric.protocol.ReceiptCodec;
 import io.aifabric.protocol.Topics;
@@ -9,6 +10,7 @@ import io.aifabric.protocol.WorkReceipt;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.mqtt.ReceivingMqttMessageMetadata;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -41,20 +43,40 @@ public class ReceiptBook {
 
   private final Map<String, JobReceipts> byJob = new ConcurrentHashMap<>();
   private final ReceiptIntake intake;
+
+  /** Null in tests that call take() directly. */
+  private final BoundedHandoff handoff;
+
   private final ReceiptAdmission admission;
   private final MeterRegistry registry;
   private final Clock clock;
 
   @Inject
   public ReceiptBook(MeterRegistry registry, ReceiptAdmission admission, BridgeConfig config) {
-    this(registry, admission, Clock.systemUTC(), config.receiptIntakeBytes());
+    this(registry, admission, Clock.systemUTC(), config.receiptIntakeBytes(), true);
   }
 
   ReceiptBook(MeterRegistry registry, ReceiptAdmission admission, Clock clock, long intakeBytes) {
+    this(registry, admission, clock, intakeBytes, false);
+  }
+
+  private ReceiptBook(
+      MeterRegistry registry,
+      ReceiptAdmission admission,
+      Clock clock,
+      long intakeBytes,
+      boolean handOff) {
     this.registry = registry;
     this.admission = admission;
     this.clock = clock;
     this.intake = new ReceiptIntake(intakeBytes);
+    // Checking a signature takes ~1 ms; the broker can deliver faster than that. The MQTT loop
+    // only queues (bounded: a flood drops its excess, counted), one worker checks.
+    this.handoff =
+        handOff
+            ? new BoundedHandoff(
+                "receipt-book", intakeBytes, (topic, payload) -> count(take(topic, payload)))
+            : null;
     Gauge.builder("aifabric_bridge_receipt_jobs", byJob, Map::size)
         .description("Jobs whose receipts this bridge keeps")
         .register(registry);
@@ -70,7 +92,9 @@ public class ReceiptBook {
             .getMetadata(ReceivingMqttMessageMetadata.class)
             .map(ReceivingMqttMessageMetadata::getTopic)
             .orElse(null);
-    count(take(topic, message.getPayload()));
+    if (!handoff.offer(topic, message.getPayload())) {
+      count("dropped");
+    }
     return message.ack();
   }
 
@@ -178,6 +202,13 @@ public class ReceiptBook {
       }
     }
     return dropped;
+  }
+
+  @PreDestroy
+  void close() {
+    if (handoff != null) {
+      handoff.close();
+    }
   }
 
   private void count(String result) {

@@ -133,8 +133,11 @@ public class RelayerDuty {
       throws Exception {
     SettlementBatchSpec spec = batch.getSpec();
     List<OracleSignatures.Signed> valid;
+    Map<AttestationCheck.Answer, List<Map.Entry<String, Attestation>>> answers;
     try {
-      valid = validSignatures(spec, s);
+      // Checked once per look: each forged answer is counted once, each oracle asked about once.
+      answers = genuineAnswers(spec, s);
+      valid = validSignatures(answers);
     } catch (IllegalArgumentException e) {
       return abandon(client, batch, s, "Malformed", e.getMessage());
     }
@@ -151,7 +154,7 @@ public class RelayerDuty {
       write(client, batch, s);
       return SOON;
     }
-    List<Attestation> refusals = signedRefusals(spec, s);
+    List<Attestation> refusals = signedRefusals(answers);
     if (oracles - refusals.size() < threshold) {
       Set<String> refusedJobs =
           RefusalTally.leftOut(
@@ -315,7 +318,7 @@ public class RelayerDuty {
       throws Exception {
     SettlementBatchSpec spec = batch.getSpec();
     SettlementMessage message = BatchSpecs.message(spec);
-    List<OracleSignatures.Signed> quorum = validSignatures(spec, s);
+    List<OracleSignatures.Signed> quorum = validSignatures(genuineAnswers(spec, s));
     int threshold = chain.threshold();
     if (quorum.size() < threshold) {
       // The oracle set changed since the quorum was reached: collect again.
@@ -478,10 +481,11 @@ public class RelayerDuty {
    * Signatures over this batch's digest that recover to the oracle they are filed under and that
    * the escrow counts, by ascending signer.
    */
-  private List<OracleSignatures.Signed> validSignatures(
-      SettlementBatchSpec spec, SettlementBatchStatus s) throws Exception {
+  private static List<OracleSignatures.Signed> validSignatures(
+      Map<AttestationCheck.Answer, List<Map.Entry<String, Attestation>>> answers) {
     List<OracleSignatures.Signed> valid = new ArrayList<>();
-    for (Map.Entry<String, Attestation> a : answers(spec, s, AttestationCheck.Answer.SIGNED)) {
+    for (Map.Entry<String, Attestation> a :
+        answers.getOrDefault(AttestationCheck.Answer.SIGNED, List.of())) {
       valid.add(
           new OracleSignatures.Signed(
               a.getKey().toLowerCase(Locale.ROOT),
@@ -496,9 +500,9 @@ public class RelayerDuty {
    * refused. Unsigned refusals, and refusals filed under one oracle but signed by another, count
    * for nothing: one oracle cannot refuse in the others' names.
    */
-  private List<Attestation> signedRefusals(SettlementBatchSpec spec, SettlementBatchStatus s)
-      throws Exception {
-    return answers(spec, s, AttestationCheck.Answer.REFUSED).stream()
+  private static List<Attestation> signedRefusals(
+      Map<AttestationCheck.Answer, List<Map.Entry<String, Attestation>>> answers) {
+    return answers.getOrDefault(AttestationCheck.Answer.REFUSED, List.of()).stream()
         .map(Map.Entry::getValue)
         .toList();
   }
@@ -535,15 +539,15 @@ public class RelayerDuty {
   }
 
   /**
-   * The answers of one kind that are provably their oracle's ({@link AttestationCheck}) from
-   * oracles the escrow counts; the others are logged and ignored.
+   * The answers, by kind, that are provably their oracle's ({@link AttestationCheck}) from oracles
+   * the escrow counts; the others are logged, counted and ignored.
    */
-  private List<Map.Entry<String, Attestation>> answers(
-      SettlementBatchSpec spec, SettlementBatchStatus s, AttestationCheck.Answer kind)
-      throws Exception {
+  private Map<AttestationCheck.Answer, List<Map.Entry<String, Attestation>>> genuineAnswers(
+      SettlementBatchSpec spec, SettlementBatchStatus s) throws Exception {
     byte[] digest = BatchSpecs.digest(spec, chain);
     ContractDomain domain = BatchSpecs.domain(chain);
-    List<Map.Entry<String, Attestation>> genuine = new ArrayList<>();
+    Map<AttestationCheck.Answer, List<Map.Entry<String, Attestation>>> genuine =
+        new java.util.EnumMap<>(AttestationCheck.Answer.class);
     for (Map.Entry<String, Attestation> a : s.getAttestations().entrySet()) {
       Optional<AttestationCheck.Answer> answer =
           AttestationCheck.verify(a.getKey(), a.getValue(), digest, domain);
@@ -551,8 +555,8 @@ public class RelayerDuty {
         LOG.warnf(
             "the answer filed under %s is not signed by it for this batch; ignored", a.getKey());
         registry.counter("aifabric_bridge_forged_answers_total").increment();
-      } else if (answer.get() == kind && chain.isOracle(a.getKey())) {
-        genuine.add(a);
+      } else if (chain.isOracle(a.getKey())) {
+        genuine.computeIfAbsent(answer.get(), k -> new ArrayList<>()).add(a);
       }
     }
     return genuine;

@@ -1,9 +1,11 @@
 package io.aifabric.operator.proof;
 
+import io.aifabric.protocol.BoundedHandoff;
 import io.aifabric.protocol.HeartbeatVerifier;
 import io.aifabric.protocol.HeartbeatVerifier.Accepted;
 import io.aifabric.protocol.HeartbeatVerifier.Rejected;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
@@ -27,18 +29,31 @@ public class HeartbeatReceiver {
   private final MeterRegistry registry;
   private final Clock clock;
 
+  /**
+   * The MQTT loop only queues (8 MiB; a flood drops its excess, counted as dropped); one worker
+   * verifies, in arrival order.
+   */
+  private final BoundedHandoff handoff;
+
   public HeartbeatReceiver(
       HeartbeatVerifier verifier, AvailabilityLedger ledger, MeterRegistry registry, Clock clock) {
     this.verifier = verifier;
     this.ledger = ledger;
     this.registry = registry;
     this.clock = clock;
+    this.handoff = new BoundedHandoff("heartbeats", 8L << 20, this::judge);
   }
 
   @Incoming("heartbeats")
   public CompletionStage<Void> receive(Message<byte[]> message) {
-    String topic = NodeMessageReceiver.topicOf(message);
-    HeartbeatVerifier.Verdict verdict = verifier.verify(topic, message.getPayload());
+    if (!handoff.offer(NodeMessageReceiver.topicOf(message), message.getPayload())) {
+      count("dropped");
+    }
+    return message.ack();
+  }
+
+  private void judge(String topic, byte[] payload) {
+    HeartbeatVerifier.Verdict verdict = verifier.verify(topic, payload);
     if (verdict instanceof Accepted accepted) {
       var hb = accepted.heartbeat();
       ledger.accepted(
@@ -49,7 +64,11 @@ public class HeartbeatReceiver {
       count(rejected.reason().name().toLowerCase(Locale.ROOT));
       LOG.debugf("heartbeat on %s refused: %s (%s)", topic, rejected.reason(), rejected.detail());
     }
-    return message.ack();
+  }
+
+  @PreDestroy
+  void stopHandoff() {
+    handoff.close();
   }
 
   private void count(String result) {

@@ -1,11 +1,13 @@
 package io.aifabric.operator.proof;
 
+import io.aifabric.protocol.BoundedHandoff;
 import io.aifabric.protocol.EthAddress;
 import io.aifabric.protocol.MalformedMessageException;
 import io.aifabric.protocol.NodePublicKey;
 import io.aifabric.protocol.Signature;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.mqtt.ReceivingMqttMessageMetadata;
+import jakarta.annotation.PreDestroy;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -29,11 +31,16 @@ abstract class NodeMessageReceiver<M> {
   /** 10,000 nodes, 64 messages each, 16 MiB in all: a flood of made-up keys costs that at most. */
   private final AwaitingKey awaitingKey = new AwaitingKey(10_000, 64, 16L << 20);
 
+  /** The MQTT loop only queues (8 MiB; a flood drops its excess, counted); one worker judges. */
+  private final BoundedHandoff handoff;
+
   NodeMessageReceiver(NodeKeys keys, MeterRegistry registry, String metric) {
     this.keys = keys;
     this.registry = registry;
     this.metric = metric;
     keys.onRegistered(this::retryHeld);
+    this.handoff =
+        new BoundedHandoff(metric, 8L << 20, (topic, payload) -> count(judge(topic, payload)));
   }
 
   abstract Claim<M> decode(byte[] payload) throws MalformedMessageException;
@@ -47,8 +54,15 @@ abstract class NodeMessageReceiver<M> {
 
   /** For the subclass's {@code @Incoming} method. */
   CompletionStage<Void> receive(Message<byte[]> message) {
-    count(judge(topicOf(message), message.getPayload()));
+    if (!handoff.offer(topicOf(message), message.getPayload())) {
+      count("dropped");
+    }
     return message.ack();
+  }
+
+  @PreDestroy
+  void stopHandoff() {
+    handoff.close();
   }
 
   /** The MQTT topic a message arrived on, if it came over MQTT. */
