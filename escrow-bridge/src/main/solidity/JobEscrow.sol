@@ -70,6 +70,7 @@ contract JobEscrow is OracleQuorum, ReentrancyGuard {
         uint64 indexed nonce, bytes32 entriesHash, uint256 settled, uint256 skipped, uint256 paid, uint256 refunded
     );
     event Refunded(uint64 indexed jobId, address indexed payer, uint256 amount);
+    event ToppedUp(uint64 indexed jobId, uint256 added, uint256 maxAmount, uint64 deadline);
     event Withdrawn(address indexed account, address to, uint256 amount);
 
     error ZeroDeposit();
@@ -89,6 +90,8 @@ contract JobEscrow is OracleQuorum, ReentrancyGuard {
     error NotExpired(uint64 jobId, uint64 deadline);
     error AlreadyClosed(uint64 jobId);
     error NothingToWithdraw();
+    error NotPayer(uint64 jobId, address caller);
+    error DeadlineShortened(uint64 given, uint64 current);
     error TransferFailed(address to, uint256 amount);
 
     constructor(address governance, address[] memory oracles, uint256 threshold_)
@@ -116,6 +119,31 @@ contract JobEscrow is OracleQuorum, ReentrancyGuard {
         _deadlines[jobId >> 2] |= uint256(deadline) << ((jobId & 3) * 64);
         totalHeld += msg.value;
         emit Deposited(jobId, jobKey, msg.sender, provider, providerId, msg.value, deadline);
+    }
+
+    /// The payer adds `msg.value` (whole DEPOSIT_UNITs, possibly none) to an open deposit and may move
+    /// its deadline later, never earlier: a job found underfunded or too short-lived before it was
+    /// dispatched is funded without being re-created. Only the payer: no one else can change what
+    /// a payer agreed to.
+    function topUp(uint64 jobId, uint64 deadline) external payable {
+        if (jobId >= nextJobId) revert UnknownJob(jobId);
+        if (msg.value % DEPOSIT_UNIT != 0) revert NotWholeUnit(msg.value, DEPOSIT_UNIT);
+        uint256 shift = (jobId % 3) * RECORD_BITS;
+        uint256 word = _deposits[jobId / 3];
+        (uint32 payerId,, uint64 maxGwei) = _unpack(word, jobId);
+        if (accountOf[payerId] != msg.sender) revert NotPayer(jobId, msg.sender);
+        if (_closed[jobId >> 8] & (1 << (jobId & 255)) != 0) revert AlreadyClosed(jobId);
+        uint64 current = _deadline(jobId);
+        if (deadline < current) revert DeadlineShortened(deadline, current);
+        uint256 units = uint256(maxGwei / UNIT_GWEI) + msg.value / DEPOSIT_UNIT;
+        if (units > MAX_UNITS) revert DepositTooLarge(units * DEPOSIT_UNIT);
+        // Only the maximum's 37 bits of this job's record change.
+        _deposits[jobId / 3] = (word & ~(MAX_UNITS << shift)) | (units << shift);
+        uint256 dshift = (jobId & 3) * 64;
+        _deadlines[jobId >> 2] = (_deadlines[jobId >> 2] & ~(uint256(type(uint64).max) << dshift))
+            | (uint256(deadline) << dshift);
+        totalHeld += msg.value;
+        emit ToppedUp(jobId, msg.value, units * DEPOSIT_UNIT, deadline);
     }
 
     /// Settles a batch the oracles signed. Jobs already closed are skipped (counted in the event):

@@ -413,6 +413,48 @@ contract JobEscrowTest is EscrowTestBase {
         vm.stopPrank();
     }
 
+    /// An underfunded or short-lived deposit is topped up by its payer: more to spend, a later
+    /// deadline, the neighbours in its packed slots untouched; the settlement can then use it all.
+    function testThePayerTopsUpAnOpenDeposit() public {
+        uint64 tomorrow = uint64(block.timestamp + 1 days);
+        uint64 before = _deposit(provider, 1 ether, tomorrow);
+        uint64 topped = _deposit(provider, 1 ether, tomorrow);
+        uint64 after_ = _deposit(provider, 3 ether, tomorrow);
+
+        vm.prank(payer);
+        escrow.topUp{value: 2 ether}(topped, tomorrow + 1 days);
+
+        (,,, uint256 maxAmount, uint64 deadline, bool closed) = escrow.depositOf(topped);
+        require(maxAmount == 3 ether && deadline == tomorrow + 1 days && !closed, "topped up");
+        (,,, maxAmount, deadline,) = escrow.depositOf(before);
+        require(maxAmount == 1 ether && deadline == tomorrow, "the neighbour before is untouched");
+        (,,, maxAmount, deadline,) = escrow.depositOf(after_);
+        require(maxAmount == 3 ether && deadline == tomorrow, "the neighbour after is untouched");
+
+        _settle(_entry(topped, _providerId(provider), 3e9));
+        require(escrow.balanceOf(_providerId(provider)) == 3 ether, "the settlement used all of it");
+    }
+
+    function testOnlyThePayerTopsUpAnOpenDepositAndNeverShortensIt() public {
+        uint64 tomorrow = uint64(block.timestamp + 1 days);
+        uint64 job_ = _deposit(provider, 1 ether, tomorrow);
+        address stranger = address(0x5742);
+        vm.deal(stranger, 1 ether);
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(JobEscrow.NotPayer.selector, job_, stranger));
+        escrow.topUp{value: 10_000 gwei}(job_, tomorrow);
+
+        vm.prank(payer);
+        vm.expectRevert(abi.encodeWithSelector(JobEscrow.DeadlineShortened.selector, tomorrow - 1, tomorrow));
+        escrow.topUp(job_, tomorrow - 1);
+
+        vm.warp(tomorrow + 1);
+        escrow.refundExpired(job_);
+        vm.prank(payer);
+        vm.expectRevert(abi.encodeWithSelector(JobEscrow.AlreadyClosed.selector, job_));
+        escrow.topUp{value: 10_000 gwei}(job_, tomorrow + 1 days);
+    }
+
     /// A stranger who deposits first under a job's key (one unit, to a provider of their own) must
     /// not take the key from the job's payer, nor be found as that job's deposit.
     function testAStrangersDepositUnderAJobsKeyDoesNotTakeItFromThePayer() public {

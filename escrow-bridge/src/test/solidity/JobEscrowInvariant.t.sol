@@ -105,6 +105,19 @@ contract EscrowHandler {
         escrow.settle(nonce, deadline, entries, abi.encodePacked(r0, s0, v0, r1, s1, v1));
     }
 
+    /// The payer adds to an open deposit and moves its deadline later.
+    function topUp(uint256 index, uint64 amountUnits, uint32 extra) external {
+        if (jobs.length == 0) return;
+        uint64 job = jobs[index % jobs.length];
+        (address payer,,,, uint64 deadline, bool closed) = escrow.depositOf(job);
+        if (closed) return;
+        uint256 amount = (uint256(amountUnits) % 1e6) * 10_000 gwei;
+        vm.deal(payer, payer.balance + amount);
+        vm.prank(payer);
+        escrow.topUp{value: amount}(job, deadline + extra % 1 days);
+        deposited += amount;
+    }
+
     function passTime(uint32 seconds_) external {
         vm.warp(block.timestamp + seconds_ % 10 days);
     }

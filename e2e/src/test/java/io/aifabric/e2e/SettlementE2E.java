@@ -533,8 +533,9 @@ class SettlementE2E extends FederatedE2E {
   /**
    * Before any GPU works, the deposit must be the payer's, under the job's own key, cover the worst
    * case and outlast the run: a deposit for another job, a stranger's under this job's key, too
-   * little or too short a deadline each keep the job Pending, placed nowhere. The funded job goes
-   * to its deposit's provider (member-a, though member-b is cheaper) and that provider is paid.
+   * little or too short a deadline each keep the job Pending, placed nowhere; topped up by its
+   * payer, the small deposit funds the job and it runs. The funded job goes to its deposit's
+   * provider (member-a, though member-b is cheaper) and that provider is paid.
    */
   @Test
   @Order(12)
@@ -582,8 +583,21 @@ class SettlementE2E extends FederatedE2E {
             "escrow job "
                 + smallId
                 + " holds 0.05, less than the job's worst-case cost 0.1 (its budget, or every GPU"
-                + " for maxDuration at maxPricePerGpuHour)");
+                + " for maxDuration at maxPricePerGpuHour): top it up with JobEscrow.topUp("
+                + smallId
+                + ", deadline)");
     assertNeverPlaced(waiting);
+    // The payer tops it up: the job is funded by that deposit and runs, without being re-created.
+    network
+        .asPayer()
+        .topUp(
+            BigInteger.valueOf(smallId),
+            BigInteger.valueOf(network.chainTime() + 86_400),
+            DEPOSIT.divide(BigInteger.TWO))
+        .send();
+    AIJob toppedUp = federation.awaitPhase(waiting, JobPhase.Succeeded, Duration.ofSeconds(90));
+    assertThat(toppedUp.getStatus().getFunding().getEscrowJobId()).isEqualTo(smallId);
+    assertFunded(toppedUp, "True", "DepositCovers");
 
     // Enough, but refundable before the run (2 h), the receipt wait and settlement are over.
     AIJob hasty = federation.create(SettlementNetwork.escrowJob(ns, "short-1", BUDGET));

@@ -72,7 +72,10 @@ public final class FundingGate {
               + ether(deposit.maxAmountWei())
               + ", less than the job's worst-case cost "
               + need.required().toPlainString()
-              + " (its budget, or every GPU for maxDuration at maxPricePerGpuHour)");
+              + " (its budget, or every GPU for maxDuration at maxPricePerGpuHour): top it up with"
+              + " JobEscrow.topUp("
+              + deposit.escrowJobId()
+              + ", deadline)");
     }
     if (deposit.deadline().isBefore(needed)) {
       return new Unfunded(
@@ -81,7 +84,10 @@ public final class FundingGate {
               + " may be refunded from "
               + deposit.deadline()
               + "; the run, the receipt wait and the settlement window need it until "
-              + needed);
+              + needed
+              + ": extend it with JobEscrow.topUp("
+              + deposit.escrowJobId()
+              + ", deadline)");
     }
     return new Funded(
         deposit,

@@ -99,7 +99,8 @@ class FundingGateTest {
             new Unfunded(
                 "Underfunded",
                 "escrow job 7 holds 0.49, less than the job's worst-case cost 0.5 (its budget, or"
-                    + " every GPU for maxDuration at maxPricePerGpuHour)"));
+                    + " every GPU for maxDuration at maxPricePerGpuHour): top it up with"
+                    + " JobEscrow.topUp(7, deadline)"));
 
     deposit = deposit("0.5", NOW.plus(Duration.ofHours(4)).minusSeconds(1), false);
     assertThat(check())
@@ -107,7 +108,8 @@ class FundingGateTest {
             new Unfunded(
                 "DeadlineTooSoon",
                 "escrow job 7 may be refunded from 2026-12-03T15:59:59Z; the run, the receipt wait"
-                    + " and the settlement window need it until 2026-12-03T16:00:00Z"));
+                    + " and the settlement window need it until 2026-12-03T16:00:00Z: extend it"
+                    + " with JobEscrow.topUp(7, deadline)"));
 
     deposit = deposit("0.5", NOW.plus(Duration.ofDays(1)), true);
     assertThat(((Unfunded) check()).reason()).isEqualTo("DepositClosed");
