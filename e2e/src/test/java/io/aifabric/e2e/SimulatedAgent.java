@@ -49,12 +49,22 @@ final class SimulatedAgent implements AutoCloseable {
     this.key = key;
     this.sequence = sequence;
     this.port = brokerPort;
-    client = MqttClient.create(vertx, new MqttClientOptions().setCleanSession(true));
-    client
-        .connect(brokerPort, "127.0.0.1")
+    client = connection(c -> {});
+  }
+
+  /**
+   * A new connection to the broker, with its handlers set first (a message can arrive as soon as it
+   * is connected).
+   */
+  private MqttClient connection(java.util.function.Consumer<MqttClient> handlers) throws Exception {
+    MqttClient connection = MqttClient.create(vertx, new MqttClientOptions().setCleanSession(true));
+    handlers.accept(connection);
+    connection
+        .connect(port, "127.0.0.1")
         .toCompletionStage()
         .toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
+    return connection;
   }
 
   /** The same node (key, sequence) on a new connection, as an agent after a broker restart. */
@@ -132,13 +142,7 @@ final class SimulatedAgent implements AutoCloseable {
     SecureRandom random = new SecureRandom();
     // QoS 1 on a connection of its own, at most 8 unacknowledged (the client allows 10).
     java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(8);
-    MqttClient flood = MqttClient.create(vertx, new MqttClientOptions().setCleanSession(true));
-    flood.publishCompletionHandler(id -> window.release());
-    flood
-        .connect(port, "127.0.0.1")
-        .toCompletionStage()
-        .toCompletableFuture()
-        .get(30, TimeUnit.SECONDS);
+    MqttClient flood = connection(c -> c.publishCompletionHandler(id -> window.release()));
     try {
       for (int i = 0; i < count; i++) {
         NodeKey fresh = NodeKey.generate(random);
@@ -171,18 +175,15 @@ final class SimulatedAgent implements AutoCloseable {
    */
   java.util.Set<String> retainedTopics(String filter, String control) throws Exception {
     java.util.Set<String> topics = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    MqttClient reader = MqttClient.create(vertx, new MqttClientOptions().setCleanSession(true));
-    reader.publishHandler(
-        m -> {
-          if (m.isRetain() && m.payload().length() > 0) {
-            topics.add(m.topicName());
-          }
-        });
-    reader
-        .connect(port, "127.0.0.1")
-        .toCompletionStage()
-        .toCompletableFuture()
-        .get(30, TimeUnit.SECONDS);
+    MqttClient reader =
+        connection(
+            c ->
+                c.publishHandler(
+                    m -> {
+                      if (m.isRetain() && m.payload().length() > 0) {
+                        topics.add(m.topicName());
+                      }
+                    }));
     try {
       reader
           .subscribe(filter, 1)
@@ -206,13 +207,7 @@ final class SimulatedAgent implements AutoCloseable {
   boolean brokerDropsAPublishOf(String topic, int bytes) throws Exception {
     java.util.concurrent.CompletableFuture<Void> closed =
         new java.util.concurrent.CompletableFuture<>();
-    MqttClient sender = MqttClient.create(vertx, new MqttClientOptions().setCleanSession(true));
-    sender.closeHandler(v -> closed.complete(null));
-    sender
-        .connect(port, "127.0.0.1")
-        .toCompletionStage()
-        .toCompletableFuture()
-        .get(30, TimeUnit.SECONDS);
+    MqttClient sender = connection(c -> c.closeHandler(v -> closed.complete(null)));
     sender.publish(topic, Buffer.buffer(new byte[bytes]), MqttQoS.AT_MOST_ONCE, false, false);
     try {
       closed.get(10, TimeUnit.SECONDS);

@@ -1,7 +1,9 @@
 package io.aifabric.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -42,11 +44,7 @@ class BoundedHandoffTest {
         assertThat(handled).containsExactly("t0", "t1", "t2", "t3");
       }
       // Released once each is handled (just after the sink returns).
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (handoff.queuedBytes() > 0 && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
-      assertThat(handoff.queuedBytes()).isZero();
+      await().atMost(Duration.ofSeconds(10)).until(handoff::queuedBytes, bytes -> bytes == 0);
     }
   }
 }

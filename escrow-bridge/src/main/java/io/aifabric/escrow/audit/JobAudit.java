@@ -136,11 +136,14 @@ public final class JobAudit {
     }
 
     var meta = job.getMetadata();
-    String key = DepositKey.hex(in.networkId(), meta.getNamespace(), meta.getName(), meta.getUid());
-    Optional<Deposit> found = in.deposits().find(payment.getPayer(), Hex.decode(key, 32));
+    byte[] key = DepositKey.of(in.networkId(), meta.getNamespace(), meta.getName(), meta.getUid());
+    Optional<Deposit> found = in.deposits().find(payment.getPayer(), key);
     if (found.isEmpty()) {
       return Verdict.refused(
-          "the escrow holds no deposit from " + payment.getPayer() + " under the job's key " + key);
+          "the escrow holds no deposit from "
+              + payment.getPayer()
+              + " under the job's key "
+              + Hex.encode(key));
     }
     Deposit deposit = found.get();
     if (deposit.closed()) {

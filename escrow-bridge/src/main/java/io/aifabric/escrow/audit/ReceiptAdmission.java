@@ -5,7 +5,6 @@ import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -36,14 +35,18 @@ public class ReceiptAdmission {
   /** Registered node addresses (lowercase), by ComputeNode name. */
   private final Map<String, String> nodeAddresses = new ConcurrentHashMap<>();
 
-  private final Set<String> registered = ConcurrentHashMap.newKeySet();
+  /**
+   * How many ComputeNodes name each address: counted, not a set, so that one of two ComputeNodes
+   * with the same key going away does not unregister the other.
+   */
+  private final Map<String, Integer> registered = new ConcurrentHashMap<>();
 
   public Decision decide(String jobUid, int replica, String nodeAddress) {
     Integer replicas = replicasByJob.get(jobUid);
     if (replicas != null && (replica < 0 || replica >= replicas)) {
       return Decision.REFUSE;
     }
-    if (replicas == null || !registered.contains(nodeAddress.toLowerCase(Locale.ROOT))) {
+    if (replicas == null || !registered.containsKey(nodeAddress.toLowerCase(Locale.ROOT))) {
       return Decision.HOLD;
     }
     return Decision.KEEP;
@@ -73,18 +76,22 @@ public class ReceiptAdmission {
         address == null
             ? nodeAddresses.remove(node.getMetadata().getName())
             : nodeAddresses.put(node.getMetadata().getName(), address);
-    if (before != null && !before.equals(address)) {
-      registered.remove(before);
+    if (before != null) {
+      unregister(before);
     }
     if (address != null) {
-      registered.add(address);
+      registered.merge(address, 1, Integer::sum);
     }
   }
 
   synchronized void nodeGone(ComputeNode node) {
     String before = nodeAddresses.remove(node.getMetadata().getName());
     if (before != null) {
-      registered.remove(before);
+      unregister(before);
     }
+  }
+
+  private void unregister(String address) {
+    registered.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1);
   }
 }

@@ -157,10 +157,10 @@ public class ReceiptBook {
   void admitHeld(String jobUid) {
     for (var e :
         intake.takeOut(
+            jobUid,
             k ->
-                (jobUid == null || jobUid.equals(k.jobUid()))
-                    && admission.decide(k.jobUid(), k.replica(), k.node())
-                        != ReceiptAdmission.Decision.HOLD)) {
+                admission.decide(k.jobUid(), k.replica(), k.node())
+                    != ReceiptAdmission.Decision.HOLD)) {
       ReceiptIntake.Key k = e.getKey();
       if (admission.decide(k.jobUid(), k.replica(), k.node()) == ReceiptAdmission.Decision.KEEP) {
         keep(k.jobUid(), k.replica(), k.node(), e.getValue());

@@ -154,6 +154,27 @@ class ReceiptBookTest {
     assertThat(gauge("aifabric_bridge_receipt_intake_bytes")).isZero();
   }
 
+  /** Two ComputeNodes with one key (a node listed again under a new name): one going leaves it. */
+  @Test
+  void aNodeStaysRegisteredWhileAnyComputeNodeNamesItsKey() {
+    admission.nodeSeen(registered("dc-1.gpu-0-renamed", node));
+    admission.nodeGone(registered("dc-1.gpu-0", node));
+
+    assertThat(
+            book.take(
+                Topics.receipt(node.address(), UID), ReceiptCodec.encode(receipt(node, node, 30))))
+        .isEqualTo("kept");
+
+    admission.nodeGone(registered("dc-1.gpu-0-renamed", node));
+    String other = "other-job";
+    admission.jobSeen(escrowJob(other, 1));
+    assertThat(
+            book.take(
+                Topics.receipt(node.address(), other),
+                ReceiptCodec.encode(receipt(other, node, node, 30))))
+        .isEqualTo("held");
+  }
+
   private double gauge(String name) {
     return registry.get(name).gauge().value();
   }

@@ -56,18 +56,17 @@ class JobFunding {
       return Optional.of("");
     }
     var meta = job.getMetadata();
-    String key =
-        DepositKey.hex(config.networkId(), meta.getNamespace(), meta.getName(), meta.getUid());
+    byte[] key =
+        DepositKey.of(config.networkId(), meta.getNamespace(), meta.getName(), meta.getUid());
     FundingRequirement need =
         FundingRequirement.of(
             job.getSpec(),
             MaxDuration.parse(job.getSpec().getMaxDuration()),
             config.proof().receiptWait(),
             config.chain().settlementWindow());
-    FundingVerdict verdict =
-        FundingGate.check(chain, payment.getPayer(), key, Hex.decode(key, 32), need);
+    FundingVerdict verdict = FundingGate.check(chain, payment.getPayer(), key, need);
     Funding funding = new Funding();
-    funding.setDepositKey(key);
+    funding.setDepositKey(Hex.encode(key));
     funding.setRequired(need.required().toPlainString());
     Long generation = meta.getGeneration();
     if (verdict instanceof Funded funded) {

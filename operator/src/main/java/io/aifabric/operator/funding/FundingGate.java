@@ -2,6 +2,7 @@ package io.aifabric.operator.funding;
 
 import io.aifabric.operator.funding.FundingVerdict.Funded;
 import io.aifabric.operator.funding.FundingVerdict.Unfunded;
+import io.aifabric.protocol.Hex;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -22,7 +23,7 @@ public final class FundingGate {
   private FundingGate() {}
 
   public static FundingVerdict check(
-      DepositSource chain, String payer, String depositKey, byte[] key, FundingRequirement need) {
+      DepositSource chain, String payer, byte[] key, FundingRequirement need) {
     if (!chain.configured()) {
       return new Unfunded(
           "NoChain",
@@ -44,7 +45,7 @@ public final class FundingGate {
           "waiting for a deposit from "
               + payer
               + " under key "
-              + depositKey
+              + Hex.encode(key)
               + " of at least "
               + need.required().toPlainString()
               + " with a deadline after "

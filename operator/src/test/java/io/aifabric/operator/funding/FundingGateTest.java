@@ -139,7 +139,7 @@ class FundingGateTest {
             throw new AssertionError("not asked without a chain");
           }
         };
-    assertThat(((Unfunded) FundingGate.check(none, PAYER, KEY_HEX, KEY, NEED)).reason())
+    assertThat(((Unfunded) FundingGate.check(none, PAYER, KEY, NEED)).reason())
         .isEqualTo("NoChain");
   }
 
@@ -171,7 +171,7 @@ class FundingGateTest {
   }
 
   private FundingVerdict check() {
-    return FundingGate.check(escrow, PAYER, KEY_HEX, KEY, NEED);
+    return FundingGate.check(escrow, PAYER, KEY, NEED);
   }
 
   private static EscrowDeposit deposit(String ether, Instant deadline, boolean closed) {
