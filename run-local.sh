@@ -93,6 +93,31 @@ if [[ ! -f "$operator_jar" || -n "$(find operator/src crds/src -newer "$operator
 fi
 "$bin/testbed" up --dir "$dir" --detach --members "${#members[@]}" --gpu-nodes 20
 
+# The network broker's authority (P-256, openssl): the broker's certificate, the operator's
+# (CN aifabric-operator), and the CA the members' agents check both by. The operator issues each
+# registered node its own certificate from the same authority.
+pki="$dir/broker-pki"
+command -v openssl >/dev/null || { echo "openssl is needed for the broker's certificates (apt-get install openssl)" >&2; exit 1; }
+if [[ ! -f "$pki/operator.crt" ]]; then
+  echo "making the broker's authority and certificates ($pki)"
+  mkdir -p "$pki" && chmod 700 "$pki"
+  newkey() { openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt -out "$1"; chmod 600 "$1"; }
+  newkey "$pki/ca.key"
+  openssl req -x509 -new -key "$pki/ca.key" -subj "/O=aifabric/CN=aifabric local broker CA" -days 30 \
+    -addext "basicConstraints=critical,CA:TRUE,pathlen:0" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    -out "$pki/ca.crt" 2>/dev/null
+  issue() { # name, CN, extendedKeyUsage[, subjectAltName]
+    newkey "$pki/$1.key"
+    printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature" \
+      "extendedKeyUsage=$3" ${4:+"subjectAltName=$4"} >"$pki/$1.ext"
+    openssl req -new -key "$pki/$1.key" -subj "/O=aifabric/CN=$2" 2>/dev/null |
+      openssl x509 -req -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAcreateserial -days 30 \
+        -extfile "$pki/$1.ext" -out "$pki/$1.crt" 2>/dev/null
+  }
+  issue server localhost serverAuth "IP:127.0.0.1,DNS:localhost"
+  issue operator aifabric-operator clientAuth
+fi
+
 echo "joining the members: the aifabric chart (node agent DaemonSet, RBAC, admission policy)"
 for m in "${members[@]}"; do
   k --context "$m" create namespace aifabric-system --dry-run=client -o yaml | k --context "$m" apply -f - >/dev/null
@@ -101,6 +126,7 @@ for m in "${members[@]}"; do
   HELM_CACHE_HOME="$dir/helm/cache" HELM_CONFIG_HOME="$dir/helm/config" HELM_DATA_HOME="$dir/helm/data" \
     "$bin/helm" upgrade --install aifabric charts/aifabric --kube-context "$m" --kubeconfig "$dir/kubeconfig" \
     -n aifabric-system --set cluster.name="$m" --set broker.host=127.0.0.1 --set broker.port="$broker_port" \
+    --set-file broker.tls.caCertificate="$pki/ca.crt" \
     --wait --timeout 120s >/dev/null 2>&1 || { echo "helm install into $m failed" >&2; exit 1; }
 done
 
@@ -126,13 +152,20 @@ for m in "${members[@]}"; do
     --from-file=kubeconfig="$dir/$m/host-access.kubeconfig" --dry-run=client -o yaml | k --context host apply -f - >/dev/null
 done
 
-# The network's MQTT broker, where node agents publish heartbeats (Debian's mosquitto).
+# The network's MQTT broker, where node agents publish heartbeats (Debian's mosquitto), as the
+# network's brokers are configured (config/mosquitto): TLS only, a client certificate required, its
+# CN the username the ACL grants topics to. Its authority (made above) issues the operator's.
 mosquitto_bin=$(command -v mosquitto || ls /usr/sbin/mosquitto 2>/dev/null || true)
 if [[ -n "$mosquitto_bin" ]]; then
-  echo "starting the MQTT broker on 127.0.0.1:$broker_port"
-  # max_packet_size: the network's messages are small; a larger packet drops its sender.
-  printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nmax_packet_size 65536\n' \
-    "$broker_port" >"$dir/mosquitto.conf"
+  echo "starting the MQTT broker on 127.0.0.1:$broker_port (TLS, client certificates, the network's ACL)"
+  {
+    # As root, mosquitto would drop to the "mosquitto" user, who cannot read the owner-only keys.
+    [[ $EUID -eq 0 ]] && echo "user root"
+    printf '%s\n' "listener $broker_port 127.0.0.1" "cafile $pki/ca.crt" "certfile $pki/server.crt" \
+      "keyfile $pki/server.key" "tls_version tlsv1.2" "require_certificate true" \
+      "use_identity_as_username true" "allow_anonymous false" "acl_file $PWD/config/mosquitto/aifabric.acl" \
+      "persistence false" "max_packet_size 65536" "max_queued_messages 1000"
+  } >"$dir/mosquitto.conf"
   nohup "$mosquitto_bin" -c "$dir/mosquitto.conf" >"$dir/mosquitto.log" 2>&1 &
   echo $! >"$broker_pid"
 else
@@ -144,6 +177,9 @@ port="${AIFABRIC_OPERATOR_PORT:-8080}"
 KUBECONFIG="$dir/host/kubeconfig" QUARKUS_HTTP_PORT="$port" AIFABRIC_MEMBER_PROBE_INTERVAL=5s \
   AIFABRIC_DISPATCH_SCHEDULER_NAME=default-scheduler AIFABRIC_PLACEMENT_UNVERIFIED_NODES=true \
   AIFABRIC_DISPATCH_PENDING_RETRY=5s AIFABRIC_BROKER_HOST=127.0.0.1 AIFABRIC_BROKER_PORT="$broker_port" \
+  AIFABRIC_BROKER_TLS_CERTIFICATE="$pki/operator.crt" AIFABRIC_BROKER_TLS_KEY="$pki/operator.key" \
+  AIFABRIC_BROKER_TLS_CA="$pki/ca.crt" AIFABRIC_BROKER_AUTHORITY_CERTIFICATE="$pki/ca.crt" \
+  AIFABRIC_BROKER_AUTHORITY_KEY="$pki/ca.key" \
   nohup java -jar "$operator_jar" >"$operator_log" 2>&1 &
 echo $! >"$operator_pid"
 for _ in $(seq 60); do

@@ -48,7 +48,7 @@ public final class MemberChart {
    *
    * @param settings extra {@code --set} values, e.g. {@code broker.port=1883}
    */
-  public MemberChart install(String brokerHost, int brokerPort, String... settings) {
+  public MemberChart install(String brokerHost, int brokerPort, Path brokerCa, String... settings) {
     ensureNamespace(bed.client(cluster));
     List<String> args = new ArrayList<>();
     args.addAll(
@@ -61,6 +61,7 @@ public final class MemberChart {
             "--set=cluster.name=" + cluster,
             "--set=broker.host=" + brokerHost,
             "--set=broker.port=" + brokerPort,
+            "--set-file=broker.tls.caCertificate=" + brokerCa,
             "--wait",
             "--timeout=120s"));
     for (String setting : settings) {
@@ -154,6 +155,7 @@ public final class MemberChart {
             "--namespace=" + NAMESPACE,
             "--set=cluster.name=" + cluster,
             "--set=broker.host=broker.invalid",
+            "--set=broker.tls.caCertificate=(not needed to render)",
             "--show-only=" + template));
     for (String setting : settings) {
       args.add("--set=" + setting);

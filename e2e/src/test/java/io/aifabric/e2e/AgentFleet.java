@@ -3,6 +3,7 @@ package io.aifabric.e2e;
 import io.aifabric.protocol.NodeKey;
 import io.aifabric.protocol.RegistrationCodec;
 import io.aifabric.testbed.TestBed;
+import io.aifabric.testing.MosquittoBroker;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Vertx;
@@ -52,7 +53,8 @@ final class AgentFleet implements AutoCloseable {
    * Creates the fleet's Nodes (an L4 each, a model no test job asks for) with their agents'
    * registrations, and connects every agent to the broker.
    */
-  static AgentFleet start(TestBed bed, String cluster, int size, int brokerPort) throws Exception {
+  static AgentFleet start(TestBed bed, String cluster, int size, MosquittoBroker broker)
+      throws Exception {
     AgentFleet fleet = new AgentFleet(bed.client(cluster), cluster, size);
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
@@ -60,7 +62,7 @@ final class AgentFleet implements AutoCloseable {
       for (int i = 0; i < size; i++) {
         String node = String.format("fleet-l4-%04d", i);
         fleet.nodes.add(node);
-        connected.add(pool.submit(fleet.agentFor(node, brokerPort)));
+        connected.add(pool.submit(fleet.agentFor(node, broker)));
       }
       for (Future<SimulatedAgent> agent : connected) {
         fleet.agents.add(agent.get(2, TimeUnit.MINUTES));
@@ -74,10 +76,10 @@ final class AgentFleet implements AutoCloseable {
     return fleet;
   }
 
-  private Callable<SimulatedAgent> agentFor(String node, int brokerPort) {
+  private Callable<SimulatedAgent> agentFor(String node, MosquittoBroker broker) {
     return () -> {
       SimulatedAgent agent =
-          new SimulatedAgent(vertx, brokerPort, NodeKey.generate(new SecureRandom()));
+          new SimulatedAgent(vertx, broker, NodeKey.generate(new SecureRandom()));
       member.nodes().resource(gpuNode(node, agent.registration(cluster, node))).create();
       return agent;
     };

@@ -29,6 +29,7 @@ class BridgeChartIT {
     "chain.id=31337",
     "chain.escrow=0x5FbDB2315678afecb367f032d93F642f64180aa3",
     "broker.host=127.0.0.1",
+    "broker.tls.secretName=bridge-broker-tls",
     "oracle.keySecret.name=oracle-key"
   };
 

@@ -5,10 +5,12 @@ import static org.awaitility.Awaitility.await;
 import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.aijob.JobPhase;
 import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
+import io.aifabric.protocol.broker.BrokerIdentities;
 import io.aifabric.testbed.AifabricApi;
 import io.aifabric.testbed.MemberChart;
 import io.aifabric.testbed.OperatorProcess;
 import io.aifabric.testbed.TestBed;
+import io.aifabric.testing.BrokerPki;
 import io.aifabric.testing.MosquittoBroker;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -88,6 +90,13 @@ final class Federation implements AutoCloseable {
     Map<String, String> settings = new java.util.HashMap<>(FAST_SETTINGS);
     settings.put("AIFABRIC_BROKER_HOST", "127.0.0.1");
     settings.put("AIFABRIC_BROKER_PORT", String.valueOf(broker.port()));
+    // The operator's own broker identity, and the authority it issues nodes' certificates with.
+    BrokerPki.ClientTls operatorTls = broker.pki().client(BrokerIdentities.OPERATOR);
+    settings.put("AIFABRIC_BROKER_TLS_CERTIFICATE", operatorTls.certificate().toString());
+    settings.put("AIFABRIC_BROKER_TLS_KEY", operatorTls.key().toString());
+    settings.put("AIFABRIC_BROKER_TLS_CA", operatorTls.ca().toString());
+    settings.put("AIFABRIC_BROKER_AUTHORITY_CERTIFICATE", broker.pki().caCertificate().toString());
+    settings.put("AIFABRIC_BROKER_AUTHORITY_KEY", broker.pki().caKey().toString());
     settings.putAll(overrides);
     KubernetesClient host = bed.client(TestBed.HOST);
     AifabricApi.install(host);

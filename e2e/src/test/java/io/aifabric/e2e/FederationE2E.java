@@ -41,6 +41,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The federation's user stories, on the real host and members, with the packaged operator. */
 @Order(10)
 class FederationE2E extends FederatedE2E {
+  private static final java.security.PublicKey BROKER_PUBLIC_KEY =
+      io.aifabric.protocol.broker.BrokerAuthority.newKeyPair(new java.security.SecureRandom())
+          .getPublic();
+  private static final byte[] BROKER_KEY = BROKER_PUBLIC_KEY.getEncoded();
+
   private static KubernetesClient host() {
     return federation.host;
   }
@@ -118,7 +123,8 @@ class FederationE2E extends FederatedE2E {
   }
 
   @Test
-  void aNodeAgentsRegistrationGivesItsComputeNodeItsKeys(TestBed bed) {
+  void aNodeAgentsRegistrationGivesItsComputeNodeItsKeysAndOnlyThenABrokerCertificate(TestBed bed)
+      throws Exception {
     KubernetesClient memberA = bed.client("member-a");
     String suffix = UUID.randomUUID().toString().substring(0, 5);
     String good = "gpu-agent-" + suffix;
@@ -128,9 +134,10 @@ class FederationE2E extends FederatedE2E {
     NodeKey thief = NodeKey.generate(new SecureRandom());
     String registration =
         RegistrationCodec.encode(
-            new NodeRegistration("member-a", good, key.publicKey(), new byte[32], 1L).sign(key));
+            new NodeRegistration("member-a", good, key.publicKey(), new byte[32], BROKER_KEY, 1L)
+                .sign(key));
     NodeRegistration claimed =
-        new NodeRegistration("member-a", forged, key.publicKey(), new byte[32], 1L);
+        new NodeRegistration("member-a", forged, key.publicKey(), new byte[32], BROKER_KEY, 1L);
     String forgedRegistration =
         RegistrationCodec.encode(
             new NodeRegistration.Signed(claimed, thief.sign(claimed.digest())));
@@ -150,6 +157,32 @@ class FederationE2E extends FederatedE2E {
       assertThat(host().resources(ComputeNode.class).withName("member-a." + forged).get())
           .extracting(n -> n.getStatus().getIdentity())
           .isNull();
+
+      // The recorded registration earns the node its broker certificate, on its Node: CN = its
+      // address, for the broker key it registered, from the network's authority.
+      String certificate =
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .until(() -> brokerCertificateOn(memberA, good), java.util.Objects::nonNull);
+      assertThat(
+              io.aifabric.protocol.broker.ClientCertificateCheck.problem(
+                  certificate,
+                  io.aifabric.protocol.broker.Pem.certificate(
+                      Files.readString(federation.broker.pki().caCertificate())),
+                  key.address().toString(),
+                  BROKER_PUBLIC_KEY,
+                  java.time.Instant.now(),
+                  Duration.ofDays(1)))
+          .isEmpty();
+      // Two whole probes later (the second began after the certificate was seen), neither the
+      // copied nor the forged registration has earned one.
+      String probes = "aifabric_member_probe_seconds_count{cluster=\"member-a\"}";
+      double seen = PrometheusText.sample(federation.operator.metrics(), probes);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> PrometheusText.sample(federation.operator.metrics(), probes) >= seen + 2);
+      assertThat(brokerCertificateOn(memberA, copied)).isNull();
+      assertThat(brokerCertificateOn(memberA, forged)).isNull();
     } finally {
       annotations.keySet().forEach(n -> memberA.nodes().withName(n).delete());
     }
@@ -160,7 +193,7 @@ class FederationE2E extends FederatedE2E {
       throws Exception {
     KubernetesClient memberA = bed.client("member-a");
     String node = "gpu-poa-" + UUID.randomUUID().toString().substring(0, 5);
-    try (SimulatedAgent agent = new SimulatedAgent(federation.broker.port())) {
+    try (SimulatedAgent agent = new SimulatedAgent(federation.broker)) {
       createRegisteredNode(memberA, node, agent.registration("member-a", node));
       assertRegistered(node, "True", "Registered");
       assertAvailable(node, "False", "HeartbeatMissed");
@@ -214,7 +247,7 @@ class FederationE2E extends FederatedE2E {
    */
   @Test
   void aPacketLargerThanTheBrokerTakesIsDroppedWithItsSender() throws Exception {
-    try (SimulatedAgent anyone = new SimulatedAgent(federation.broker.port())) {
+    try (SimulatedAgent anyone = new SimulatedAgent(federation.broker)) {
       String topic = io.aifabric.protocol.Topics.heartbeat(anyone.address());
       String before = federation.operator.metrics();
 
@@ -241,9 +274,9 @@ class FederationE2E extends FederatedE2E {
     String copier = "gpu-copier-" + suffix;
     List<String> honestUuids =
         java.util.stream.IntStream.range(0, 8).mapToObj(i -> "GPU-" + suffix + "-" + i).toList();
-    try (SimulatedAgent a = new SimulatedAgent(federation.broker.port());
-        SimulatedAgent b = new SimulatedAgent(federation.broker.port());
-        SimulatedAgent c = new SimulatedAgent(federation.broker.port())) {
+    try (SimulatedAgent a = new SimulatedAgent(federation.broker);
+        SimulatedAgent b = new SimulatedAgent(federation.broker);
+        SimulatedAgent c = new SimulatedAgent(federation.broker)) {
       Map<String, SimulatedAgent> agents = Map.of(honest, a, cheat, b, copier, c);
       for (var e : agents.entrySet()) {
         createRegisteredNode(
@@ -295,7 +328,7 @@ class FederationE2E extends FederatedE2E {
   void theOperatorListensAgainAfterABrokerRestart(TestBed bed) throws Exception {
     KubernetesClient memberA = bed.client("member-a");
     String node = "gpu-restart-" + UUID.randomUUID().toString().substring(0, 5);
-    try (SimulatedAgent before = new SimulatedAgent(federation.broker.port())) {
+    try (SimulatedAgent before = new SimulatedAgent(federation.broker)) {
       createRegisteredNode(memberA, node, before.registration("member-a", node));
       assertRegistered(node, "True", "Registered");
       before.publish(before.nextHeartbeat());
@@ -306,7 +339,7 @@ class FederationE2E extends FederatedE2E {
       federation.broker.startAgain();
 
       // The same node, reconnected: its heartbeats count again once the operator has resubscribed.
-      try (SimulatedAgent after = before.reconnect(federation.broker.port())) {
+      try (SimulatedAgent after = before.reconnect()) {
         await()
             .atMost(Duration.ofSeconds(60))
             .pollInterval(Duration.ofSeconds(1))
@@ -343,8 +376,8 @@ class FederationE2E extends FederatedE2E {
                 assertThat(Federation.condition(federation.get(done), "Receipted"))
                     .hasValueSatisfying(
                         c -> assertThat(c.getReason()).isEqualTo("AwaitingReceipts")));
-    try (SimulatedAgent ran = new SimulatedAgent(federation.broker.port());
-        SimulatedAgent other = new SimulatedAgent(federation.broker.port())) {
+    try (SimulatedAgent ran = new SimulatedAgent(federation.broker);
+        SimulatedAgent other = new SimulatedAgent(federation.broker)) {
       member
           .nodes()
           .withName(ranOn)
@@ -811,6 +844,11 @@ class FederationE2E extends FederatedE2E {
   /** How much a counter grew between two scrapes. */
   static double increase(String before, String after, String series) {
     return PrometheusText.sample(after, series) - PrometheusText.sample(before, series);
+  }
+
+  private static String brokerCertificateOn(KubernetesClient member, String node) {
+    var annotations = member.nodes().withName(node).get().getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get("aifabric.io/broker-certificate");
   }
 
   static void createRegisteredNode(KubernetesClient member, String name, String registration) {

@@ -58,8 +58,7 @@ class HeartbeatStatusLatencyBenchmark {
                     "AIFABRIC_MEMBER_REQUEST_TIMEOUT", "5s",
                     "AIFABRIC_MEMBER_GRACE_PERIOD", "30s"));
         AgentFleet fleet =
-            AgentFleet.start(
-                bed, ManyAgentsE2E.MEMBER, ManyAgentsE2E.AGENTS, federation.broker.port())) {
+            AgentFleet.start(bed, ManyAgentsE2E.MEMBER, ManyAgentsE2E.AGENTS, federation.broker)) {
       await()
           .atMost(Duration.ofMinutes(5))
           .pollInterval(Duration.ofSeconds(5))

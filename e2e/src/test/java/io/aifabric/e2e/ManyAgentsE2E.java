@@ -47,7 +47,7 @@ class ManyAgentsE2E {
                     // thousand-node member on a loaded 2-core test bed can take seconds.
                     "AIFABRIC_MEMBER_REQUEST_TIMEOUT", "5s",
                     "AIFABRIC_MEMBER_GRACE_PERIOD", "30s"));
-        AgentFleet fleet = AgentFleet.start(bed, MEMBER, AGENTS, federation.broker.port())) {
+        AgentFleet fleet = AgentFleet.start(bed, MEMBER, AGENTS, federation.broker)) {
       phases.done("operator started, fleet created (nodes with registrations, connections)");
       // Heartbeats from a node the operator has not read the registration of yet are refused
       // (unknown_node), rightly: the fleet starts beating once every node is Registered.

@@ -3,6 +3,8 @@ package io.aifabric.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.aifabric.protocol.broker.BrokerAuthority;
+import io.aifabric.protocol.broker.Pem;
 import io.aifabric.testbed.CommandResult;
 import io.aifabric.testbed.MemberChart;
 import io.aifabric.testbed.TestBed;
@@ -22,6 +24,8 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -54,7 +58,14 @@ class MemberChartIT {
 
   @BeforeAll
   static void install(TestBed bed) throws Exception {
-    chart = new MemberChart(bed, MEMBER).install("127.0.0.1", 1883);
+    // A broker CA of its own: the agents run here talk to no broker, the chart needs the file.
+    Path ca = Files.createDirectories(bed.dir().resolve("member-chart-it")).resolve("ca.crt");
+    Pem.writePublic(
+        ca,
+        Pem.encode(
+            BrokerAuthority.create("chart test CA", Duration.ofDays(1), new SecureRandom())
+                .certificate()));
+    chart = new MemberChart(bed, MEMBER).install("127.0.0.1", 8883, ca);
     gpuNodes =
         bed
             .client(MEMBER)
@@ -84,6 +95,11 @@ class MemberChartIT {
         bed.helm(MEMBER, "template", "x", MemberChart.chart().toString(), "--set=broker.host=b"),
         "/cluster/name");
     assertRefusedByTheSchema(render(bed, "--set=broker.port=70000"), "/broker/port");
+    // TLS to the broker is the default, and needs the network's CA to check the broker by.
+    CommandResult noCa =
+        bed.helm(MEMBER, "template", "x", MemberChart.chart().toString(), VALID[0], VALID[1]);
+    assertThat(noCa.succeeded()).isFalse();
+    assertThat(noCa.stderr()).contains("broker.tls.caCertificate");
     assertRefusedByTheSchema(
         render(bed, "--set=nodeAgent.heartbeatInterval=often"), "/nodeAgent/heartbeatInterval");
     assertRefusedByTheSchema(render(bed, "--set=extender.weight=0"), "/extender/weight");
@@ -93,7 +109,14 @@ class MemberChartIT {
         render(bed, "--set=extender.minAvailabilityScore=300"), "/extender/minAvailabilityScore");
 
     CommandResult lint =
-        bed.helm(MEMBER, "lint", MemberChart.chart().toString(), "--strict", VALID[0], VALID[1]);
+        bed.helm(
+            MEMBER,
+            "lint",
+            MemberChart.chart().toString(),
+            "--strict",
+            VALID[0],
+            VALID[1],
+            VALID[2]);
     assertThat(lint.succeeded()).as(lint.stdout() + lint.stderr()).isTrue();
   }
 
@@ -129,7 +152,9 @@ class MemberChartIT {
   }
 
   /** Values every install needs. */
-  private static final String[] VALID = {"--set=cluster.name=member-a", "--set=broker.host=b"};
+  private static final String[] VALID = {
+    "--set=cluster.name=member-a", "--set=broker.host=b", "--set=broker.tls.caCertificate=pem"
+  };
 
   /** {@code helm template} of the chart with the needed values and these besides. */
   private static CommandResult render(TestBed bed, String... settings) {
@@ -305,6 +330,14 @@ class MemberChartIT {
         "may not change a Node's labels, finalizers, owners or spec");
     assertRefused(
         () -> asAgent.nodes().withName(own).edit(annotate("example.com/other", "x")),
+        "may change only the aifabric.io/registration annotation");
+    // Its broker certificate is the host's to issue (the broker would refuse a home-made one too).
+    assertRefused(
+        () ->
+            asAgent
+                .nodes()
+                .withName(own)
+                .edit(annotate("aifabric.io/broker-certificate", "-----BEGIN CERTIFICATE-----")),
         "may change only the aifabric.io/registration annotation");
   }
 

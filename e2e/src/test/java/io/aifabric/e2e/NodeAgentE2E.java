@@ -47,6 +47,12 @@ class NodeAgentE2E extends FederatedE2E {
         Files.createTempDirectory("agent-keys").resolve("node-keys.json").toString());
     settings.put("AIFABRIC_AGENT_BROKER_HOST", "127.0.0.1");
     settings.put("AIFABRIC_AGENT_BROKER_PORT", String.valueOf(federation.broker.port()));
+    // No certificate yet: the agent's broker key goes here, and the certificate the operator
+    // issues once the registration is recorded (read from the Node's annotation).
+    Path tls = Files.createTempDirectory("agent-broker-tls");
+    settings.put("AIFABRIC_AGENT_BROKER_TLS_DIR", tls.toString());
+    settings.put(
+        "AIFABRIC_AGENT_BROKER_TLS_CA", federation.broker.pki().caCertificate().toString());
     settings.put("AIFABRIC_AGENT_HEARTBEAT_INTERVAL", "1s");
     settings.put("AIFABRIC_AGENT_INVENTORY_SOURCE", "declared");
     // The KWOK node's listing, as nvidia-smi would name the model.
@@ -61,7 +67,7 @@ class NodeAgentE2E extends FederatedE2E {
     // The agent runs with what the chart gives it: its ServiceAccount, bound to its pod there.
     Path credentials =
         new MemberChart(bed, cluster)
-            .install("127.0.0.1", federation.broker.port())
+            .install("127.0.0.1", federation.broker.port(), federation.broker.pki().caCertificate())
             .agentKubeconfig(node);
     try (AgentProcess agent =
         AgentProcess.start(credentials, bed.dir().resolve("agents"), settings)) {

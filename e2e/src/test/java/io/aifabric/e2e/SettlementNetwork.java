@@ -3,10 +3,12 @@ package io.aifabric.e2e;
 import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.escrow.contracts.JobEscrow;
 import io.aifabric.protocol.RegistrationCodec;
+import io.aifabric.protocol.broker.BrokerIdentities;
 import io.aifabric.testbed.BridgeChart;
 import io.aifabric.testbed.BridgeProcess;
 import io.aifabric.testbed.TestBed;
 import io.aifabric.testing.AnvilChain;
+import io.aifabric.testing.BrokerPki;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,6 +108,7 @@ final class SettlementNetwork implements AutoCloseable {
                   "chain.escrow=" + escrow.getContractAddress(),
                   "broker.host=127.0.0.1",
                   "broker.port=" + federation.broker.port(),
+                  "broker.tls.secretName=" + release + "-broker-tls",
                   "oracle.keySecret.name=" + release + "-oracle-key"));
       if (i == 0) {
         values.addAll(List.of("relayer.enabled=true", "relayer.keySecret.name=relayer-key"));
@@ -119,6 +122,15 @@ final class SettlementNetwork implements AutoCloseable {
       settings.put("AIFABRIC_BRIDGE_CLIENT_ID", "bridge-" + i);
       settings.put("AIFABRIC_BROKER_HOST", "127.0.0.1");
       settings.put("AIFABRIC_BROKER_PORT", String.valueOf(federation.broker.port()));
+      // An oracle reads receipts; the relayer also clears settled ones: its broker role says so.
+      BrokerPki.ClientTls tls =
+          federation
+              .broker
+              .pki()
+              .client(i == 0 ? BrokerIdentities.RELAYER : BrokerIdentities.ORACLE);
+      settings.put("AIFABRIC_BROKER_TLS_CERTIFICATE", tls.certificate().toString());
+      settings.put("AIFABRIC_BROKER_TLS_KEY", tls.key().toString());
+      settings.put("AIFABRIC_BROKER_TLS_CA", tls.ca().toString());
       settings.put(
           "AIFABRIC_BRIDGE_ORACLE_KEY_FILE",
           keyFile(keys, "oracle-" + i, oracles.get(i)).toString());
@@ -191,7 +203,7 @@ final class SettlementNetwork implements AutoCloseable {
     String key = cluster + "/" + node;
     SimulatedAgent agent = agents.get(key);
     if (agent == null) {
-      agent = new SimulatedAgent(federation.broker.port());
+      agent = new SimulatedAgent(federation.broker);
       String registration = agent.registration(cluster, node);
       federation
           .bed

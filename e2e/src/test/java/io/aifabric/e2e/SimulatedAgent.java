@@ -11,56 +11,74 @@ import io.aifabric.protocol.ReceiptCodec;
 import io.aifabric.protocol.RegistrationCodec;
 import io.aifabric.protocol.Topics;
 import io.aifabric.protocol.WorkReceipt;
+import io.aifabric.protocol.broker.BrokerAuthority;
+import io.aifabric.protocol.broker.BrokerIdentities;
+import io.aifabric.testing.BrokerPki;
+import io.aifabric.testing.MosquittoBroker;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttClient;
-import io.vertx.mqtt.MqttClientOptions;
+import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
  * What a node agent says, said by the test: a node key, its registration for a member's Node, and
  * signed heartbeats published to the network's broker. (The node agent itself is tested against a
- * broker in node-agent/; here the operator's side is under test.)
+ * broker in node-agent/ and NodeAgentE2E; here the operator's side is under test.) Its broker
+ * certificate comes straight from the test's broker authority, for its address and broker key, as
+ * the operator would issue it once the registration is recorded: the broker lets it publish under
+ * its own topics only.
  */
 final class SimulatedAgent implements AutoCloseable {
   final NodeKey key;
+  private final KeyPair brokerKey;
   private final Vertx vertx;
   private final boolean ownsVertx;
   private final MqttClient client;
-  private final int port;
+  private final MosquittoBroker broker;
+  private final BrokerPki.ClientTls tls;
   private long sequence;
 
-  SimulatedAgent(int brokerPort) throws Exception {
-    this(Vertx.vertx(), true, brokerPort, NodeKey.generate(new SecureRandom()), 0);
+  SimulatedAgent(MosquittoBroker broker) throws Exception {
+    this(Vertx.vertx(), true, broker, NodeKey.generate(new SecureRandom()), 0);
   }
 
   /** One of many agents sharing the test's event loops (a fleet: see {@link AgentFleet}). */
-  SimulatedAgent(Vertx shared, int brokerPort, NodeKey key) throws Exception {
-    this(shared, false, brokerPort, key, 0);
+  SimulatedAgent(Vertx shared, MosquittoBroker broker, NodeKey key) throws Exception {
+    this(shared, false, broker, key, 0);
   }
 
-  private SimulatedAgent(Vertx vertx, boolean ownsVertx, int brokerPort, NodeKey key, long sequence)
+  private SimulatedAgent(
+      Vertx vertx, boolean ownsVertx, MosquittoBroker broker, NodeKey key, long sequence)
       throws Exception {
     this.vertx = vertx;
     this.ownsVertx = ownsVertx;
     this.key = key;
     this.sequence = sequence;
-    this.port = brokerPort;
+    this.broker = broker;
+    this.brokerKey = BrokerAuthority.newKeyPair(new SecureRandom());
+    this.tls = broker.pki().client(BrokerIdentities.node(key.address()), brokerKey);
     client = connection(c -> {});
   }
 
   /**
-   * A new connection to the broker, with its handlers set first (a message can arrive as soon as it
-   * is connected).
+   * A new connection to the broker as this node, with its handlers set first (a message can arrive
+   * as soon as it is connected).
    */
   private MqttClient connection(java.util.function.Consumer<MqttClient> handlers) throws Exception {
-    MqttClient connection = MqttClient.create(vertx, new MqttClientOptions().setCleanSession(true));
+    return connection(tls, handlers);
+  }
+
+  private MqttClient connection(
+      BrokerPki.ClientTls identity, java.util.function.Consumer<MqttClient> handlers)
+      throws Exception {
+    MqttClient connection = MqttClient.create(vertx, BrokerClients.options(identity));
     handlers.accept(connection);
     connection
-        .connect(port, "127.0.0.1")
+        .connect(broker.port(), "127.0.0.1")
         .toCompletionStage()
         .toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
@@ -68,8 +86,8 @@ final class SimulatedAgent implements AutoCloseable {
   }
 
   /** The same node (key, sequence) on a new connection, as an agent after a broker restart. */
-  SimulatedAgent reconnect(int brokerPort) throws Exception {
-    return new SimulatedAgent(Vertx.vertx(), true, brokerPort, key, sequence);
+  SimulatedAgent reconnect() throws Exception {
+    return new SimulatedAgent(Vertx.vertx(), true, broker, key, sequence);
   }
 
   EthAddress address() {
@@ -79,7 +97,12 @@ final class SimulatedAgent implements AutoCloseable {
   String registration(String cluster, String node) {
     return RegistrationCodec.encode(
         new NodeRegistration(
-                cluster, node, key.publicKey(), new byte[32], System.currentTimeMillis())
+                cluster,
+                node,
+                key.publicKey(),
+                new byte[32],
+                brokerKey.getPublic().getEncoded(),
+                System.currentTimeMillis())
             .sign(key));
   }
 
@@ -120,8 +143,8 @@ final class SimulatedAgent implements AutoCloseable {
   }
 
   /**
-   * A receipt that names another node and is signed with this agent's key: a forgery, published on
-   * the named node's topic as if that node had sent it.
+   * A receipt that names another node and is signed with this agent's key: a forgery. The broker
+   * lets a node publish under its own topics only, so that is where it goes.
    */
   void publishForgedReceipt(EthAddress named, String jobUid, int replica, long gpuSeconds)
       throws Exception {
@@ -129,33 +152,32 @@ final class SimulatedAgent implements AutoCloseable {
         new WorkReceipt(
             jobUid, replica, named, gpuSeconds, 0, new byte[32], System.currentTimeMillis());
     send(
-        Topics.receipt(named, jobUid),
+        Topics.receipt(key.address(), jobUid),
         ReceiptCodec.encode(new WorkReceipt.Signed(receipt, key.sign(receipt.digest()))),
         true);
   }
 
   /**
-   * Receipts anyone can make: each signed correctly with a key made for it, for a job that does not
-   * exist, on that key's own topic.
+   * Junk a node with a broker certificate can send: receipts correctly signed by its own key, under
+   * its own receipt topics (the only ones the broker lets it publish under), each for a job that
+   * does not exist.
    */
-  void publishReceiptsFromFreshKeys(int count) throws Exception {
-    SecureRandom random = new SecureRandom();
+  void publishReceiptsForJobsThatDoNotExist(int count) throws Exception {
     // QoS 1 on a connection of its own, at most 8 unacknowledged (the client allows 10).
     java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(8);
     MqttClient flood = connection(c -> c.publishCompletionHandler(id -> window.release()));
     try {
       for (int i = 0; i < count; i++) {
-        NodeKey fresh = NodeKey.generate(random);
         String job = java.util.UUID.randomUUID().toString();
         WorkReceipt receipt =
             new WorkReceipt(
-                job, 0, fresh.address(), 3_600, 0, new byte[32], System.currentTimeMillis());
+                job, 0, key.address(), 3_600, 0, new byte[32], System.currentTimeMillis());
         if (!window.tryAcquire(30, TimeUnit.SECONDS)) {
           throw new IllegalStateException("the broker stopped acknowledging");
         }
         flood.publish(
-            Topics.receipt(fresh.address(), job),
-            Buffer.buffer(ReceiptCodec.encode(receipt.sign(fresh))),
+            Topics.receipt(key.address(), job),
+            Buffer.buffer(ReceiptCodec.encode(receipt.sign(key))),
             MqttQoS.AT_LEAST_ONCE,
             false,
             false);
@@ -175,8 +197,10 @@ final class SimulatedAgent implements AutoCloseable {
    */
   java.util.Set<String> retainedTopics(String filter, String control) throws Exception {
     java.util.Set<String> topics = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    // A node reads nothing on the broker: the operator's identity does.
     MqttClient reader =
         connection(
+            broker.pki().client(BrokerIdentities.OPERATOR),
             c ->
                 c.publishHandler(
                     m -> {

@@ -50,8 +50,32 @@ public interface AgentConfig {
     @WithDefault("localhost")
     String host();
 
-    @WithDefault("1883")
+    @WithDefault("8883")
     int port();
+
+    Tls tls();
+
+    /**
+     * The agent's TLS identity at the broker: its broker key (from the key file) and the
+     * certificate the host issued for it (from its Node's {@code aifabric.io/broker-certificate}
+     * annotation), kept as PEM files in {@link #dir()} for the MQTT connector.
+     */
+    interface Tls {
+      /** TLS to the broker; off only for a broker of one's own that takes plain MQTT. */
+      @WithDefault("true")
+      boolean enabled();
+
+      /** Where broker.key and broker.crt are kept (the agent's state volume). */
+      @WithDefault("/var/lib/aifabric/broker")
+      Path dir();
+
+      /**
+       * The broker authority's CA certificate (PEM): what the broker, and a certificate, are
+       * checked by.
+       */
+      @WithDefault("/etc/aifabric/broker/ca.crt")
+      Path ca();
+    }
   }
 
   Inventory inventory();

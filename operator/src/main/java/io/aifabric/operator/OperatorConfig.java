@@ -123,8 +123,47 @@ public interface OperatorConfig {
     @WithDefault("localhost")
     String host();
 
-    @WithDefault("1883")
+    @WithDefault("8883")
     int port();
+
+    /**
+     * The network broker's authority, with which the operator issues each registered node its
+     * broker certificate (BrokerCertificates). Both unset: no certificate is issued.
+     */
+    Authority authority();
+
+    /**
+     * The operator's own TLS identity at the broker (read by the MQTT connector, see
+     * application.properties): a client certificate with CN {@code aifabric-operator}.
+     */
+    Tls tls();
+
+    interface Tls {
+      /** TLS to the broker; off only for a broker of one's own that takes plain MQTT. */
+      @WithDefault("true")
+      boolean enabled();
+
+      /** The operator's client certificate (PEM). */
+      Optional<String> certificate();
+
+      /** Its private key (PEM). */
+      Optional<String> key();
+
+      /** The broker authority's CA certificate (PEM) the broker is trusted by. */
+      Optional<String> ca();
+    }
+
+    /** How long a node's broker certificate is valid; it is renewed with a third of it left. */
+    @WithDefault("30d")
+    Duration certificateValidity();
+
+    interface Authority {
+      /** The authority's CA certificate (PEM). */
+      Optional<java.nio.file.Path> certificate();
+
+      /** The authority's private key (PEM, PKCS#8). */
+      Optional<java.nio.file.Path> key();
+    }
   }
 
   /** How node agents' proofs are judged and recorded. */

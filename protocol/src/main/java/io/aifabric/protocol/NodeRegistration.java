@@ -1,18 +1,23 @@
 package io.aifabric.protocol;
 
+import io.aifabric.protocol.broker.BrokerKeys;
+
 /**
  * A node introduces its keys: signed with the secp256k1 key it names, so whoever records it knows
- * the node holds that key. The X25519 key is what outputs for this node are sealed to.
+ * the node holds that key. The X25519 key is what outputs for this node are sealed to; the broker
+ * key (P-256, {@link BrokerKeys}) is what the network's broker certificate for this node is issued
+ * for, so only the node can use it.
  *
  * <p>Signed bytes: keccak256 of {@code "aifabric/v1/registration"} (u16 length + UTF-8), cluster
  * and node name (each u16 length + UTF-8), public key (64 bytes, X||Y), X25519 public key (32
- * bytes), timestamp in epoch milliseconds (u64).
+ * bytes), broker key (91 bytes, DER SubjectPublicKeyInfo), timestamp in epoch milliseconds (u64).
  */
 public record NodeRegistration(
     String cluster,
     String nodeName,
     NodePublicKey key,
     byte[] x25519PublicKey,
+    byte[] brokerKey,
     long timestampMillis) {
   public static final String DOMAIN = "aifabric/v1/registration";
 
@@ -21,6 +26,13 @@ public record NodeRegistration(
       throw new IllegalArgumentException("an X25519 public key has 32 bytes");
     }
     x25519PublicKey = x25519PublicKey.clone();
+    BrokerKeys.decode(brokerKey);
+    brokerKey = brokerKey.clone();
+  }
+
+  @Override
+  public byte[] brokerKey() {
+    return brokerKey.clone();
   }
 
   @Override
@@ -34,6 +46,7 @@ public record NodeRegistration(
         .string(nodeName)
         .bytes(key.toBytes())
         .bytes(x25519PublicKey)
+        .bytes(brokerKey)
         .u64(timestampMillis)
         .digest();
   }

@@ -2,6 +2,7 @@ package io.aifabric.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.aifabric.protocol.broker.BrokerKeys;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -10,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * (so the member cluster vouches for which node published which key).
  *
  * <pre>
- * {"cluster":"member-a","node":"gpu-h100-00","key":"0x…(64 bytes)","x25519":"0x…(32 bytes)","ts":1763769600000,"sig":"0x…(65 bytes)"}
+ * {"cluster":"member-a","node":"gpu-h100-00","key":"0x…(64 bytes)","x25519":"0x…(32 bytes)","broker":"0x…(91 bytes)","ts":1763769600000,"sig":"0x…(65 bytes)"}
  * </pre>
  */
 public final class RegistrationCodec {
@@ -25,6 +26,7 @@ public final class RegistrationCodec {
     node.put("node", r.nodeName());
     node.put("key", Hex.encode(r.key().toBytes()));
     node.put("x25519", Hex.encode(r.x25519PublicKey()));
+    node.put("broker", Hex.encode(r.brokerKey()));
     node.put("ts", r.timestampMillis());
     node.put("sig", signed.signature().toString());
     return node.toString();
@@ -44,6 +46,7 @@ public final class RegistrationCodec {
               WireJson.text(node, "node"),
               NodePublicKey.fromBytes(Hex.decode(WireJson.text(node, "key"), 64)),
               Hex.decode(WireJson.text(node, "x25519"), 32),
+              Hex.decode(WireJson.text(node, "broker"), BrokerKeys.ENCODED_LENGTH),
               node.path("ts").asLong()),
           Signature.parse(WireJson.text(node, "sig")));
     } catch (IllegalArgumentException e) {

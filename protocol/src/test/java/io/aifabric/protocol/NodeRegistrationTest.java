@@ -6,16 +6,23 @@ import java.security.SecureRandom;
 import org.junit.jupiter.api.Test;
 
 class NodeRegistrationTest {
+  private static final byte[] BROKER_KEY =
+      io.aifabric.protocol.broker.BrokerAuthority.newKeyPair(new java.security.SecureRandom())
+          .getPublic()
+          .getEncoded();
+
   @Test
   void aRegistrationIsSignedByTheKeyItNamesAndNoOther() {
     NodeKey key = NodeKey.generate(new SecureRandom());
     NodeKey other = NodeKey.generate(new SecureRandom());
     NodeRegistration reg =
-        new NodeRegistration("member-a", "gpu-h100-00", key.publicKey(), new byte[32], 1L);
+        new NodeRegistration(
+            "member-a", "gpu-h100-00", key.publicKey(), new byte[32], BROKER_KEY, 1L);
     assertThat(reg.isSignedBy(key.sign(reg.digest()))).isTrue();
     assertThat(reg.isSignedBy(other.sign(reg.digest()))).isFalse();
     NodeRegistration moved =
-        new NodeRegistration("member-b", "gpu-h100-00", key.publicKey(), new byte[32], 1L);
+        new NodeRegistration(
+            "member-b", "gpu-h100-00", key.publicKey(), new byte[32], BROKER_KEY, 1L);
     assertThat(moved.isSignedBy(key.sign(reg.digest()))).isFalse();
   }
 
@@ -23,7 +30,8 @@ class NodeRegistrationTest {
   void theAnnotationFormRoundTripsAndRefusesDamage() throws Exception {
     NodeKey key = NodeKey.generate(new SecureRandom());
     var signed =
-        new NodeRegistration("member-a", "gpu-h100-00", key.publicKey(), new byte[32], 7L)
+        new NodeRegistration(
+                "member-a", "gpu-h100-00", key.publicKey(), new byte[32], BROKER_KEY, 7L)
             .sign(key);
     String text = RegistrationCodec.encode(signed);
     var back = RegistrationCodec.decode(text);

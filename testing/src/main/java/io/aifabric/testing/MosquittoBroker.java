@@ -10,8 +10,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A real Mosquitto broker (Debian's package, installed by .ci/run) on a loopback port, for tests.
- * It can be stopped and started again on the same port, as a broker restart is.
+ * A real Mosquitto broker (Debian's package, installed by .ci/run) on a loopback port, for tests,
+ * configured as the network's brokers are (config/mosquitto): TLS only, a client certificate from
+ * the test's {@link BrokerPki} required, its CN taken as the username, and the network's ACL. It
+ * can be stopped and started again on the same port, as a broker restart is.
  */
 public final class MosquittoBroker implements AutoCloseable {
   /** The largest MQTT packet the broker takes, as the network's brokers are configured. */
@@ -19,11 +21,13 @@ public final class MosquittoBroker implements AutoCloseable {
 
   private final Path dir;
   private final int port;
+  private final BrokerPki pki;
   private Process process;
 
-  private MosquittoBroker(Path dir, int port) {
+  private MosquittoBroker(Path dir, int port, BrokerPki pki) {
     this.dir = dir;
     this.port = port;
+    this.pki = pki;
   }
 
   public static MosquittoBroker start(Path dir) throws IOException, InterruptedException {
@@ -32,12 +36,30 @@ public final class MosquittoBroker implements AutoCloseable {
       port = socket.getLocalPort();
     }
     Files.createDirectories(dir);
+    BrokerPki pki = BrokerPki.create(dir.resolve("pki"));
+    Path acl = dir.resolve("aifabric.acl");
+    try (var in = MosquittoBroker.class.getResourceAsStream("mosquitto/aifabric.acl")) {
+      if (in == null) {
+        throw new IOException("the network's ACL is not on the classpath (config/mosquitto)");
+      }
+      Files.write(acl, in.readAllBytes());
+    }
     Files.writeString(
         dir.resolve("mosquitto.conf"),
         String.join(
             "\n",
+            // Started as root (a CI container), mosquitto would drop to the "mosquitto" user, who
+            // cannot read the test's owner-only key files; as any other user this has no effect.
+            "user root",
             "listener " + port + " 127.0.0.1",
-            "allow_anonymous true",
+            "cafile " + pki.caCertificate(),
+            "certfile " + pki.dir().resolve("server.crt"),
+            "keyfile " + pki.dir().resolve("server.key"),
+            "tls_version tlsv1.2",
+            "require_certificate true",
+            "use_identity_as_username true",
+            "allow_anonymous false",
+            "acl_file " + acl,
             // Tests flood the broker on purpose (SettlementE2E): hold what a slow subscriber has
             // not taken yet rather than drop it, so that what a test counts is what it sent.
             "max_queued_messages 20000",
@@ -47,13 +69,18 @@ public final class MosquittoBroker implements AutoCloseable {
             "persistence false",
             "log_dest file " + dir.resolve("mosquitto.log"),
             ""));
-    MosquittoBroker broker = new MosquittoBroker(dir, port);
+    MosquittoBroker broker = new MosquittoBroker(dir, port, pki);
     broker.startAgain();
     return broker;
   }
 
   public int port() {
     return port;
+  }
+
+  /** The broker's authority: the CA clients trust, and client certificates for a test's parties. */
+  public BrokerPki pki() {
+    return pki;
   }
 
   public void startAgain() throws IOException, InterruptedException {

@@ -41,7 +41,7 @@ class HeartbeatOverMqttTest {
   @Test
   void signedHeartbeatsArriveOnTheNodesTopicAndVerify() throws Exception {
     try (TopicRecorder recorder =
-        new TopicRecorder(MosquittoResource.broker.port(), Topics.HEARTBEATS + "#")) {
+        new TopicRecorder(MosquittoResource.broker, Topics.HEARTBEATS + "#")) {
       await().atMost(Duration.ofSeconds(15)).until(() -> recorder.received().size() >= 3);
       HeartbeatVerifier verifier = verifier();
       long previous = 0;
@@ -61,7 +61,7 @@ class HeartbeatOverMqttTest {
   void aSignedHardwareReportIsRetainedOnTheNodesTopic() throws Exception {
     // Subscribing after it was published: the broker hands over the retained report.
     try (TopicRecorder recorder =
-        new TopicRecorder(MosquittoResource.broker.port(), Topics.HARDWARE + "#")) {
+        new TopicRecorder(MosquittoResource.broker, Topics.HARDWARE + "#")) {
       // Sent until the broker acknowledges it, every 5 s: a slow start is waited out.
       await().atMost(Duration.ofSeconds(30)).until(() -> !recorder.received().isEmpty());
       var received = recorder.received().get(0);
@@ -83,7 +83,7 @@ class HeartbeatOverMqttTest {
   @Order(Integer.MAX_VALUE)
   void afterABrokerRestartHeartbeatsResumeFreshWithoutABacklog() throws Exception {
     try (TopicRecorder recorder =
-        new TopicRecorder(MosquittoResource.broker.port(), Topics.HEARTBEATS + "#")) {
+        new TopicRecorder(MosquittoResource.broker, Topics.HEARTBEATS + "#")) {
       await().atMost(Duration.ofSeconds(15)).until(() -> !recorder.received().isEmpty());
       MosquittoResource.broker.stop();
       Thread.sleep(5_000); // five beats' worth of silence

@@ -22,6 +22,7 @@ class NodeIdentityTest {
     NodeIdentity again = NodeIdentity.loadOrCreate(file, new SecureRandom());
     assertThat(again.address()).isEqualTo(first.address());
     assertThat(again.x25519PublicKey()).isEqualTo(first.x25519PublicKey());
+    assertThat(again.brokerKey().getPublic()).isEqualTo(first.brokerKey().getPublic());
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
         .isEqualTo("rw-------");
   }
@@ -46,11 +47,29 @@ class NodeIdentityTest {
   }
 
   @Test
-  void theRegistrationIsSignedByTheNodeKey() throws IOException {
+  void theRegistrationIsSignedByTheNodeKeyAndNamesItsBrokerKey() throws IOException {
     NodeIdentity id = NodeIdentity.loadOrCreate(dir.resolve("k.json"), new SecureRandom());
     var signed = id.register("member-a", "gpu-h100-00", 1_000L);
     assertThat(signed.isValid()).isTrue();
     assertThat(signed.registration().key().address()).isEqualTo(id.address());
+    assertThat(signed.registration().brokerKey())
+        .isEqualTo(id.brokerKey().getPublic().getEncoded());
+  }
+
+  @Test
+  void aKeyFileFromBeforeTheBrokerKeyKeepsItsIdentityAndGainsOne() throws IOException {
+    Path file = dir.resolve("node-keys.json");
+    NodeIdentity original = NodeIdentity.loadOrCreate(file, new SecureRandom());
+    var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+    ((com.fasterxml.jackson.databind.node.ObjectNode) json).remove("p256");
+    Files.writeString(file, json.toString());
+
+    NodeIdentity upgraded = NodeIdentity.loadOrCreate(file, new SecureRandom());
+    assertThat(upgraded.address()).isEqualTo(original.address());
+    assertThat(upgraded.x25519PublicKey()).isEqualTo(original.x25519PublicKey());
+    assertThat(Files.readString(file)).contains("\"p256\"");
+    assertThat(NodeIdentity.loadOrCreate(file, new SecureRandom()).brokerKey().getPublic())
+        .isEqualTo(upgraded.brokerKey().getPublic());
   }
 
   @Test

@@ -210,6 +210,7 @@ public class ComputeNodeSync {
     identity.setAddress(registration.key().address().checksummed());
     identity.setPublicKey(Hex.encode(registration.key().toBytes()));
     identity.setX25519PublicKey(Hex.encode(registration.x25519PublicKey()));
+    identity.setBrokerKey(Hex.encode(registration.brokerKey()));
     status.setIdentity(identity);
     conditions.set(
         status.getConditions(),

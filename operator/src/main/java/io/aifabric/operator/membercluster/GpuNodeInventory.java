@@ -22,6 +22,7 @@ public record GpuNodeInventory(
     boolean ready,
     boolean unschedulable,
     String registration,
+    String brokerCertificate,
     Map<String, String> aifabricLabels) {
 
   public static final String GPU_RESOURCE = "nvidia.com/gpu";
@@ -56,6 +57,9 @@ public record GpuNodeInventory(
             node.getMetadata().getAnnotations() == null
                 ? null
                 : node.getMetadata().getAnnotations().get(RegistrationCodec.ANNOTATION),
+            node.getMetadata().getAnnotations() == null
+                ? null
+                : node.getMetadata().getAnnotations().get(BrokerCertificates.ANNOTATION),
             aifabricLabels(labels)));
   }
 

@@ -48,6 +48,7 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
   private final MemberProbe probe;
   private final ComputeNodeSync computeNodes;
   private final VerifiedNodeLabels nodeLabels;
+  private final BrokerCertificates brokerCertificates;
   private final StaleWorkCollector staleWork;
   private final FleetState fleet;
   private final Conditions conditions;
@@ -60,6 +61,7 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
       MemberProbe probe,
       ComputeNodeSync computeNodes,
       VerifiedNodeLabels nodeLabels,
+      BrokerCertificates brokerCertificates,
       StaleWorkCollector staleWork,
       FleetState fleet,
       Conditions conditions,
@@ -71,6 +73,7 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
     this.probe = probe;
     this.computeNodes = computeNodes;
     this.nodeLabels = nodeLabels;
+    this.brokerCertificates = brokerCertificates;
     this.staleWork = staleWork;
     this.fleet = fleet;
     this.conditions = conditions;
@@ -99,6 +102,7 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
       }
       var nodes = computeNodes.sync(host, member, inventory);
       nodeLabels.apply(client, inventory, nodes);
+      brokerCertificates.apply(name, client, inventory, nodes);
       fleet.reached(ClusterViews.of(member, inventory, nodes));
       probeTime.stop(metrics.timer("aifabric.member.probe", "cluster", name));
       record(status, inventory);
@@ -169,6 +173,7 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
     String name = member.getMetadata().getName();
     fleet.remove(name);
     clients.forget(name);
+    brokerCertificates.forget(name);
     // ComputeNodes are owned by the MemberCluster: the garbage collector removes them.
     return DeleteControl.defaultDelete();
   }

@@ -9,11 +9,17 @@ import java.security.SecureRandom;
 import org.junit.jupiter.api.Test;
 
 class RegistrationCheckTest {
+  private static final byte[] BROKER_KEY =
+      io.aifabric.protocol.broker.BrokerAuthority.newKeyPair(new java.security.SecureRandom())
+          .getPublic()
+          .getEncoded();
+
   final NodeKey key = NodeKey.generate(new SecureRandom());
   final NodeKey other = NodeKey.generate(new SecureRandom());
 
   String annotation(String cluster, String node, NodeKey signer) {
-    NodeRegistration r = new NodeRegistration(cluster, node, key.publicKey(), new byte[32], 1L);
+    NodeRegistration r =
+        new NodeRegistration(cluster, node, key.publicKey(), new byte[32], BROKER_KEY, 1L);
     return RegistrationCodec.encode(new NodeRegistration.Signed(r, signer.sign(r.digest())));
   }
 

@@ -15,4 +15,10 @@ public class NodeIdentity {
 
   /** X25519 public key (0x, 32 bytes): inputs sealed to this node use it. */
   private String x25519PublicKey;
+
+  /**
+   * The node's broker key (0x, P-256 SubjectPublicKeyInfo DER, 91 bytes): the network's broker
+   * certificate for this node is issued for it, with the node's address as its subject.
+   */
+  private String brokerKey;
 }
