@@ -112,10 +112,9 @@ class BrokerAclIT {
 
   @Test
   void aNodeCannotReadOtherNodesMessages() throws Exception {
-    EthAddress node = NodeKey.generate(new SecureRandom()).address();
-    String topic = Topics.receipt(node, "job-" + System.nanoTime());
-    MqttClient agent = connected(broker.pki().client(BrokerIdentities.node(node)));
-    publish(agent, topic, "receipt", true);
+    Retained retained = nodeWithRetainedReceipt();
+    MqttClient agent = retained.node();
+    String topic = retained.topic();
     assertThat(retainedOn(topic, BrokerIdentities.OPERATOR)).isEqualTo("receipt");
     // Another node subscribes (the broker grants the filter) but is handed nothing.
     String snoop = BrokerIdentities.node(NodeKey.generate(new SecureRandom()).address());
@@ -125,10 +124,9 @@ class BrokerAclIT {
 
   @Test
   void anOracleCannotClearReceiptsAndTheRelayerCan() throws Exception {
-    EthAddress node = NodeKey.generate(new SecureRandom()).address();
-    String topic = Topics.receipt(node, "job-" + System.nanoTime());
-    MqttClient agent = connected(broker.pki().client(BrokerIdentities.node(node)));
-    publish(agent, topic, "receipt", true);
+    Retained retained = nodeWithRetainedReceipt();
+    MqttClient agent = retained.node();
+    String topic = retained.topic();
     MqttClient oracle = connected(broker.pki().client(BrokerIdentities.ORACLE));
     publish(oracle, topic, "", true);
     assertThat(retainedOn(topic)).isEqualTo("receipt");
@@ -138,6 +136,17 @@ class BrokerAclIT {
     for (MqttClient c : List.of(agent, oracle, relayer)) {
       c.disconnect();
     }
+  }
+
+  /** A node connected as itself, and the topic of a receipt it retained there ("receipt"). */
+  private record Retained(MqttClient node, String topic) {}
+
+  private Retained nodeWithRetainedReceipt() throws Exception {
+    EthAddress address = NodeKey.generate(new SecureRandom()).address();
+    MqttClient node = connected(broker.pki().client(BrokerIdentities.node(address)));
+    String topic = Topics.receipt(address, "job-" + System.nanoTime());
+    publish(node, topic, "receipt", true);
+    return new Retained(node, topic);
   }
 
   /** The retained message on the topic as a fresh operator sees it, or null when there is none. */

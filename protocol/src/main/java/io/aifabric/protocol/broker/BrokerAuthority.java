@@ -62,17 +62,10 @@ public final class BrokerAuthority {
   /** A new authority with a self-signed P-256 root (test beds, the local network). */
   public static BrokerAuthority create(String name, Duration validity, SecureRandom random) {
     KeyPair pair = newKeyPair(random);
-    Instant now = Instant.now();
     X500Name subject = subject(name);
     try {
       X509v3CertificateBuilder builder =
-          new JcaX509v3CertificateBuilder(
-              subject,
-              serial(random),
-              Date.from(now.minus(Duration.ofMinutes(5))),
-              Date.from(now.plus(validity)),
-              subject,
-              pair.getPublic());
+          builder(subject, subject, pair.getPublic(), Instant.now(), validity, random);
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
       builder.addExtension(
           Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
@@ -123,13 +116,13 @@ public final class BrokerAuthority {
       List<String> hosts) {
     try {
       X509v3CertificateBuilder builder =
-          new JcaX509v3CertificateBuilder(
-              certificate,
-              serial(random),
-              Date.from(now.minus(Duration.ofMinutes(5))),
-              Date.from(now.plus(validity)),
+          builder(
+              X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()),
               subject(name),
-              subjectKey);
+              subjectKey,
+              now,
+              validity,
+              random);
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
       builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
@@ -166,6 +159,23 @@ public final class BrokerAuthority {
         .addRDN(BCStyle.O, "aifabric")
         .addRDN(BCStyle.CN, commonName)
         .build();
+  }
+
+  /** Valid from five minutes ago (clocks differ a little) for {@code validity}; a random serial. */
+  private static X509v3CertificateBuilder builder(
+      X500Name issuer,
+      X500Name subject,
+      PublicKey key,
+      Instant now,
+      Duration validity,
+      SecureRandom random) {
+    return new JcaX509v3CertificateBuilder(
+        issuer,
+        serial(random),
+        Date.from(now.minus(Duration.ofMinutes(5))),
+        Date.from(now.plus(validity)),
+        subject,
+        key);
   }
 
   private static BigInteger serial(SecureRandom random) {
