@@ -90,7 +90,7 @@ public class BrokerCredentials {
       if (pem == null) {
         return;
       }
-      Optional<String> problem = problem(pem, Duration.ZERO);
+      Optional<String> problem = problem(pem);
       if (problem.isPresent()) {
         LOG.warnf(
             "the broker certificate on node %s is refused: %s", config.nodeName(), problem.get());
@@ -119,7 +119,7 @@ public class BrokerCredentials {
 
   private Optional<X509Certificate> current() {
     String pem = readCurrent();
-    if (pem == null || problem(pem, Duration.ZERO).isPresent()) {
+    if (pem == null || problem(pem).isPresent()) {
       return Optional.empty();
     }
     try {
@@ -129,7 +129,8 @@ public class BrokerCredentials {
     }
   }
 
-  private Optional<String> problem(String pem, Duration margin) {
+  /** Why this certificate is not this node's from the trusted authority, valid now; or empty. */
+  private Optional<String> problem(String pem) {
     X509Certificate authority;
     try {
       authority = Pem.certificate(Files.readString(config.broker().tls().ca()));
@@ -142,7 +143,7 @@ public class BrokerCredentials {
         BrokerIdentities.node(identity.address()),
         identity.brokerKey().getPublic(),
         clock.instant(),
-        margin);
+        Duration.ZERO);
   }
 
   private String readCurrent() {

@@ -5,13 +5,11 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.interfaces.ECPrivateKey;
-import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPoint;
 import java.security.spec.ECPrivateKeySpec;
 import java.security.spec.ECPublicKeySpec;
 import org.bouncycastle.asn1.x9.X9ECParameters;
-import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.math.ec.ECMultiplier;
 import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 
@@ -20,10 +18,8 @@ import org.bouncycastle.math.ec.FixedPointCombMultiplier;
  * key), and back: the public point is recomputed, never stored apart from the secret it comes from.
  */
 public final class BrokerKeyPair {
-  private static final X9ECParameters CURVE = CustomNamedCurves.getByName("secp256r1");
-  private static final ECParameterSpec P256 =
-      ((ECPublicKey) BrokerAuthority.newKeyPair(new java.security.SecureRandom()).getPublic())
-          .getParams();
+  private static final X9ECParameters CURVE = BrokerKeys.CURVE;
+  private static final ECParameterSpec P256 = BrokerKeys.P256;
 
   private BrokerKeyPair() {}
 

@@ -16,9 +16,9 @@ public final class BrokerKeys {
   /** DER SubjectPublicKeyInfo of a P-256 key, uncompressed point. */
   public static final int ENCODED_LENGTH = 91;
 
-  private static final org.bouncycastle.asn1.x9.X9ECParameters CURVE =
+  static final org.bouncycastle.asn1.x9.X9ECParameters CURVE =
       org.bouncycastle.crypto.ec.CustomNamedCurves.getByName("secp256r1");
-  private static final ECParameterSpec P256 =
+  static final ECParameterSpec P256 =
       ((ECPublicKey) BrokerAuthority.newKeyPair(new java.security.SecureRandom()).getPublic())
           .getParams();
 
