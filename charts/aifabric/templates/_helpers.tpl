@@ -45,7 +45,17 @@ app.kubernetes.io/component: node-agent
 {{- end -}}
 
 {{- define "aifabric.extender.urlPrefix" -}}
-{{- .Values.extender.urlPrefix | default (printf "http://%s.%s.svc:8080/scheduler" (include "aifabric.extender.name" .) .Release.Namespace) -}}
+{{- .Values.extender.urlPrefix | default (printf "https://%s.%s.svc:8443/scheduler" (include "aifabric.extender.name" .) .Release.Namespace) -}}
+{{- end -}}
+
+{{/* The extender's certificate, key and the CA it takes clients of (tls.crt, tls.key, ca.crt). */}}
+{{- define "aifabric.extender.tlsSecret" -}}
+{{- .Values.extender.tls.existingSecrets.server | default (printf "%s-tls" (include "aifabric.extender.name" .)) -}}
+{{- end -}}
+
+{{/* The scheduler's client certificate for the extender, its key and the extender's CA. */}}
+{{- define "aifabric.scheduler.extenderTlsSecret" -}}
+{{- .Values.extender.tls.existingSecrets.client | default (printf "%s-extender-client" (include "aifabric.scheduler.name" .)) -}}
 {{- end -}}
 
 {{- define "aifabric.scheduler.selector" -}}

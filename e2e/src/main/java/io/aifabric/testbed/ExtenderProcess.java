@@ -1,5 +1,7 @@
 package io.aifabric.testbed;
 
+import io.aifabric.testing.TestPki;
+import io.aifabric.testing.TestPki.ClientTls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -10,29 +12,42 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /**
  * The aifabric scheduler extender as a member runs it: the packaged Quarkus application in its own
- * JVM, pointed at the member's API server with KUBECONFIG. It can be stopped and started again on
- * the same port, where the scheduler's configuration expects it.
+ * JVM, pointed at the member's API server with KUBECONFIG, serving its verbs over TLS with client
+ * authentication (a certificate from its CA: a test authority here, the chart's in a cluster) and
+ * its health and metrics on a plain management port. It can be stopped and started again on the
+ * same ports, where the scheduler's configuration expects it.
  */
 public final class ExtenderProcess implements AutoCloseable {
+  /** The caller name the extender takes by default, as the chart's scheduler certificate has it. */
+  public static final String SCHEDULER = "aifabric-scheduler";
+
   private final Path logDir;
   private final Map<String, String> environment;
-  // HTTP/1.1 as kube-scheduler's Go client speaks to a plain-http extender: the JDK's default
-  // (an h2c upgrade on the first request) is not what the extender meets in a cluster.
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5))
-          .build();
+  private final TestPki pki;
+  private final ClientTls scheduler;
+  private final HttpClient asScheduler;
+  private final int port = FreePort.next();
+  private final int managementPort = FreePort.next();
   private QuarkusProcess process;
-  private int port;
   private int starts;
 
-  private ExtenderProcess(Path logDir, Map<String, String> environment) {
+  private ExtenderProcess(Path logDir, Map<String, String> environment, TestPki pki)
+      throws IOException {
     this.logDir = logDir;
-    this.environment = environment;
+    this.pki = pki;
+    this.scheduler = pki.client(SCHEDULER);
+    this.asScheduler = client(scheduler.sslContext());
+    Map<String, String> env = new HashMap<>(environment);
+    env.put("AIFABRIC_EXTENDER_TLS_CERTIFICATE", pki.serverCertificate().toString());
+    env.put("AIFABRIC_EXTENDER_TLS_KEY", pki.serverKey().toString());
+    env.put("AIFABRIC_EXTENDER_TLS_CA", pki.caCertificate().toString());
+    env.put("QUARKUS_HTTP_SSL_PORT", String.valueOf(port));
+    env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
+    this.environment = Map.copyOf(env);
   }
 
   /** The extender jar: system property aifabric.extender.jar, else scheduler-extender/target. */
@@ -51,10 +66,14 @@ public final class ExtenderProcess implements AutoCloseable {
   public static ExtenderProcess start(Path kubeconfig, Path logDir, Map<String, String> settings) {
     Map<String, String> env = new HashMap<>(settings);
     env.put("KUBECONFIG", kubeconfig.toString());
-    ExtenderProcess extender = new ExtenderProcess(logDir, Map.copyOf(env));
-    extender.process = extender.launch(0);
-    extender.port = extender.process.port();
-    return extender;
+    try {
+      ExtenderProcess extender =
+          new ExtenderProcess(logDir, env, TestPki.create(logDir.resolve("extender-pki")));
+      extender.process = extender.launch();
+      return extender;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /**
@@ -63,42 +82,66 @@ public final class ExtenderProcess implements AutoCloseable {
    */
   static final String JVM = "-Xmx256m -XX:+UseSerialGC";
 
-  private QuarkusProcess launch(int fixedPort) {
+  private QuarkusProcess launch() {
     starts++;
     Path log = logDir.resolve("extender-" + starts + ".log");
-    return fixedPort == 0
-        ? QuarkusProcess.start("the scheduler extender", defaultJar(), JVM, environment, log)
-        : QuarkusProcess.start(
-            "the scheduler extender", defaultJar(), JVM, environment, log, fixedPort);
+    return QuarkusProcess.startWithManagement(
+        "the scheduler extender", defaultJar(), JVM, environment, log, port, managementPort);
   }
 
   /** Where kube-scheduler reaches it: the extender configuration's urlPrefix. */
   public String urlPrefix() {
-    return "http://127.0.0.1:" + port + "/scheduler";
+    return "https://127.0.0.1:" + port + "/scheduler";
+  }
+
+  /** The extender's CA: it takes only clients with a certificate of this authority. */
+  public TestPki authority() {
+    return pki;
+  }
+
+  /** The scheduler's client certificate, key and the extender's CA (its tlsConfig files). */
+  public ClientTls schedulerTls() {
+    return scheduler;
   }
 
   public int port() {
     return port;
   }
 
-  /** Stops it (SIGTERM); {@link #restart} brings it back on the same port. */
+  /** Stops it (SIGTERM); {@link #restart} brings it back on the same ports. */
   public void stop() {
     process.stop();
   }
 
   public void restart() {
     process.stop();
-    process = launch(port);
+    process = launch();
   }
 
   public String metrics() throws IOException {
     return process.get("/metrics");
   }
 
-  /** A raw HTTP request to the extender, as kube-scheduler (or anything else) might send it. */
-  public HttpResponse<String> send(String method, String path, String body) {
+  /** A GET on the management port (health), as text; an error status is an IOException. */
+  public String management(String path) throws IOException {
+    return process.get(path);
+  }
+
+  /** A request to the extender as kube-scheduler sends it: over TLS, with its certificate. */
+  public HttpResponse<String> send(String method, String path, String body) throws IOException {
+    return send(asScheduler, method, path, body);
+  }
+
+  /** The same request from a client with this TLS context (another certificate, or none). */
+  public HttpResponse<String> sendWith(SSLContext tls, String method, String path, String body)
+      throws IOException {
+    return send(client(tls), method, path, body);
+  }
+
+  private HttpResponse<String> send(HttpClient http, String method, String path, String body)
+      throws IOException {
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path))
             .timeout(Duration.ofSeconds(30))
             .header("Content-Type", "application/json")
             .method(
@@ -109,12 +152,18 @@ public final class ExtenderProcess implements AutoCloseable {
             .build();
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * HTTP/2 by ALPN, as kube-scheduler's Go client negotiates it with a TLS extender (client-go's
+   * transport enables HTTP/2).
+   */
+  private static HttpClient client(SSLContext tls) {
+    return HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
   }
 
   @Override

@@ -3,7 +3,6 @@ package io.aifabric.testbed;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,11 +20,13 @@ import java.util.concurrent.TimeUnit;
 final class QuarkusProcess {
   private final Process process;
   private final int port;
+  private final int managementPort;
   private final Path log;
 
-  private QuarkusProcess(Process process, int port, Path log) {
+  private QuarkusProcess(Process process, int port, int managementPort, Path log) {
     this.process = process;
     this.port = port;
+    this.managementPort = managementPort;
     this.log = log;
   }
 
@@ -36,11 +37,7 @@ final class QuarkusProcess {
    */
   static QuarkusProcess start(
       String what, Path jar, String jvmOptions, Map<String, String> environment, Path log) {
-    try {
-      return start(what, jar, jvmOptions, environment, log, freePort());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return start(what, jar, jvmOptions, environment, log, FreePort.next());
   }
 
   /** As above, on the given port (a service restarted where its clients expect it). */
@@ -51,6 +48,35 @@ final class QuarkusProcess {
       Map<String, String> environment,
       Path log,
       int port) {
+    Map<String, String> env = new HashMap<>(environment);
+    env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+    return launch(what, jar, jvmOptions, env, log, port, port);
+  }
+
+  /**
+   * A service with a management interface ({@code quarkus.management.enabled}): health and metrics
+   * on a port of their own. The environment sets both ports (which variable names the service's
+   * port depends on whether it serves TLS).
+   */
+  static QuarkusProcess startWithManagement(
+      String what,
+      Path jar,
+      String jvmOptions,
+      Map<String, String> environment,
+      Path log,
+      int port,
+      int managementPort) {
+    return launch(what, jar, jvmOptions, environment, log, port, managementPort);
+  }
+
+  private static QuarkusProcess launch(
+      String what,
+      Path jar,
+      String jvmOptions,
+      Map<String, String> env,
+      Path log,
+      int port,
+      int managementPort) {
     if (!Files.exists(jar)) {
       throw new IllegalStateException(jar + " is missing: build " + what + " (./mvnw package)");
     }
@@ -62,10 +88,8 @@ final class QuarkusProcess {
       command.addAll(List.of("-jar", jar.toString()));
       ProcessBuilder pb =
           new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-      Map<String, String> env = new HashMap<>(environment);
-      env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
       pb.environment().putAll(env);
-      QuarkusProcess started = new QuarkusProcess(pb.start(), port, log);
+      QuarkusProcess started = new QuarkusProcess(pb.start(), port, managementPort, log);
       started.awaitReady(what);
       return started;
     } catch (IOException e) {
@@ -85,10 +109,11 @@ final class QuarkusProcess {
     return log;
   }
 
-  /** GET of a path on the service, as text; an error status is an IOException. */
+  /** GET of a management path (health, metrics), as text; an error status is an IOException. */
   String get(String path) throws IOException {
     var connection =
-        (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
+        (HttpURLConnection)
+            URI.create("http://127.0.0.1:" + managementPort + path).toURL().openConnection();
     try (var in = connection.getInputStream()) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
@@ -123,7 +148,7 @@ final class QuarkusProcess {
   }
 
   private void awaitReady(String what) throws IOException {
-    URI ready = URI.create("http://127.0.0.1:" + port + "/q/health/ready");
+    URI ready = URI.create("http://127.0.0.1:" + managementPort + "/q/health/ready");
     HealthPoll.awaitOk(
         what,
         process,
@@ -133,11 +158,5 @@ final class QuarkusProcess {
           connection.setConnectTimeout(500);
           return connection;
         });
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -1,11 +1,12 @@
 package io.aifabric.testbed;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.aifabric.testing.TestPki.ClientTls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,13 +39,32 @@ public final class SchedulerProcess implements AutoCloseable {
   /** Starts kube-scheduler with the configuration and waits until it answers /readyz. */
   public static SchedulerProcess start(
       TestBed bed, String cluster, String configYaml, String name) {
+    return start(bed, cluster, configYaml, name, null);
+  }
+
+  /**
+   * As above, with the client certificate its pod would mount for the extender: the files of every
+   * extender's {@code tlsConfig} become these.
+   */
+  public static SchedulerProcess start(
+      TestBed bed, String cluster, String configYaml, String name, ClientTls extenderTls) {
     try {
       ObjectNode config = (ObjectNode) YAML.readTree(configYaml);
       config.withObject("/clientConnection").put("kubeconfig", bed.kubeconfig(cluster).toString());
+      if (extenderTls != null) {
+        for (JsonNode extender : config.path("extenders")) {
+          if (extender.has("tlsConfig")) {
+            ((ObjectNode) extender.get("tlsConfig"))
+                .put("certFile", extenderTls.certificate().toString())
+                .put("keyFile", extenderTls.key().toString())
+                .put("caFile", extenderTls.ca().toString());
+          }
+        }
+      }
       Path dir = bed.dir().resolve(cluster);
       Path file = dir.resolve(name + "-config.yaml");
       Files.writeString(file, YAML.writeValueAsString(config));
-      int port = freePort();
+      int port = FreePort.next();
       Path log = dir.resolve(name + ".log");
       Process process =
           bed.launch(
@@ -106,12 +126,6 @@ public final class SchedulerProcess implements AutoCloseable {
       return context;
     } catch (java.security.GeneralSecurityException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 

@@ -1,6 +1,7 @@
 package io.aifabric.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,8 @@ import io.aifabric.testbed.MemberChart;
 import io.aifabric.testbed.SchedulerProcess;
 import io.aifabric.testbed.TestBed;
 import io.aifabric.testbed.TestBedExtension;
+import io.aifabric.testing.TestPki;
+import io.aifabric.testing.TestPki.ClientTls;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -18,6 +21,10 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +38,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,7 +83,7 @@ class AifabricSchedulerIT {
                 "AIFABRIC_EXTENDER_MIN_AVAILABILITY_SCORE", "100"));
     String config =
         new MemberChart(bed, MEMBER).schedulerConfig("extender.urlPrefix=" + extender.urlPrefix());
-    scheduler = SchedulerProcess.start(bed, MEMBER, config, SCHEDULER);
+    scheduler = SchedulerProcess.start(bed, MEMBER, config, SCHEDULER, extender.schedulerTls());
     ns = bed.createNamespace(MEMBER, "aifabric-sched");
   }
 
@@ -202,7 +211,8 @@ class AifabricSchedulerIT {
         new MemberChart(bed, MEMBER)
             .schedulerConfig(
                 "extender.urlPrefix=" + extender.urlPrefix(), "scheduler.leaderElect=false");
-    try (SchedulerProcess rival = SchedulerProcess.start(bed, MEMBER, second, SCHEDULER + "-2")) {
+    try (SchedulerProcess rival =
+        SchedulerProcess.start(bed, MEMBER, second, SCHEDULER + "-2", extender.schedulerTls())) {
       List<String> racing = new ArrayList<>();
       for (int i = 0; i < 16; i++) {
         racing.add(create(gpuPod(pool2, "race2-" + i, 1, SCHEDULER)));
@@ -296,7 +306,7 @@ class AifabricSchedulerIT {
         List.of(malformed, unknown, get, empty, filter, prioritize, vanished)) {
       assertThat(r.body()).doesNotContain("Exception").doesNotContain("\tat ");
     }
-    assertThat(extender.send("GET", "/q/health/ready", null).statusCode()).isEqualTo(200);
+    assertThat(extender.management("/q/health/ready")).contains("UP");
     String after = extender.metrics();
     assertThat(
             FederationE2E.increase(
@@ -364,10 +374,83 @@ class AifabricSchedulerIT {
   }
 
   @Test
-  void aBodyLargerThanKubeSchedulerEverSendsIsRefusedUnread() {
+  void aBodyLargerThanKubeSchedulerEverSendsIsRefusedUnread() throws Exception {
     String huge = "{\"NodeNames\":[\"" + "n".repeat(5 << 20) + "\"]}";
-    assertThat(extender.send("POST", "/scheduler/filter", huge).statusCode()).isEqualTo(413);
-    assertThat(extender.send("GET", "/q/health/ready", null).statusCode()).isEqualTo(200);
+    // Over HTTP/2 (what the scheduler negotiates) the extender ends the connection (GOAWAY)
+    // instead of reading on; over HTTP/1.1 it would answer 413.
+    assertThatThrownBy(() -> extender.send("POST", "/scheduler/filter", huge))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("GOAWAY received");
+    assertThat(extender.management("/q/health/ready")).contains("UP");
+    String small = JSON.writeValueAsString(Map.of("NodeNames", List.of("n")));
+    assertThat(extender.send("POST", "/scheduler/filter", small).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void onlyTheSchedulersCertificateCanCallTheExtender() throws Exception {
+    // A pod that reaches the extender tries to have a pod bound where it likes, as a caller
+    // without a certificate, with one of its own CA (named as the scheduler), with one of the
+    // extender's CA under another name, and in plain HTTP.
+    String pool = pool();
+    String good = node(pool, "good", 8, Map.of());
+    String pod = create(gpuPod(pool, "hijacked", 1, "nobody-schedules-this"));
+    String uid = member.pods().inNamespace(ns).withName(pod).get().getMetadata().getUid();
+    String bind =
+        JSON.writeValueAsString(
+            Map.of("PodName", pod, "PodNamespace", ns, "PodUID", uid, "Node", good));
+    TestPki rogue = TestPki.create(bed.dir().resolve(MEMBER).resolve("rogue-pki-" + pool));
+    String before = extender.metrics();
+
+    assertThatThrownBy(
+            () ->
+                extender.sendWith(
+                    extender.authority().trustOnly(), "POST", "/scheduler/bind", bind))
+        .isInstanceOf(SSLHandshakeException.class)
+        .hasMessageContaining("bad_certificate");
+    ClientTls rogueScheduler = rogue.client(ExtenderProcess.SCHEDULER);
+    SSLContext rogueButTrustingTheExtender =
+        new ClientTls(
+                rogueScheduler.certificate(),
+                rogueScheduler.key(),
+                extender.authority().caCertificate())
+            .sslContext();
+    assertThatThrownBy(
+            () -> extender.sendWith(rogueButTrustingTheExtender, "POST", "/scheduler/bind", bind))
+        .isInstanceOf(SSLHandshakeException.class)
+        .hasMessageContaining("certificate_unknown");
+    HttpResponse<String> otherName =
+        extender.sendWith(
+            extender.authority().client("a-pod").sslContext(), "POST", "/scheduler/bind", bind);
+    assertThat(otherName.statusCode()).isEqualTo(403);
+    assertThat(error(otherName))
+        .isEqualTo(
+            "the client certificate names a-pod; the extender takes calls only from "
+                + ExtenderProcess.SCHEDULER);
+    HttpClient plain = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    assertThatThrownBy(
+            () ->
+                plain.send(
+                    HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + extender.port() + "/scheduler/bind"))
+                        .POST(HttpRequest.BodyPublishers.ofString(bind))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString()))
+        .isInstanceOf(IOException.class);
+
+    // None of them bound it, and only the named refusal reached the extender's code.
+    assertThat(boundTo(List.of(pod))).isEmpty();
+    String after = extender.metrics();
+    assertThat(FederationE2E.increase(before, after, "aifabric_extender_refused_callers_total"))
+        .isEqualTo(1);
+    assertThat(
+            FederationE2E.increase(
+                before,
+                after,
+                "aifabric_extender_requests_seconds_count{outcome=\"ok\",verb=\"bind\"}"))
+        .isZero();
+    // The scheduler's own certificate binds it.
+    assertThat(error(extender.send("POST", "/scheduler/bind", bind))).isEmpty();
+    assertThat(awaitBound(List.of(pod), 1)).containsEntry(pod, good);
   }
 
   private static String error(HttpResponse<String> response) throws Exception {

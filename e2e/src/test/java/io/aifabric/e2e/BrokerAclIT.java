@@ -9,8 +9,8 @@ import io.aifabric.protocol.Topics;
 import io.aifabric.protocol.broker.BrokerAuthority;
 import io.aifabric.protocol.broker.BrokerIdentities;
 import io.aifabric.protocol.broker.Pem;
-import io.aifabric.testing.BrokerPki;
 import io.aifabric.testing.MosquittoBroker;
+import io.aifabric.testing.TestPki;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -196,12 +196,12 @@ class BrokerAclIT {
     return ack.get(30, TimeUnit.SECONDS);
   }
 
-  private MqttClient connected(BrokerPki.ClientTls tls) throws Exception {
+  private MqttClient connected(TestPki.ClientTls tls) throws Exception {
     return connected(tls, m -> {});
   }
 
   private MqttClient connected(
-      BrokerPki.ClientTls tls, java.util.function.Consumer<MqttPublishMessage> handler)
+      TestPki.ClientTls tls, java.util.function.Consumer<MqttPublishMessage> handler)
       throws Exception {
     MqttClient client = MqttClient.create(vertx, BrokerClients.options(tls));
     client.publishHandler(handler::accept);

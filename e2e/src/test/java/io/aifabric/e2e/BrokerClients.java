@@ -1,6 +1,6 @@
 package io.aifabric.e2e;
 
-import io.aifabric.testing.BrokerPki;
+import io.aifabric.testing.TestPki;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.mqtt.MqttClientOptions;
@@ -10,7 +10,7 @@ final class BrokerClients {
   private BrokerClients() {}
 
   /** A client that presents this identity and trusts the network's broker authority. */
-  static MqttClientOptions options(BrokerPki.ClientTls tls) {
+  static MqttClientOptions options(TestPki.ClientTls tls) {
     return anonymous(tls.ca().toString())
         .setKeyCertOptions(
             new PemKeyCertOptions()

@@ -10,8 +10,8 @@ import io.aifabric.testbed.AifabricApi;
 import io.aifabric.testbed.MemberChart;
 import io.aifabric.testbed.OperatorProcess;
 import io.aifabric.testbed.TestBed;
-import io.aifabric.testing.BrokerPki;
 import io.aifabric.testing.MosquittoBroker;
+import io.aifabric.testing.TestPki;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -91,7 +91,7 @@ final class Federation implements AutoCloseable {
     settings.put("AIFABRIC_BROKER_HOST", "127.0.0.1");
     settings.put("AIFABRIC_BROKER_PORT", String.valueOf(broker.port()));
     // The operator's own broker identity, and the authority it issues nodes' certificates with.
-    BrokerPki.ClientTls operatorTls = broker.pki().client(BrokerIdentities.OPERATOR);
+    TestPki.ClientTls operatorTls = broker.pki().client(BrokerIdentities.OPERATOR);
     settings.put("AIFABRIC_BROKER_TLS_CERTIFICATE", operatorTls.certificate().toString());
     settings.put("AIFABRIC_BROKER_TLS_KEY", operatorTls.key().toString());
     settings.put("AIFABRIC_BROKER_TLS_CA", operatorTls.ca().toString());

@@ -3,6 +3,8 @@ package io.aifabric.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.aifabric.protocol.broker.BrokerAuthority;
 import io.aifabric.protocol.broker.Pem;
 import io.aifabric.testbed.CommandResult;
@@ -13,6 +15,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -21,13 +24,16 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.ByteArrayInputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,6 +59,7 @@ class MemberChartIT {
 
   private static MemberChart chart;
   private static List<String> gpuNodes;
+  private static Path brokerCa;
   private static KubernetesClient asAgent;
   private static KubernetesClient asUnboundAgent;
 
@@ -65,6 +72,7 @@ class MemberChartIT {
         Pem.encode(
             BrokerAuthority.create("chart test CA", Duration.ofDays(1), new SecureRandom())
                 .certificate()));
+    brokerCa = ca;
     chart = new MemberChart(bed, MEMBER).install("127.0.0.1", 8883, ca);
     gpuNodes =
         bed
@@ -105,6 +113,13 @@ class MemberChartIT {
     assertRefusedByTheSchema(render(bed, "--set=extender.weight=0"), "/extender/weight");
     assertRefusedByTheSchema(
         render(bed, "--set=extender.urlPrefix=extender:8080"), "/extender/urlPrefix");
+    // The verbs are served over TLS only: a plain-HTTP urlPrefix could never be answered.
+    assertRefusedByTheSchema(
+        render(bed, "--set=extender.urlPrefix=http://extender:8080/scheduler"),
+        "/extender/urlPrefix");
+    CommandResult oneSecret = render(bed, "--set=extender.tls.existingSecrets.server=mine");
+    assertThat(oneSecret.succeeded()).isFalse();
+    assertThat(oneSecret.stderr()).contains("name both the server and the client Secret");
     assertRefusedByTheSchema(
         render(bed, "--set=extender.minAvailabilityScore=300"), "/extender/minAvailabilityScore");
 
@@ -241,7 +256,7 @@ class MemberChartIT {
     Map<String, String> protectedPods = policy.getSpec().getPodSelector().getMatchLabels();
     assertThat(byComponent.get("scheduler-extender").getMetadata().getLabels())
         .containsAllEntriesOf(protectedPods);
-    assertThat(policy.getSpec().getIngress()).singleElement();
+    assertThat(policy.getSpec().getIngress()).hasSize(2);
     var from = policy.getSpec().getIngress().get(0).getFrom();
     assertThat(from).singleElement();
     Map<String, String> admitted = from.get(0).getPodSelector().getMatchLabels();
@@ -254,7 +269,81 @@ class MemberChartIT {
             "app.kubernetes.io/component", admitted.get("app.kubernetes.io/component"));
     assertThat(policy.getSpec().getIngress().get(0).getPorts())
         .singleElement()
-        .satisfies(p -> assertThat(p.getPort().getStrVal()).isEqualTo("http"));
+        .satisfies(p -> assertThat(p.getPort().getStrVal()).isEqualTo("https"));
+    // Health and metrics, on a port of their own, are open to the cluster (kubelet, Prometheus).
+    var management = policy.getSpec().getIngress().get(1);
+    assertThat(management.getFrom()).isEmpty();
+    assertThat(management.getPorts())
+        .singleElement()
+        .satisfies(p -> assertThat(p.getPort().getStrVal()).isEqualTo("management"));
+  }
+
+  @Test
+  void theSchedulerAndTheExtenderHoldCertificatesOfOneCaOfTheirOwnThatAnUpgradeKeeps(TestBed bed)
+      throws Exception {
+    KubernetesClient member = bed.client(MEMBER);
+    Secret server = secret(member, MemberChart.RELEASE + "-scheduler-extender-tls");
+    Secret client = secret(member, MemberChart.RELEASE + "-scheduler-extender-client");
+    X509Certificate ca = Pem.certificate(decoded(server, "ca.crt"));
+    assertThat(Pem.certificate(decoded(client, "ca.crt"))).isEqualTo(ca);
+    X509Certificate extender = Pem.certificate(decoded(server, "tls.crt"));
+    X509Certificate scheduler = Pem.certificate(decoded(client, "tls.crt"));
+    extender.verify(ca.getPublicKey());
+    scheduler.verify(ca.getPublicKey());
+    // The extender's certificate is for the host the scheduler's urlPrefix names.
+    String host =
+        URI.create(
+                new ObjectMapper(new YAMLFactory())
+                    .readTree(new MemberChart(bed, MEMBER).schedulerConfig())
+                    .path("extenders")
+                    .path(0)
+                    .path("urlPrefix")
+                    .asText())
+            .getHost();
+    assertThat(host).isEqualTo(MemberChart.RELEASE + "-scheduler-extender.aifabric-system.svc");
+    List<Object> names =
+        extender.getSubjectAlternativeNames().stream().map(name -> (Object) name.get(1)).toList();
+    assertThat(names).contains(host);
+    assertThat(scheduler.getSubjectX500Principal().getName()).isEqualTo("CN=aifabric-scheduler");
+    // Both pods mount them; the keys are readable by the container's group only.
+    assertThat(secretVolumes(member, "scheduler-extender"))
+        .containsEntry(server.getMetadata().getName(), 0400);
+    assertThat(secretVolumes(member, "scheduler"))
+        .containsEntry(client.getMetadata().getName(), 0400);
+
+    // An upgrade (here with the same values) keeps the CA and both certificates.
+    chart.install("127.0.0.1", 8883, brokerCa);
+    assertThat(secret(member, server.getMetadata().getName()).getData())
+        .isEqualTo(server.getData());
+    assertThat(secret(member, client.getMetadata().getName()).getData())
+        .isEqualTo(client.getData());
+  }
+
+  private static Secret secret(KubernetesClient member, String name) {
+    return member.secrets().inNamespace(MemberChart.NAMESPACE).withName(name).require();
+  }
+
+  private static String decoded(Secret secret, String key) {
+    return new String(
+        Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.US_ASCII);
+  }
+
+  /** Secret name → defaultMode of the Secret volumes of a component's pod. */
+  private static Map<String, Integer> secretVolumes(KubernetesClient member, String component) {
+    return member
+        .pods()
+        .inNamespace(MemberChart.NAMESPACE)
+        .withLabel("app.kubernetes.io/component", component)
+        .list()
+        .getItems()
+        .get(0)
+        .getSpec()
+        .getVolumes()
+        .stream()
+        .filter(v -> v.getSecret() != null)
+        .collect(
+            Collectors.toMap(
+                v -> v.getSecret().getSecretName(), v -> v.getSecret().getDefaultMode()));
   }
 
   /**

@@ -8,6 +8,7 @@ import io.aifabric.testbed.MemberChart;
 import io.aifabric.testbed.SchedulerProcess;
 import io.aifabric.testbed.TestBed;
 import io.aifabric.testbed.TestBedExtension;
+import io.aifabric.testing.TestPki.ClientTls;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -56,6 +57,8 @@ class SchedulerThroughputBenchmark {
   private static final int NODES = Integer.getInteger("aifabric.bench.nodes", 5000);
   private static final int PODS = Integer.getInteger("aifabric.bench.pods", 1000);
   private static final ObjectMapper JSON = new ObjectMapper();
+  // The scheduler's client certificate for the extender (its tlsConfig files).
+  private static ClientTls extenderTls;
 
   @Test
   void measure(TestBed bed) throws Exception {
@@ -72,6 +75,7 @@ class SchedulerThroughputBenchmark {
             new MemberChart(bed, MEMBER).extenderKubeconfig(),
             bed.dir().resolve(MEMBER),
             extenderJvm.isBlank() ? Map.of() : Map.of("JAVA_TOOL_OPTIONS", extenderJvm))) {
+      extenderTls = extender.schedulerTls();
       await().atMost(Duration.ofMinutes(2)).until(() -> cachedNodes(extender) >= NODES);
       report.add(http(extender, names, 4));
       report.add(http(extender, names.subList(0, NODES / 10), 4));
@@ -295,7 +299,7 @@ class SchedulerThroughputBenchmark {
                   public void onClose(WatcherException cause) {}
                 });
     double rate;
-    try (SchedulerProcess process = SchedulerProcess.start(bed, MEMBER, config, run)) {
+    try (SchedulerProcess process = SchedulerProcess.start(bed, MEMBER, config, run, extenderTls)) {
       Map<String, Duration> cpuBefore = cpuByProcess();
       long ready = System.nanoTime();
       await()

@@ -8,7 +8,7 @@ import io.aifabric.testbed.BridgeChart;
 import io.aifabric.testbed.BridgeProcess;
 import io.aifabric.testbed.TestBed;
 import io.aifabric.testing.AnvilChain;
-import io.aifabric.testing.BrokerPki;
+import io.aifabric.testing.TestPki;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,7 +123,7 @@ final class SettlementNetwork implements AutoCloseable {
       settings.put("AIFABRIC_BROKER_HOST", "127.0.0.1");
       settings.put("AIFABRIC_BROKER_PORT", String.valueOf(federation.broker.port()));
       // An oracle reads receipts; the relayer also clears settled ones: its broker role says so.
-      BrokerPki.ClientTls tls =
+      TestPki.ClientTls tls =
           federation
               .broker
               .pki()

@@ -13,8 +13,8 @@ import io.aifabric.protocol.Topics;
 import io.aifabric.protocol.WorkReceipt;
 import io.aifabric.protocol.broker.BrokerAuthority;
 import io.aifabric.protocol.broker.BrokerIdentities;
-import io.aifabric.testing.BrokerPki;
 import io.aifabric.testing.MosquittoBroker;
+import io.aifabric.testing.TestPki;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -39,7 +39,7 @@ final class SimulatedAgent implements AutoCloseable {
   private final boolean ownsVertx;
   private final MqttClient client;
   private final MosquittoBroker broker;
-  private final BrokerPki.ClientTls tls;
+  private final TestPki.ClientTls tls;
   private long sequence;
 
   SimulatedAgent(MosquittoBroker broker) throws Exception {
@@ -73,7 +73,7 @@ final class SimulatedAgent implements AutoCloseable {
   }
 
   private MqttClient connection(
-      BrokerPki.ClientTls identity, java.util.function.Consumer<MqttClient> handlers)
+      TestPki.ClientTls identity, java.util.function.Consumer<MqttClient> handlers)
       throws Exception {
     MqttClient connection = MqttClient.create(vertx, BrokerClients.options(identity));
     handlers.accept(connection);

@@ -12,8 +12,8 @@ import java.util.List;
 /**
  * A real Mosquitto broker (Debian's package, installed by .ci/run) on a loopback port, for tests,
  * configured as the network's brokers are (config/mosquitto): TLS only, a client certificate from
- * the test's {@link BrokerPki} required, its CN taken as the username, and the network's ACL. It
- * can be stopped and started again on the same port, as a broker restart is.
+ * the test's {@link TestPki} required, its CN taken as the username, and the network's ACL. It can
+ * be stopped and started again on the same port, as a broker restart is.
  */
 public final class MosquittoBroker implements AutoCloseable {
   /** The largest MQTT packet the broker takes, as the network's brokers are configured. */
@@ -21,10 +21,10 @@ public final class MosquittoBroker implements AutoCloseable {
 
   private final Path dir;
   private final int port;
-  private final BrokerPki pki;
+  private final TestPki pki;
   private Process process;
 
-  private MosquittoBroker(Path dir, int port, BrokerPki pki) {
+  private MosquittoBroker(Path dir, int port, TestPki pki) {
     this.dir = dir;
     this.port = port;
     this.pki = pki;
@@ -36,7 +36,7 @@ public final class MosquittoBroker implements AutoCloseable {
       port = socket.getLocalPort();
     }
     Files.createDirectories(dir);
-    BrokerPki pki = BrokerPki.create(dir.resolve("pki"));
+    TestPki pki = TestPki.create(dir.resolve("pki"));
     Path acl = dir.resolve("aifabric.acl");
     try (var in = MosquittoBroker.class.getResourceAsStream("mosquitto/aifabric.acl")) {
       if (in == null) {
@@ -53,8 +53,8 @@ public final class MosquittoBroker implements AutoCloseable {
             "user root",
             "listener " + port + " 127.0.0.1",
             "cafile " + pki.caCertificate(),
-            "certfile " + pki.dir().resolve("server.crt"),
-            "keyfile " + pki.dir().resolve("server.key"),
+            "certfile " + pki.serverCertificate(),
+            "keyfile " + pki.serverKey(),
             "tls_version tlsv1.2",
             "require_certificate true",
             "use_identity_as_username true",
@@ -79,7 +79,7 @@ public final class MosquittoBroker implements AutoCloseable {
   }
 
   /** The broker's authority: the CA clients trust, and client certificates for a test's parties. */
-  public BrokerPki pki() {
+  public TestPki pki() {
     return pki;
   }
 

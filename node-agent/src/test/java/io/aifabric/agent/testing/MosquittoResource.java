@@ -3,8 +3,8 @@ package io.aifabric.agent.testing;
 import io.aifabric.agent.identity.NodeIdentity;
 import io.aifabric.agent.mqtt.BrokerCredentials;
 import io.aifabric.protocol.broker.BrokerIdentities;
-import io.aifabric.testing.BrokerPki;
 import io.aifabric.testing.MosquittoBroker;
+import io.aifabric.testing.TestPki;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +29,7 @@ public class MosquittoResource implements QuarkusTestResourceLifecycleManager {
       keyFile = dir.resolve("keys/node-keys.json");
       NodeIdentity node = NodeIdentity.loadOrCreate(keyFile, new SecureRandom());
       Path tls = dir.resolve("broker-tls");
-      BrokerPki.ClientTls issued =
+      TestPki.ClientTls issued =
           broker.pki().client(BrokerIdentities.node(node.address()), node.brokerKey());
       Files.createDirectories(tls);
       Files.copy(issued.certificate(), tls.resolve(BrokerCredentials.CERTIFICATE_FILE));

@@ -1,8 +1,8 @@
 package io.aifabric.agent.testing;
 
 import io.aifabric.protocol.broker.BrokerIdentities;
-import io.aifabric.testing.BrokerPki;
 import io.aifabric.testing.MosquittoBroker;
+import io.aifabric.testing.TestPki;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
@@ -30,7 +30,7 @@ public final class TopicRecorder implements AutoCloseable {
   public TopicRecorder(MosquittoBroker broker, String filter) throws Exception {
     this.broker = broker;
     this.filter = filter;
-    BrokerPki.ClientTls tls = broker.pki().client(BrokerIdentities.OPERATOR);
+    TestPki.ClientTls tls = broker.pki().client(BrokerIdentities.OPERATOR);
     this.options = new MqttClientOptions().setCleanSession(true);
     options.setSsl(true);
     options.setHostnameVerificationAlgorithm("HTTPS");

@@ -8,6 +8,7 @@ import io.aifabric.extender.wire.ExtenderBindingResult;
 import io.aifabric.extender.wire.ExtenderFilterResult;
 import io.aifabric.extender.wire.ExtenderJson;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.buffer.Buffer;
@@ -17,10 +18,14 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.security.cert.X509Certificate;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import org.jboss.logging.Logger;
 
 /**
@@ -52,6 +57,8 @@ public class ExtenderRoutes {
   private final ExtenderJson json = new ExtenderJson();
   private final ExtenderVerbs verbs;
   private final GpuBinder binder;
+  private final SchedulerCallers callers;
+  private final Counter refusedCallers;
 
   /** Registered once: a lookup by tags on every request costs more than the request's filter. */
   private final Map<String, Timer> timers = new HashMap<>();
@@ -72,6 +79,14 @@ public class ExtenderRoutes {
                 new GpuPrioritizer.Weights(
                     weights.packing(), weights.availability(), weights.price())));
     this.binder = binder;
+    this.callers = new SchedulerCallers(settings.tls().clients());
+    this.refusedCallers =
+        Counter.builder("aifabric.extender.refused.callers")
+            .description(
+                "Calls refused because the client certificate is not the scheduler's (a client"
+                    + " with no certificate, or one of another CA, fails the TLS handshake"
+                    + " before it gets here)")
+            .register(registry);
     for (String verb : VERBS) {
       for (String outcome : OUTCOMES) {
         timers.put(
@@ -87,6 +102,7 @@ public class ExtenderRoutes {
   }
 
   void routes(@Observes Router router) {
+    router.route(PREFIX + "/*").handler(this::onlyTheScheduler);
     router.route(PREFIX + "/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
     router
         .post(PREFIX + "/filter")
@@ -128,6 +144,28 @@ public class ExtenderRoutes {
                     }),
             false);
     router.route(PREFIX + "/*").handler(this::unknownVerb);
+  }
+
+  private void onlyTheScheduler(RoutingContext ctx) {
+    Optional<String> refusal;
+    try {
+      SSLSession session = ctx.request().sslSession();
+      refusal =
+          session == null
+              ? Optional.of("the extender takes calls over TLS only")
+              : callers.refusal((X509Certificate) session.getPeerCertificates()[0]);
+    } catch (SSLPeerUnverifiedException e) {
+      refusal = Optional.of("no client certificate");
+    }
+    if (refusal.isEmpty()) {
+      ctx.next();
+    } else {
+      refusedCallers.increment();
+      LOG.warnf(
+          "refused a call to %s from %s: %s",
+          ctx.normalizedPath(), ctx.request().remoteAddress(), refusal.get());
+      error(ctx, 403, refusal.get());
+    }
   }
 
   private void unknownVerb(RoutingContext ctx) {

@@ -4,6 +4,7 @@ import io.aifabric.extender.FilterPolicy;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Set;
 
 /** The extender's settings ({@code aifabric.extender.*}, or AIFABRIC_EXTENDER_* variables). */
 @ConfigMapping(prefix = "aifabric.extender")
@@ -30,6 +31,19 @@ public interface ExtenderSettings {
    */
   @WithDefault("30s")
   Duration reservationTimeout();
+
+  /** Who may call the verbs, beyond holding a certificate from the extender's CA. */
+  Tls tls();
+
+  interface Tls {
+    /**
+     * The names (a certificate's CN or one of its DNS names) the extender takes calls from: the
+     * chart's scheduler certificate is {@code aifabric-scheduler}. A CA shared with other uses (a
+     * cluster-wide cert-manager issuer) then still lets only the scheduler in.
+     */
+    @WithDefault("aifabric-scheduler")
+    Set<String> clients();
+  }
 
   interface Weights {
     @WithDefault("2")
