@@ -250,6 +250,17 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
               + names,
           generation);
     }
+    if (job.getSpec().getEncryption() != null) {
+      // Said on the job, not silently dropped: no sealing sidecar runs in job pods yet.
+      conditions.set(
+          status.getConditions(),
+          "OutputsSealed",
+          Conditions.FALSE,
+          "NotSupportedYet",
+          "outputs are not sealed to spec.encryption.userPublicKey by this version of aifabric;"
+              + " nothing the job writes leaves its node",
+          generation);
+    }
     return true;
   }
 
