@@ -4,6 +4,7 @@ import io.aifabric.testing.TestPki;
 import io.aifabric.testing.TestPki.ClientTls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,6 +14,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
  * The aifabric scheduler extender as a member runs it: the packaged Quarkus application in its own
@@ -155,6 +159,34 @@ public final class ExtenderProcess implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * What a client with this TLS context meets when it connects: the handshake, then a read of the
+   * server's first word, sending nothing. Under TLS 1.3 the client finishes its half of the
+   * handshake before the server has judged its certificate, so a client that sends its request at
+   * once races the server's alert: it may see the alert or a broken pipe, depending on which lands
+   * first. Reading instead always receives the alert. Returns the exception the server's refusal
+   * raised, or null when the server took the certificate.
+   */
+  public SSLException handshakeRefusal(SSLContext tls) throws IOException {
+    try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port)) {
+      socket.setSoTimeout(30_000);
+      SSLParameters parameters = socket.getSSLParameters();
+      parameters.setApplicationProtocols(new String[] {"h2", "http/1.1"});
+      socket.setSSLParameters(parameters);
+      try {
+        socket.startHandshake();
+        socket.getOutputStream().flush();
+        socket.getInputStream().read();
+        return null;
+      } catch (SSLException refused) {
+        return refused;
+      } catch (SocketTimeoutException accepted) {
+        // A server that took the certificate waits for the client's preface and says nothing.
+        return null;
+      }
     }
   }
 

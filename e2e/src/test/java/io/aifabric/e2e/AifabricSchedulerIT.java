@@ -401,10 +401,7 @@ class AifabricSchedulerIT {
     TestPki rogue = TestPki.create(bed.dir().resolve(MEMBER).resolve("rogue-pki-" + pool));
     String before = extender.metrics();
 
-    assertThatThrownBy(
-            () ->
-                extender.sendWith(
-                    extender.authority().trustOnly(), "POST", "/scheduler/bind", bind))
+    assertThat(extender.handshakeRefusal(extender.authority().trustOnly()))
         .isInstanceOf(SSLHandshakeException.class)
         .hasMessageContaining("bad_certificate");
     ClientTls rogueScheduler = rogue.client(ExtenderProcess.SCHEDULER);
@@ -414,10 +411,14 @@ class AifabricSchedulerIT {
                 rogueScheduler.key(),
                 extender.authority().caCertificate())
             .sslContext();
-    assertThatThrownBy(
-            () -> extender.sendWith(rogueButTrustingTheExtender, "POST", "/scheduler/bind", bind))
+    assertThat(extender.handshakeRefusal(rogueButTrustingTheExtender))
         .isInstanceOf(SSLHandshakeException.class)
         .hasMessageContaining("certificate_unknown");
+    // The probe tells a refusal from an accepted certificate: the scheduler's own is taken.
+    assertThat(
+            extender.handshakeRefusal(
+                extender.authority().client(ExtenderProcess.SCHEDULER).sslContext()))
+        .isNull();
     HttpResponse<String> otherName =
         extender.sendWith(
             extender.authority().client("a-pod").sslContext(), "POST", "/scheduler/bind", bind);
