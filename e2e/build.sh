@@ -4,6 +4,7 @@
 #               at the versions pinned in go.mod, linked into one binary (cold build ~7 min on 2 cores)
 #   testbed     the harness that starts the clusters
 #   helm        the Helm CLI (tools/helm), for the chart tests
+#   weed        SeaweedFS (tools/seaweedfs), each member's S3-compatible object store
 # Each is cached under ${AIFABRIC_CACHE:-~/.cache/aifabric}, keyed by a hash of everything that
 # goes into it (go.mod, go.sum, sources, Go version), so a warm run rebuilds nothing. The binaries
 # are linked into e2e/bin/. Prints the bin directory.
@@ -63,4 +64,19 @@ if [[ ! -x "$helm_out" ]]; then
   echo "built helm in $((SECONDS - start))s" >&2
 fi
 ln -sfn "$helm_out" bin/helm
+
+# SeaweedFS, the members' S3-compatible object store, from its own module likewise (cold: the
+# module downloads dominate, ~10 min here; then cached like the rest).
+weed_key=$({ go version; cat tools/seaweedfs/go.mod tools/seaweedfs/go.sum; } | sha256sum | cut -c1-16)
+weed_out="$cache/weed/$weed_key/weed"
+if [[ ! -x "$weed_out" ]]; then
+  echo "building weed (SeaweedFS, key $weed_key) ..." >&2
+  start=$SECONDS
+  mkdir -p "$(dirname "$weed_out")"
+  (cd tools/seaweedfs && go build -trimpath -ldflags "-s -w" -o "$weed_out.tmp" \
+    github.com/seaweedfs/seaweedfs/weed)
+  mv "$weed_out.tmp" "$weed_out"
+  echo "built weed in $((SECONDS - start))s" >&2
+fi
+ln -sfn "$weed_out" bin/weed
 echo "$PWD/bin"

@@ -87,6 +87,7 @@ public class PlacementBenchmark {
               Map.of(
                   MODELS[m1], BigDecimal.valueOf(50 + random.nextInt(250), 2),
                   MODELS[m2], BigDecimal.valueOf(50 + random.nextInt(250), 2)),
+              true,
               nodes));
     }
     engine = new PlacementEngine();
@@ -110,7 +111,8 @@ public class PlacementBenchmark {
               cap,
               Map.of(),
               List.of(),
-              null);
+              null,
+              false);
     }
   }
 

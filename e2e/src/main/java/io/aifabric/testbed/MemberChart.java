@@ -63,7 +63,10 @@ public final class MemberChart {
             "--set=broker.port=" + brokerPort,
             "--set-file=broker.tls.caCertificate=" + brokerCa,
             "--wait",
-            "--timeout=120s"));
+            "--timeout=120s",
+            // Objects the tests applied ahead of the chart (the host's RBAC and admission policy,
+            // see hostAccessKubeconfig) are the chart's own: Helm takes them over.
+            "--force-conflicts"));
     for (String setting : settings) {
       args.add("--set=" + setting);
     }
@@ -107,17 +110,27 @@ public final class MemberChart {
    * create token aifabric-host} makes it, instead of an admin kubeconfig.
    */
   public Path hostAccessKubeconfig() {
-    return serviceAccountKubeconfig("templates/host-access-rbac.yaml", "host-access");
+    return serviceAccountKubeconfig(
+        List.of("templates/host-access-rbac.yaml", "templates/host-access-policy.yaml"),
+        "host-access");
   }
 
   private Path serviceAccountKubeconfig(String template, String what) {
+    return serviceAccountKubeconfig(List.of(template), what);
+  }
+
+  /** As above, with the RBAC and admission policies of several templates applied. */
+  private Path serviceAccountKubeconfig(List<String> templates, String what) {
     KubernetesClient client = bed.client(cluster);
     ensureNamespace(client);
     String serviceAccount = null;
-    List<HasMetadata> objects =
-        client
-            .load(new ByteArrayInputStream(render(template).getBytes(StandardCharsets.UTF_8)))
-            .items();
+    List<HasMetadata> objects = new ArrayList<>();
+    for (String template : templates) {
+      objects.addAll(
+          client
+              .load(new ByteArrayInputStream(render(template).getBytes(StandardCharsets.UTF_8)))
+              .items());
+    }
     for (HasMetadata object : objects) {
       if (!RBAC_KINDS.contains(object.getKind())) {
         continue; // Deployments and Services: the tests run the services themselves
@@ -142,7 +155,14 @@ public final class MemberChart {
   }
 
   private static final Set<String> RBAC_KINDS =
-      Set.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding");
+      Set.of(
+          "ServiceAccount",
+          "ClusterRole",
+          "ClusterRoleBinding",
+          "Role",
+          "RoleBinding",
+          "ValidatingAdmissionPolicy",
+          "ValidatingAdmissionPolicyBinding");
 
   /** One template of the chart as {@code helm template} renders it for this member. */
   private String render(String template, String... settings) {

@@ -221,7 +221,7 @@ public final class TestBed implements AutoCloseable {
             "HELM_DATA_HOME", home.resolve("data").toString()));
   }
 
-  private static CommandResult run(List<String> command, Map<String, String> environment) {
+  static CommandResult run(List<String> command, Map<String, String> environment) {
     String shown = String.join(" ", command.subList(1, command.size()));
     try {
       ProcessBuilder builder = new ProcessBuilder(command);

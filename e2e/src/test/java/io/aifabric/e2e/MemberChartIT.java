@@ -522,6 +522,113 @@ class MemberChartIT {
     }
   }
 
+  /**
+   * The host's identity may create Jobs, Services and Secrets cluster-wide as far as RBAC goes; the
+   * chart's admission policy keeps each write inside the network's own tenant namespaces. Each
+   * refusal here is a write a compromised host would try.
+   */
+  @Test
+  void theHostWritesOnlyInsideTheNetworksTenantNamespaces(TestBed bed) throws Exception {
+    String tenant = "aifabric-chart-it-" + Long.toHexString(System.nanoTime());
+    try (KubernetesClient asHost = client(chart.hostAccessKubeconfig())) {
+      // A tenant namespace as the operator makes it, and an upload Secret in it.
+      asHost
+          .namespaces()
+          .resource(
+              new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                  .withNewMetadata()
+                  .withName(tenant)
+                  .addToLabels("app.kubernetes.io/managed-by", "aifabric-operator")
+                  .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+                  .endMetadata()
+                  .build())
+          .create();
+      asHost.secrets().inNamespace(tenant).resource(secret("job-upload")).create();
+      // It still reads no Secret, not even the one it made.
+      assertRefused(
+          () -> asHost.secrets().inNamespace(tenant).withName("job-upload").get(),
+          "cannot get resource \"secrets\"");
+      // Secrets of another kind, or outside the tenant namespaces: refused by the policy.
+      assertRefused(
+          () -> asHost.secrets().inNamespace(tenant).resource(secret("registry-creds")).create(),
+          "the aifabric host creates only upload-URL Secrets");
+      assertRefused(
+          () ->
+              asHost
+                  .secrets()
+                  .inNamespace(MemberChart.NAMESPACE)
+                  .resource(secret("planted-upload"))
+                  .create(),
+          "only in the network's tenant namespaces, not in " + MemberChart.NAMESPACE);
+      // A Job outside them (it could mount that namespace's Secrets): refused.
+      assertRefused(
+          () ->
+              asHost
+                  .batch()
+                  .v1()
+                  .jobs()
+                  .inNamespace("default")
+                  .resource(
+                      new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
+                          .withNewMetadata()
+                          .withName("escape")
+                          .endMetadata()
+                          .withNewSpec()
+                          .withNewTemplate()
+                          .withNewSpec()
+                          .withRestartPolicy("Never")
+                          .addNewContainer()
+                          .withName("c")
+                          .withImage("busybox")
+                          .endContainer()
+                          .endSpec()
+                          .endTemplate()
+                          .endSpec()
+                          .build())
+                  .create(),
+          "only in the network's tenant namespaces, not in default");
+      // Taking over a namespace that is not the network's, or making one without restricted.
+      assertRefused(
+          () ->
+              asHost
+                  .namespaces()
+                  .withName(MemberChart.NAMESPACE)
+                  .edit(
+                      n -> {
+                        n.getMetadata()
+                            .getLabels()
+                            .put("app.kubernetes.io/managed-by", "aifabric-operator");
+                        return n;
+                      }),
+          "may not take over namespace " + MemberChart.NAMESPACE);
+      assertRefused(
+          () ->
+              asHost
+                  .namespaces()
+                  .resource(
+                      new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                          .withNewMetadata()
+                          .withName(tenant + "-privileged")
+                          .addToLabels("app.kubernetes.io/managed-by", "aifabric-operator")
+                          .addToLabels("pod-security.kubernetes.io/enforce", "privileged")
+                          .endMetadata()
+                          .build())
+                  .create(),
+          "enforce=restricted");
+    } finally {
+      bed.client(MEMBER).namespaces().withName(tenant).delete();
+    }
+  }
+
+  private static io.fabric8.kubernetes.api.model.Secret secret(String name) {
+    return new io.fabric8.kubernetes.api.model.SecretBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .addToStringData("0", "https://store.example/bucket/key?X-Amz-Signature=x")
+        .build();
+  }
+
   private static void assertRefused(Runnable call, String message) {
     assertThatThrownBy(call::run)
         .isInstanceOfSatisfying(

@@ -8,12 +8,10 @@ import io.aifabric.api.v1alpha1.aijob.JobPhase;
 import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.protocol.RegistrationCodec;
 import io.aifabric.testbed.AgentProcess;
-import io.aifabric.testbed.MemberChart;
 import io.aifabric.testbed.TestBed;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -37,38 +35,8 @@ class NodeAgentE2E extends FederatedE2E {
             Duration.ofSeconds(60));
     String cluster = done.getStatus().getPlacement().getCluster();
     String node = done.getStatus().getPlacement().getNodes().get(0);
-    ComputeNode listed = computeNode(cluster, node);
-
-    Map<String, String> settings = new HashMap<>();
-    settings.put("AIFABRIC_AGENT_NODE_NAME", node);
-    settings.put("AIFABRIC_AGENT_CLUSTER", cluster);
-    settings.put(
-        "AIFABRIC_AGENT_KEY_FILE",
-        Files.createTempDirectory("agent-keys").resolve("node-keys.json").toString());
-    settings.put("AIFABRIC_AGENT_BROKER_HOST", "127.0.0.1");
-    settings.put("AIFABRIC_AGENT_BROKER_PORT", String.valueOf(federation.broker.port()));
-    // No certificate yet: the agent's broker key goes here, and the certificate the operator
-    // issues once the registration is recorded (read from the Node's annotation).
-    Path tls = Files.createTempDirectory("agent-broker-tls");
-    settings.put("AIFABRIC_AGENT_BROKER_TLS_DIR", tls.toString());
-    settings.put(
-        "AIFABRIC_AGENT_BROKER_TLS_CA", federation.broker.pki().caCertificate().toString());
-    settings.put("AIFABRIC_AGENT_HEARTBEAT_INTERVAL", "1s");
-    settings.put("AIFABRIC_AGENT_INVENTORY_SOURCE", "declared");
-    // The KWOK node's listing, as nvidia-smi would name the model.
-    settings.put(
-        "AIFABRIC_AGENT_INVENTORY_MODEL",
-        listed.getStatus().getGpu().getProduct().replace('-', ' '));
-    settings.put(
-        "AIFABRIC_AGENT_INVENTORY_COUNT", String.valueOf(listed.getStatus().getGpu().getCount()));
-    settings.put(
-        "AIFABRIC_AGENT_INVENTORY_MEMORY_MIB",
-        String.valueOf(listed.getStatus().getGpu().getMemoryMiB()));
-    // The agent runs with what the chart gives it: its ServiceAccount, bound to its pod there.
-    Path credentials =
-        new MemberChart(bed, cluster)
-            .install("127.0.0.1", federation.broker.port(), federation.broker.pki().caCertificate())
-            .agentKubeconfig(node);
+    Map<String, String> settings = NodeAgents.settings(federation, cluster, node);
+    Path credentials = NodeAgents.credentials(bed, federation, cluster, node);
     try (AgentProcess agent =
         AgentProcess.start(credentials, bed.dir().resolve("agents"), settings)) {
       await()

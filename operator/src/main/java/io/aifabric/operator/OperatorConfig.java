@@ -28,6 +28,26 @@ public interface OperatorConfig {
 
   Placement placement();
 
+  Sealing sealing();
+
+  /**
+   * How jobs with spec.encryption seal their outputs: a sidecar in each pod seals the output
+   * directory to the user's key once the job's container ends, and uploads it to the member's
+   * object store.
+   */
+  interface Sealing {
+    /** The sealing sidecar's image (the output-sealer module's). */
+    @WithDefault("ghcr.io/aifabric/output-sealer:0.1.0-SNAPSHOT")
+    String image();
+
+    /**
+     * How long the sidecar has to seal and upload once the job's container has ended: the pods'
+     * termination grace period, and how long past the run's deadline the upload URLs stay valid.
+     */
+    @WithDefault("10m")
+    Duration window();
+  }
+
   interface Placement {
     /**
      * Place jobs on GPU nodes that are not Verified and Available as well: for networks that want

@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * The JSON wire form of a signed work receipt (the signature covers its canonical bytes):
  *
  * <pre>
- * {"job":"<uid>","replica":0,"node":"0x…","gpuSeconds":7200,"exitCode":0,"output":"0x…(32 bytes)","ts":1763769600000,"sig":"0x…"}
+ * {"job":"<uid>","replica":0,"node":"0x…","gpuSeconds":7200,"exitCode":0,"output":"0x…(32 bytes)","ts":1763769600000,"sealedBytes":1048643,"sig":"0x…"}
  * </pre>
+ *
+ * {@code sealedBytes} is there only when the output is sealed ({@link WorkReceipt#sealed()}).
  */
 public final class ReceiptCodec {
   private static final int MAX_BYTES = 4096;
@@ -25,6 +27,9 @@ public final class ReceiptCodec {
     node.put("exitCode", r.exitCode());
     node.put("output", Hex.encode(r.outputDigest()));
     node.put("ts", r.finishedAtMillis());
+    if (r.sealed()) {
+      node.put("sealedBytes", r.sealedBytes());
+    }
     node.put("sig", signed.signature().toString());
     return WireJson.bytes(node);
   }
@@ -43,10 +48,22 @@ public final class ReceiptCodec {
               node.path("gpuSeconds").asLong(-1),
               node.path("exitCode").asInt(),
               Hex.decode(node.path("output").asText(null), 32),
-              node.path("ts").asLong()),
+              node.path("ts").asLong(),
+              sealedBytes(node)),
           Signature.parse(node.path("sig").asText(null)));
     } catch (IllegalArgumentException e) {
       throw new MalformedMessageException(e.getMessage());
     }
+  }
+
+  private static long sealedBytes(JsonNode node) throws MalformedMessageException {
+    JsonNode value = node.get("sealedBytes");
+    if (value == null) {
+      return WorkReceipt.NOT_SEALED;
+    }
+    if (!value.canConvertToExactIntegral() || !value.canConvertToLong() || value.asLong() < 0) {
+      throw new MalformedMessageException("'sealedBytes' is not a size in bytes");
+    }
+    return value.asLong();
   }
 }

@@ -5,19 +5,29 @@ import io.aifabric.escrow.bridge.BridgeConfig;
 import io.aifabric.escrow.bridge.EscrowChain;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Runs {@link JobAudit} on a job with this bridge's own inputs: host caches, receipts, chain. */
+/**
+ * Runs {@link JobAudit} on a job with this bridge's own inputs: host caches, receipts, the members'
+ * object stores, chain.
+ */
 @ApplicationScoped
 public class Auditor {
   private final HostView host;
   private final ReceiptBook receipts;
   private final EscrowChain chain;
   private final BridgeConfig config;
+  private final StoredOutputs outputs;
 
-  public Auditor(HostView host, ReceiptBook receipts, EscrowChain chain, BridgeConfig config) {
+  public Auditor(
+      HostView host,
+      ReceiptBook receipts,
+      EscrowChain chain,
+      BridgeConfig config,
+      StoredOutputs outputs) {
     this.host = host;
     this.receipts = receipts;
     this.chain = chain;
     this.config = config;
+    this.outputs = outputs;
   }
 
   public Verdict audit(AIJob job) throws Exception {
@@ -29,6 +39,7 @@ public class Auditor {
             host.member(placement == null ? null : placement.getCluster()),
             host::computeNode,
             receipts.forJob(job.getMetadata().getUid()),
+            outputs,
             chain::deposit));
   }
 }

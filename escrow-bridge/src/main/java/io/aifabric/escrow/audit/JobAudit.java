@@ -5,18 +5,22 @@ import io.aifabric.api.v1alpha1.aijob.JobPhase;
 import io.aifabric.api.v1alpha1.aijob.Placement;
 import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
+import io.aifabric.api.v1alpha1.membercluster.ObjectStore;
 import io.aifabric.escrow.SettlementEntry;
 import io.aifabric.protocol.DepositKey;
 import io.aifabric.protocol.Hex;
 import io.aifabric.protocol.NodePublicKey;
 import io.aifabric.protocol.WorkReceipt;
+import io.aifabric.protocol.seal.SealedOutputObjects;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Function;
 
 /**
@@ -26,7 +30,10 @@ import java.util.function.Function;
  * GPU time than the job ran; the escrow holds an open deposit from the job's payer under the job's
  * own key ({@link DepositKey}, derived here from the job's identity, never read from its status or
  * spec: no job can be paid from another's deposit) to the member's provider; the amount ({@link
- * SettlementAmount}) fits the deposit and the budget.
+ * SettlementAmount}) fits the deposit and the budget. For a job whose outputs are sealed to its
+ * user's key, each replica's receipt must name a sealed output, and that output must be in the
+ * member's object store, of the size the node signed for: a provider is not paid for output the
+ * user cannot fetch.
  *
  * <p>The relayer runs the same audit to propose a batch; each oracle runs it again and signs only
  * what it finds itself. Nothing here trusts the operator's own verdicts (Receipted, cost): an
@@ -47,7 +54,14 @@ public final class JobAudit {
       MemberCluster member,
       Function<String, ComputeNode> computeNodes,
       List<WorkReceipt.Signed> receipts,
+      OutputLookup outputs,
       DepositLookup deposits) {}
+
+  /** The size of an object in a member's object store, or empty when it is not there. */
+  @FunctionalInterface
+  public interface OutputLookup {
+    OptionalLong size(ObjectStore store, String key) throws Exception;
+  }
 
   /** The escrow's deposit under a key from a payer, if there is one. */
   @FunctionalInterface
@@ -113,6 +127,7 @@ public final class JobAudit {
     long mostGpuSeconds = gpus * ran.plus(RUN_TIME_SLACK).toSeconds();
 
     long gpuSeconds = 0;
+    List<WorkReceipt> byReplica = new ArrayList<>();
     for (int replica = 0; replica < replicas; replica++) {
       String node = placement.getNodes().get(replica);
       Replica checked = receiptOf(in, placement.getCluster(), node, replica);
@@ -133,6 +148,13 @@ public final class JobAudit {
                 + " GPUs per replica");
       }
       gpuSeconds += claimed;
+      byReplica.add(checked.receipt());
+    }
+    if (job.getSpec().getEncryption() != null) {
+      String missing = sealedOutputRefusal(in, byReplica);
+      if (missing != null) {
+        return Verdict.refused(missing);
+      }
     }
 
     var meta = job.getMetadata();
@@ -173,6 +195,52 @@ public final class JobAudit {
             SettlementAmount.gwei(placement.getPricePerGpuHour(), gpuSeconds),
             Math.min(deposit.maxGwei(), SettlementAmount.gwei(payment.getBudget())));
     return Verdict.payable(new SettlementEntry(deposit.escrowJobId(), deposit.providerId(), used));
+  }
+
+  /**
+   * Why the sealed outputs the receipts name cannot be paid for, or null when each is in the
+   * member's store with the size its node signed for. Looked up at the key every party derives from
+   * the job, never at an address a status names.
+   */
+  private static String sealedOutputRefusal(Inputs in, List<WorkReceipt> byReplica)
+      throws Exception {
+    ObjectStore store = in.member().getSpec().getObjectStore();
+    if (store == null) {
+      return "the job's outputs are sealed, but member "
+          + in.member().getMetadata().getName()
+          + " has no object store";
+    }
+    for (WorkReceipt receipt : byReplica) {
+      int replica = receipt.replica();
+      if (!receipt.sealed()) {
+        return "replica " + replica + "'s receipt names no sealed output";
+      }
+      if (receipt.sealedBytes() == 0) {
+        return "replica " + replica + "'s sealing sidecar reported no sealed output";
+      }
+      String key = SealedOutputObjects.key(in.networkId(), receipt.jobUid(), replica);
+      OptionalLong stored = in.outputs().size(store, key);
+      if (stored.isEmpty()) {
+        return "replica "
+            + replica
+            + "'s sealed output "
+            + key
+            + " is not in "
+            + in.member().getMetadata().getName()
+            + "'s object store";
+      }
+      if (stored.getAsLong() != receipt.sealedBytes()) {
+        return "replica "
+            + replica
+            + "'s sealed output "
+            + key
+            + " holds "
+            + stored.getAsLong()
+            + " bytes; its receipt signs for "
+            + receipt.sealedBytes();
+      }
+    }
+    return null;
   }
 
   private record Replica(WorkReceipt receipt, String refusal) {}

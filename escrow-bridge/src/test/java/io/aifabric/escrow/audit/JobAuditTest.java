@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.aijob.AIJobSpec;
 import io.aifabric.api.v1alpha1.aijob.AIJobStatus;
+import io.aifabric.api.v1alpha1.aijob.Encryption;
 import io.aifabric.api.v1alpha1.aijob.GpuResources;
 import io.aifabric.api.v1alpha1.aijob.JobPhase;
 import io.aifabric.api.v1alpha1.aijob.Payment;
@@ -15,11 +16,13 @@ import io.aifabric.api.v1alpha1.computenode.ComputeNodeStatus;
 import io.aifabric.api.v1alpha1.computenode.NodeIdentity;
 import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
 import io.aifabric.api.v1alpha1.membercluster.MemberClusterSpec;
+import io.aifabric.api.v1alpha1.membercluster.ObjectStore;
 import io.aifabric.escrow.SettlementEntry;
 import io.aifabric.protocol.DepositKey;
 import io.aifabric.protocol.Hex;
 import io.aifabric.protocol.NodeKey;
 import io.aifabric.protocol.WorkReceipt;
+import io.aifabric.protocol.seal.SealedOutputObjects;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -27,6 +30,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +52,9 @@ class JobAuditTest {
   private MemberCluster member;
   private Deposit deposit;
   private String depositor = PAYER;
+
+  /** The member's object store as the oracle finds it: object key → size. */
+  private final Map<String, Long> stored = new HashMap<>();
 
   @BeforeEach
   void finishedJob() {
@@ -251,10 +258,91 @@ class JobAuditTest {
                 : Optional.empty();
     try {
       return JobAudit.audit(
-          new JobAudit.Inputs("test", job, member, computeNodes::get, receipts, escrow));
+          new JobAudit.Inputs(
+              "test",
+              job,
+              member,
+              computeNodes::get,
+              receipts,
+              (store, key) ->
+                  stored.containsKey(key) ? OptionalLong.of(stored.get(key)) : OptionalLong.empty(),
+              escrow));
     } catch (Exception e) {
       throw new IllegalStateException("the deposit here is in memory and cannot fail", e);
     }
+  }
+
+  /**
+   * The job's outputs are sealed; each replica's receipt names an output of 1,000 + replica bytes.
+   */
+  private void sealedOutputs() {
+    Encryption encryption = new Encryption();
+    encryption.setUserPublicKey("hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=");
+    job.getSpec().setEncryption(encryption);
+    ObjectStore store = new ObjectStore();
+    store.setEndpoint("http://store.dc-1:8333");
+    store.setBucket("outputs");
+    member.getSpec().setObjectStore(store);
+    receipts.add(sealedReceipt(nodeA, 0, 150, 1_000));
+    receipts.add(sealedReceipt(nodeB, 1, 50, 1_001));
+  }
+
+  private String objectKey(int replica) {
+    return SealedOutputObjects.key("test", UID, replica);
+  }
+
+  @Test
+  void aJobWithSealedOutputsIsPaidOnlyWhenEachOutputIsStoredAtTheSizeItsNodeSigned() {
+    sealedOutputs();
+    stored.put(objectKey(0), 1_000L);
+
+    assertThat(audit().refusal())
+        .isEqualTo(
+            "replica 1's sealed output aifabric/test/"
+                + UID
+                + "/replica-1.aifs is not in dc-1's object store");
+
+    stored.put(objectKey(1), 999L);
+    assertThat(audit().refusal())
+        .isEqualTo(
+            "replica 1's sealed output aifabric/test/"
+                + UID
+                + "/replica-1.aifs holds 999 bytes; its receipt signs for 1001");
+
+    stored.put(objectKey(1), 1_001L);
+    assertThat(audit().entry()).isEqualTo(new SettlementEntry(42, 3, 200_000_000));
+  }
+
+  @Test
+  void aReceiptWithoutASealedOutputIsNotPaidForAJobThatSealsItsOutputs() {
+    sealedOutputs();
+    stored.put(objectKey(0), 1_000L);
+    stored.put(objectKey(1), 1_001L);
+    receipts.remove(1);
+    receipts.add(receipt(nodeB, 1, 50));
+
+    assertThat(audit().refusal()).isEqualTo("replica 1's receipt names no sealed output");
+
+    receipts.remove(1);
+    receipts.add(sealedReceipt(nodeB, 1, 50, 0));
+    assertThat(audit().refusal())
+        .isEqualTo("replica 1's sealing sidecar reported no sealed output");
+  }
+
+  @Test
+  void sealedOutputsNeedAnObjectStoreOnTheMember() {
+    sealedOutputs();
+    member.getSpec().setObjectStore(null);
+    assertThat(audit().refusal())
+        .isEqualTo("the job's outputs are sealed, but member dc-1 has no object store");
+  }
+
+  private WorkReceipt.Signed sealedReceipt(
+      NodeKey key, int replica, long gpuSeconds, long sealedBytes) {
+    String uid = job.getMetadata().getUid();
+    return new WorkReceipt(
+            uid, replica, key.address(), gpuSeconds, 0, new byte[32], 1_700L, sealedBytes)
+        .sign(key);
   }
 
   private WorkReceipt.Signed receipt(NodeKey key, int replica, long gpuSeconds) {

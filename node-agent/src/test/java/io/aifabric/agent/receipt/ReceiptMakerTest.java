@@ -5,10 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.aifabric.protocol.Hex;
 import io.aifabric.protocol.Keccak256;
 import io.aifabric.protocol.NodeKey;
+import io.aifabric.protocol.seal.SealReport;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminatedBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.InputStream;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ReceiptMakerTest {
@@ -49,5 +56,72 @@ class ReceiptMakerTest {
   void aMessageThatIsNoDigestIsDigested() {
     assertThat(ReceiptMaker.outputDigest("wrote 3 files"))
         .isEqualTo(Keccak256.hash("wrote 3 files".getBytes()));
+  }
+
+  /** The pod of a job with sealed outputs: its sealing sidecar, still running or ended. */
+  Pod sealedPod(String sidecarMessage) throws Exception {
+    Pod pod = pod();
+    pod.getSpec()
+        .getInitContainers()
+        .add(
+            new ContainerBuilder()
+                .withName("seal")
+                .withImage("sealer")
+                .withRestartPolicy("Always")
+                .build());
+    ContainerStatus sidecar =
+        new ContainerStatusBuilder()
+            .withName("seal")
+            .withNewState()
+            .withNewRunning()
+            .endRunning()
+            .endState()
+            .build();
+    if (sidecarMessage != null) {
+      sidecar.getState().setRunning(null);
+      sidecar
+          .getState()
+          .setTerminated(
+              new ContainerStateTerminatedBuilder()
+                  .withExitCode(0)
+                  .withMessage(sidecarMessage)
+                  .build());
+    }
+    pod.getStatus().setInitContainerStatuses(new ArrayList<>(List.of(sidecar)));
+    return pod;
+  }
+
+  @Test
+  void aSealedReplicasReceiptWaitsForItsSidecarAndNamesTheSealedOutput() throws Exception {
+    assertThat(ReceiptMaker.fromPod(sealedPod(null), key.address()))
+        .as("the job's container ended, the sidecar is still sealing")
+        .isEmpty();
+
+    byte[] address = new byte[32];
+    address[0] = 42;
+    SealReport report = new SealReport(address, 1_048_643, 1_048_576, 2);
+    var receipt = ReceiptMaker.fromPod(sealedPod(report.toJson()), key.address()).orElseThrow();
+
+    assertThat(receipt.sealed()).isTrue();
+    assertThat(receipt.outputDigest()).isEqualTo(address);
+    assertThat(receipt.sealedBytes()).isEqualTo(1_048_643);
+    assertThat(receipt.gpuSeconds())
+        .as("the job's own time, not the sidecar's")
+        .isEqualTo(8 * 3600);
+  }
+
+  @Test
+  void aSidecarThatEndedWithoutAReportGivesAReceiptWithNoOutput() throws Exception {
+    var receipt =
+        ReceiptMaker.fromPod(sealedPod("sealing failed: the store answered 403"), key.address())
+            .orElseThrow();
+    assertThat(receipt.sealed()).isTrue();
+    assertThat(receipt.sealedBytes()).isZero();
+    assertThat(receipt.outputDigest()).isEqualTo(new byte[32]);
+  }
+
+  @Test
+  void aJobWithoutTheSidecarSaysItsOutputIsNotSealed() throws Exception {
+    assertThat(ReceiptMaker.fromPod(pod(), key.address()).orElseThrow().sealed()).isFalse();
   }
 }

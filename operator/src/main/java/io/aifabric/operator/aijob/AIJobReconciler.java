@@ -8,12 +8,12 @@ import io.aifabric.operator.OperatorConfig;
 import io.aifabric.operator.fleet.FleetState;
 import io.aifabric.operator.informer.LeanItemStore;
 import io.aifabric.operator.membercluster.MemberClients;
+import io.aifabric.operator.outputs.SealedOutputsStatus;
+import io.aifabric.operator.outputs.StoreUnusableException;
 import io.aifabric.operator.placement.Placement;
 import io.aifabric.operator.placement.Placement.Placed;
 import io.aifabric.operator.placement.Placement.Unplaceable;
 import io.aifabric.operator.placement.PlacementEngine;
-import io.aifabric.operator.proof.ReceiptMatcher;
-import io.aifabric.operator.proof.WorkReceipts;
 import io.aifabric.operator.status.EventRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -52,7 +52,7 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
   static final String DISPATCHED = "Dispatched";
   static final String RUNNING = "Running";
   static final String SUCCEEDED = "Succeeded";
-  static final String RECEIPTED = "Receipted";
+  static final String RECEIPTED = JobReceipts.RECEIPTED;
   static final String SETTLED = "Settled";
   private static final Duration CACHE_CATCH_UP = Duration.ofMillis(200);
 
@@ -63,7 +63,7 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
   private final MemberJobObserver observer;
   private final MemberWorkWatches watches;
   private final StatusWriter statusWriter;
-  private final WorkReceipts receipts;
+  private final JobReceipts jobReceipts;
   private final ReceiptArrivals receiptArrivals;
   private final JobFunding funding;
   private final Conditions conditions;
@@ -81,7 +81,7 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
       MemberJobObserver observer,
       MemberWorkWatches watches,
       StatusWriter statusWriter,
-      WorkReceipts receipts,
+      JobReceipts jobReceipts,
       ReceiptArrivals receiptArrivals,
       JobFunding funding,
       Conditions conditions,
@@ -96,7 +96,7 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
     this.observer = observer;
     this.watches = watches;
     this.statusWriter = statusWriter;
-    this.receipts = receipts;
+    this.jobReceipts = jobReceipts;
     this.receiptArrivals = receiptArrivals;
     this.funding = funding;
     this.conditions = conditions;
@@ -125,7 +125,7 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
       // Until every replica's node has signed for its work, look again now and then.
       // A receipt arriving reconciles the job (ReceiptArrivals); until then it is looked at
       // again only when the receipt wait is over.
-      boolean receipted = attachReceipts(job, status);
+      boolean receipted = jobReceipts.attach(job, status);
       return write(
           job, status, receipted ? untilSettled(job, status) : untilReceiptWaitIsOver(status), ctx);
     }
@@ -191,7 +191,7 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
   public DeleteControl cleanup(AIJob job, Context<AIJob> ctx) {
     engine.release(job.getMetadata().getUid());
     statusWriter.forget(job.getMetadata().getUid());
-    receipts.forget(job.getMetadata().getUid());
+    jobReceipts.forget(job.getMetadata().getUid());
     LOG.infof("AIJob %s deleted: removing its work from its member", key(job));
     removeMemberWork(job);
     return DeleteControl.defaultDelete();
@@ -250,15 +250,14 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
               + names,
           generation);
     }
-    if (job.getSpec().getEncryption() != null) {
-      // Said on the job, not silently dropped: no sealing sidecar runs in job pods yet.
+    if (job.getSpec().getEncryption() != null
+        && Conditions.find(status.getConditions(), SealedOutputsStatus.CONDITION).isEmpty()) {
       conditions.set(
           status.getConditions(),
-          "OutputsSealed",
+          SealedOutputsStatus.CONDITION,
           Conditions.FALSE,
-          "NotSupportedYet",
-          "outputs are not sealed to spec.encryption.userPublicKey by this version of aifabric;"
-              + " nothing the job writes leaves its node",
+          "AwaitingReplicas",
+          "each replica's output is sealed to the user's key when the replica ends",
           generation);
     }
     return true;
@@ -375,7 +374,24 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
   private void dispatch(
       KubernetesClient member, MemberWork work, AIJob job, AIJobStatus status, Long generation) {
     String cluster = status.getPlacement().getCluster();
-    dispatcher.apply(cluster, member, job, status.getPlacement()).ifPresent(work::created);
+    long runSeconds =
+        RunDeadline.seconds(job.getSpec(), status.getPlacement().getPricePerGpuHour());
+    try {
+      dispatcher.apply(cluster, member, job, status.getPlacement()).ifPresent(work::created);
+    } catch (StoreUnusableException e) {
+      // Not dispatched: a job whose outputs could not leave the node would run for nothing.
+      if (!Conditions.says(status.getConditions(), DISPATCHED, e.getMessage())) {
+        events.record(job, EventRecorder.WARNING, e.reason(), e.getMessage());
+      }
+      conditions.set(
+          status.getConditions(),
+          DISPATCHED,
+          Conditions.FALSE,
+          e.reason(),
+          e.getMessage() + "; the job waits",
+          generation);
+      return;
+    }
     Instant created = Instant.parse(job.getMetadata().getCreationTimestamp());
     metrics.dispatched(Duration.between(created, clock.instant()));
     String message =
@@ -386,8 +402,11 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
             + " created in "
             + cluster
             + ", to run at most "
-            + RunDeadline.seconds(job.getSpec(), status.getPlacement().getPricePerGpuHour())
-            + " s (maxDuration, or what the budget pays for at this price)";
+            + runSeconds
+            + " s (maxDuration, or what the budget pays for at this price)"
+            + (job.getSpec().getEncryption() != null
+                ? "; its outputs are sealed to the user's key"
+                : "");
     conditions.set(
         status.getConditions(), DISPATCHED, Conditions.TRUE, "Dispatched", message, generation);
     events.record(job, EventRecorder.NORMAL, "Dispatched", message);
@@ -469,52 +488,6 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
       }
       default -> {}
     }
-  }
-
-  /**
-   * Attaches the work receipts of a finished job: one per replica, signed by the node it ran on.
-   * Receipted=True only when every replica has one; settlement pays for nothing less.
-   *
-   * @return true when there is nothing more to wait for: every replica is receipted, the job never
-   *     ran anywhere, or the receipt wait is over
-   */
-  private boolean attachReceipts(AIJob job, AIJobStatus status) {
-    var placement = status.getPlacement();
-    if (placement == null || placement.getNodes() == null || placement.getNodes().isEmpty()) {
-      return true;
-    }
-    String uid = job.getMetadata().getUid();
-    ReceiptMatcher.Match match =
-        ReceiptMatcher.match(placement.getCluster(), placement.getNodes(), receipts.forJob(uid));
-    for (var refused : match.refused()) {
-      LOG.warnf(
-          "AIJob %s: receipt for replica %d refused: signed by %s, which did not run it",
-          key(job), refused.receipt().replica(), refused.computeNode());
-      metrics.receiptRefused("not_run_here");
-    }
-    receipts.discard(uid, match.refused());
-    status.setReceiptCount(match.count());
-    status.setReceiptsDigest(match.count() == 0 ? null : match.digest());
-    int replicas = placement.getNodes().size();
-    boolean givenUp =
-        !match.complete()
-            && status.getEndTime() != null
-            && Instant.parse(status.getEndTime())
-                .plus(config.proof().receiptWait())
-                .isBefore(clock.instant());
-    conditions.set(
-        status.getConditions(),
-        RECEIPTED,
-        match.complete() ? Conditions.TRUE : Conditions.FALSE,
-        match.complete()
-            ? "AllReplicasReceipted"
-            : givenUp ? "ReceiptsMissing" : "AwaitingReceipts",
-        match.count()
-            + " of "
-            + replicas
-            + " replicas have a receipt signed by the node they ran on",
-        job.getMetadata().getGeneration());
-    return match.complete() || givenUp;
   }
 
   /**

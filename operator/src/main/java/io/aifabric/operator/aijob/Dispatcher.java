@@ -6,6 +6,9 @@ import io.aifabric.api.v1alpha1.aijob.EnvVar;
 import io.aifabric.api.v1alpha1.aijob.Placement;
 import io.aifabric.operator.Failpoint;
 import io.aifabric.operator.OperatorConfig;
+import io.aifabric.operator.outputs.SealingSidecar;
+import io.aifabric.operator.outputs.StoreUnusableException;
+import io.aifabric.operator.outputs.UploadGrants;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -18,6 +21,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -45,11 +49,13 @@ public class Dispatcher {
 
   private final OperatorConfig config;
   private final Failpoint failpoint;
+  private final UploadGrants uploadGrants;
   private final Set<String> ensuredNamespaces = ConcurrentHashMap.newKeySet();
 
-  public Dispatcher(OperatorConfig config, Failpoint failpoint) {
+  public Dispatcher(OperatorConfig config, Failpoint failpoint, UploadGrants uploadGrants) {
     this.config = config;
     this.failpoint = failpoint;
+    this.uploadGrants = uploadGrants;
   }
 
   /**
@@ -58,7 +64,18 @@ public class Dispatcher {
    * SDK's retry creates it again.
    */
   public Optional<Job> apply(
-      String cluster, KubernetesClient member, AIJob job, Placement placement) {
+      String cluster, KubernetesClient member, AIJob job, Placement placement)
+      throws StoreUnusableException {
+    // Before anything is created: a job whose outputs cannot be stored is not started.
+    Optional<List<String>> uploadUrls =
+        job.getSpec().getEncryption() == null
+            ? Optional.empty()
+            : Optional.of(
+                uploadGrants.grant(
+                    job,
+                    cluster,
+                    Duration.ofSeconds(
+                        RunDeadline.seconds(job.getSpec(), placement.getPricePerGpuHour()))));
     String namespace = DispatchNames.namespace(job);
     String name = DispatchNames.name(job);
     Map<String, String> labels = DispatchNames.labels(job);
@@ -80,6 +97,9 @@ public class Dispatcher {
     try {
       Optional<Job> created = applyServiceAndJob(member, job, placement, namespace, name, labels);
       created.ifPresent(c -> failpoint.reach(Failpoint.AFTER_MEMBER_JOB_CREATED));
+      if (uploadUrls.isPresent()) {
+        applyUploadSecret(member, created, namespace, name, labels, uploadUrls.get());
+      }
       return created;
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {
@@ -127,6 +147,35 @@ public class Dispatcher {
                 .jobs()
                 .inNamespace(namespace)
                 .resource(job(job, placement))
+                .create());
+  }
+
+  /**
+   * The sealing sidecars' upload URLs, owned by the member Job so that they go with it. Created
+   * after the Job (whose UID owns it): until it exists the kubelet holds the pods back, waiting for
+   * their Secret volume, so nothing runs without its URLs. A retried dispatch finds the Job there
+   * already and creates only what is missing.
+   */
+  private static void applyUploadSecret(
+      KubernetesClient member,
+      Optional<Job> created,
+      String namespace,
+      String name,
+      Map<String, String> labels,
+      List<String> urls) {
+    Job owner =
+        created.orElseGet(
+            () -> member.batch().v1().jobs().inNamespace(namespace).withName(name).get());
+    if (owner == null) {
+      throw new IllegalStateException(
+          "member Job " + namespace + "/" + name + " vanished before its upload Secret was made");
+    }
+    createIfAbsent(
+        () ->
+            member
+                .secrets()
+                .inNamespace(namespace)
+                .resource(SealingSidecar.uploadSecret(owner, urls, labels))
                 .create());
   }
 
@@ -197,55 +246,67 @@ public class Dispatcher {
               .withValue(name + "-0." + name + "." + namespace + ".svc")
               .build());
     }
-    return new JobBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withNamespace(namespace)
-        .withLabels(DispatchNames.labels(job))
-        .endMetadata()
-        .withNewSpec()
-        .withCompletions(replicas)
-        .withParallelism(replicas)
-        .withCompletionMode("Indexed")
-        // A failed replica fails the job: the network does not silently run paid work again.
-        .withBackoffLimit(0)
-        .withActiveDeadlineSeconds(RunDeadline.seconds(spec, placement.getPricePerGpuHour()))
-        .withNewTemplate()
-        .withNewMetadata()
-        .withLabels(DispatchNames.labels(job))
-        .withAnnotations(podAnnotations(spec))
-        .endMetadata()
-        .withNewSpec()
-        .withSchedulerName(config.dispatch().schedulerName())
-        .withSubdomain(name)
-        .withRestartPolicy("Never")
-        .withAutomountServiceAccountToken(false)
-        .withNodeSelector(Map.of("nvidia.com/gpu.product", gpuModel))
-        .withNewSecurityContext()
-        .withRunAsNonRoot(true)
-        .withRunAsUser(1000L)
-        .withNewSeccompProfile()
-        .withType("RuntimeDefault")
-        .endSeccompProfile()
-        .endSecurityContext()
-        .addNewContainer()
-        .withName("main")
-        .withImage(spec.getImage())
-        .withCommand(spec.getCommand())
-        .withEnv(env)
-        .withResources(
-            new ResourceRequirementsBuilder().withLimits(limits).withRequests(requests).build())
-        .withNewSecurityContext()
-        .withAllowPrivilegeEscalation(false)
-        .withNewCapabilities()
-        .withDrop("ALL")
-        .endCapabilities()
-        .endSecurityContext()
-        .endContainer()
-        .endSpec()
-        .endTemplate()
-        .endSpec()
-        .build();
+    Job built =
+        new JobBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(namespace)
+            .withLabels(DispatchNames.labels(job))
+            .endMetadata()
+            .withNewSpec()
+            .withCompletions(replicas)
+            .withParallelism(replicas)
+            .withCompletionMode("Indexed")
+            // A failed replica fails the job: the network does not silently run paid work again.
+            .withBackoffLimit(0)
+            .withActiveDeadlineSeconds(RunDeadline.seconds(spec, placement.getPricePerGpuHour()))
+            .withNewTemplate()
+            .withNewMetadata()
+            .withLabels(DispatchNames.labels(job))
+            .withAnnotations(podAnnotations(spec))
+            .endMetadata()
+            .withNewSpec()
+            .withSchedulerName(config.dispatch().schedulerName())
+            .withSubdomain(name)
+            .withRestartPolicy("Never")
+            .withAutomountServiceAccountToken(false)
+            .withNodeSelector(Map.of("nvidia.com/gpu.product", gpuModel))
+            .withNewSecurityContext()
+            .withRunAsNonRoot(true)
+            .withRunAsUser(1000L)
+            .withNewSeccompProfile()
+            .withType("RuntimeDefault")
+            .endSeccompProfile()
+            .endSecurityContext()
+            .addNewContainer()
+            .withName("main")
+            .withImage(spec.getImage())
+            .withCommand(spec.getCommand())
+            .withEnv(env)
+            .withResources(
+                new ResourceRequirementsBuilder().withLimits(limits).withRequests(requests).build())
+            .withNewSecurityContext()
+            .withAllowPrivilegeEscalation(false)
+            .withNewCapabilities()
+            .withDrop("ALL")
+            .endCapabilities()
+            .endSecurityContext()
+            .endContainer()
+            .endSpec()
+            .endTemplate()
+            .endSpec()
+            .build();
+    if (spec.getEncryption() != null) {
+      SealingSidecar.addTo(
+          built.getSpec().getTemplate().getSpec(),
+          name,
+          config.sealing().image(),
+          spec.getEncryption().getUserPublicKey(),
+          config.networkId(),
+          job.getMetadata().getUid(),
+          config.sealing().window());
+    }
+    return built;
   }
 
   /**

@@ -56,7 +56,8 @@ final class JobRequests {
         c.getMaxPricePerGpuHour() == null ? null : new BigDecimal(c.getMaxPricePerGpuHour()),
         labels,
         requirements(c),
-        null);
+        null,
+        spec.getEncryption() != null);
   }
 
   /** The node of each replica, in completion-index order, from a per-node GPU plan. */

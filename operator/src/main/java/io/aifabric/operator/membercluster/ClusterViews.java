@@ -34,6 +34,7 @@ final class ClusterViews {
         labels == null ? Map.of() : labels,
         true,
         prices,
+        member.getSpec().getObjectStore() != null,
         nodes);
   }
 

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * A member cluster as placement sees it: where it is, who runs it (the provider's wallet, paid by
- * escrow deposits), what it charges, and its GPU nodes.
+ * escrow deposits), what it charges, whether it has an object store for sealed outputs, and its GPU
+ * nodes.
  */
 public record ClusterView(
     String name,
@@ -15,6 +16,7 @@ public record ClusterView(
     Map<String, String> labels,
     boolean ready,
     Map<String, BigDecimal> pricePerGpuHour,
+    boolean storesOutputs,
     List<GpuNodeView> nodes) {
 
   public ClusterView {
@@ -25,6 +27,7 @@ public record ClusterView(
 
   /** The same cluster, Ready or not. */
   public ClusterView withReady(boolean ready) {
-    return new ClusterView(name, provider, region, labels, ready, pricePerGpuHour, nodes);
+    return new ClusterView(
+        name, provider, region, labels, ready, pricePerGpuHour, storesOutputs, nodes);
   }
 }

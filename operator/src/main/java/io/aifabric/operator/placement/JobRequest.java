@@ -14,6 +14,8 @@ import java.util.Set;
  *     matchExpressions)
  * @param provider the only provider (wallet) whose members may run the job: the one its escrow
  *     deposit pays; null: any
+ * @param sealedOutputs the job's outputs are sealed to its user's key and stored in its member's
+ *     object store: only members with one may run it
  */
 public record JobRequest(
     String key,
@@ -27,7 +29,8 @@ public record JobRequest(
     BigDecimal maxPricePerGpuHour,
     Map<String, String> clusterLabels,
     List<ClusterRequirement> clusterRequirements,
-    String provider) {
+    String provider,
+    boolean sealedOutputs) {
 
   public JobRequest {
     gpuModels = Set.copyOf(gpuModels);
@@ -50,7 +53,8 @@ public record JobRequest(
         maxPricePerGpuHour,
         clusterLabels,
         clusterRequirements,
-        provider);
+        provider,
+        sealedOutputs);
   }
 
   public int totalGpus() {

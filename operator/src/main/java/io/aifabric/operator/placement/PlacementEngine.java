@@ -147,6 +147,9 @@ public final class PlacementEngine {
           + job.provider()
           + ")";
     }
+    if (job.sealedOutputs() && !cluster.storesOutputs()) {
+      return "has no object store for sealed outputs (spec.objectStore)";
+    }
     if (!job.regions().isEmpty() && !job.regions().contains(cluster.region())) {
       return "region " + cluster.region() + " is not one of " + new TreeSet<>(job.regions());
     }

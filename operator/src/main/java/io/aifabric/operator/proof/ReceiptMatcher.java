@@ -2,7 +2,6 @@ package io.aifabric.operator.proof;
 
 import io.aifabric.protocol.Hex;
 import io.aifabric.protocol.Keccak256;
-import io.aifabric.protocol.WorkReceipt;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,7 +13,7 @@ import java.util.List;
  */
 public final class ReceiptMatcher {
   /** Receipts by replica (null where none yet), and the ones refused. */
-  public record Match(List<WorkReceipt> byReplica, List<WorkReceipts.Signed> refused) {
+  public record Match(List<WorkReceipts.Signed> byReplica, List<WorkReceipts.Signed> refused) {
     public int count() {
       return (int) byReplica.stream().filter(r -> r != null).count();
     }
@@ -26,7 +25,10 @@ public final class ReceiptMatcher {
     /** keccak256 over the receipts' digests in replica order: what settlement attests to. */
     public String digest() {
       byte[][] parts =
-          byReplica.stream().filter(r -> r != null).map(WorkReceipt::digest).toArray(byte[][]::new);
+          byReplica.stream()
+              .filter(r -> r != null)
+              .map(r -> r.receipt().digest())
+              .toArray(byte[][]::new);
       return Hex.encode(Keccak256.hash(parts));
     }
   }
@@ -38,7 +40,7 @@ public final class ReceiptMatcher {
    */
   public static Match match(
       String cluster, List<String> nodes, List<WorkReceipts.Signed> receipts) {
-    WorkReceipt[] byReplica = new WorkReceipt[nodes.size()];
+    WorkReceipts.Signed[] byReplica = new WorkReceipts.Signed[nodes.size()];
     List<WorkReceipts.Signed> refused = new ArrayList<>();
     for (WorkReceipts.Signed signed : receipts) {
       int replica = signed.receipt().replica();
@@ -50,7 +52,7 @@ public final class ReceiptMatcher {
       if (!ranHere) {
         refused.add(signed);
       } else if (byReplica[replica] == null) {
-        byReplica[replica] = signed.receipt();
+        byReplica[replica] = signed;
       }
     }
     return new Match(Arrays.asList(byReplica), refused);

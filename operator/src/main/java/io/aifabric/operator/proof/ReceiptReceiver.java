@@ -19,7 +19,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 // A singleton, not a proxied bean: nothing injects it, and its base class has no no-args
 // constructor.
 @Singleton
-public class ReceiptReceiver extends NodeMessageReceiver<WorkReceipt> {
+public class ReceiptReceiver extends NodeMessageReceiver<WorkReceipt.Signed> {
   private final WorkReceipts receipts;
 
   public ReceiptReceiver(NodeKeys keys, WorkReceipts receipts, MeterRegistry registry) {
@@ -33,11 +33,11 @@ public class ReceiptReceiver extends NodeMessageReceiver<WorkReceipt> {
   }
 
   @Override
-  Claim<WorkReceipt> decode(byte[] payload) throws MalformedMessageException {
+  Claim<WorkReceipt.Signed> decode(byte[] payload) throws MalformedMessageException {
     WorkReceipt.Signed signed = ReceiptCodec.decode(payload);
     WorkReceipt receipt = signed.receipt();
     return new Claim<>(
-        receipt,
+        signed,
         receipt.node(),
         Topics.receipt(receipt.node(), receipt.jobUid()),
         receipt.digest(),
@@ -45,7 +45,7 @@ public class ReceiptReceiver extends NodeMessageReceiver<WorkReceipt> {
   }
 
   @Override
-  String accept(String computeNode, WorkReceipt receipt) {
+  String accept(String computeNode, WorkReceipt.Signed receipt) {
     receipts.received(computeNode, receipt);
     return "signed";
   }

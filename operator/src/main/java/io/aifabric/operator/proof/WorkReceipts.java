@@ -1,5 +1,6 @@
 package io.aifabric.operator.proof;
 
+import io.aifabric.protocol.Signature;
 import io.aifabric.protocol.WorkReceipt;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -15,16 +16,20 @@ import java.util.function.Consumer;
  */
 @ApplicationScoped
 public class WorkReceipts {
-  /** A receipt with the ComputeNode whose registered key signed it. */
-  public record Signed(WorkReceipt receipt, String computeNode) {}
+  /**
+   * A receipt with the ComputeNode whose registered key signed it, and the signature (kept: a
+   * sealed output's receipt goes into the job's status whole, for the user to check offline).
+   */
+  public record Signed(WorkReceipt receipt, String computeNode, Signature signature) {}
 
   private final Map<String, List<Signed>> byJob = new ConcurrentHashMap<>();
   private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
 
-  public void received(String computeNode, WorkReceipt receipt) {
+  public void received(String computeNode, WorkReceipt.Signed signed) {
+    WorkReceipt receipt = signed.receipt();
     byJob
         .computeIfAbsent(receipt.jobUid(), k -> new CopyOnWriteArrayList<>())
-        .add(new Signed(receipt, computeNode));
+        .add(new Signed(receipt, computeNode, signed.signature()));
     listeners.forEach(l -> l.accept(receipt.jobUid()));
   }
 

@@ -20,12 +20,19 @@ final class Fleet {
     private boolean proven = true;
     private String provider = "0x00000000000000000000000000000000000000d1";
     private boolean ready = true;
+    private boolean store = true;
     private final Map<String, String> labels = new HashMap<>();
     private final Map<String, BigDecimal> prices = new HashMap<>();
     private final List<GpuNodeView> nodes = new ArrayList<>();
 
     ClusterBuilder(String name) {
       this.name = name;
+    }
+
+    /** The cluster has no object store for sealed outputs. */
+    ClusterBuilder noObjectStore() {
+      this.store = false;
+      return this;
     }
 
     ClusterBuilder region(String region) {
@@ -90,7 +97,7 @@ final class Fleet {
     }
 
     ClusterView build() {
-      return new ClusterView(name, provider, region, labels, ready, prices, nodes);
+      return new ClusterView(name, provider, region, labels, ready, prices, store, nodes);
     }
   }
 
@@ -109,6 +116,7 @@ final class Fleet {
     private int score;
     private BigDecimal maxPrice;
     private Map<String, String> labels = Map.of();
+    private boolean sealed;
 
     JobBuilder(String key) {
       this.key = key;
@@ -152,6 +160,11 @@ final class Fleet {
       return this;
     }
 
+    JobBuilder sealedOutputs() {
+      this.sealed = true;
+      return this;
+    }
+
     JobBuilder clusterLabel(String key, String value) {
       this.labels = Map.of(key, value);
       return this;
@@ -175,7 +188,8 @@ final class Fleet {
           maxPrice,
           labels,
           requirements,
-          null);
+          null,
+          sealed);
     }
   }
 

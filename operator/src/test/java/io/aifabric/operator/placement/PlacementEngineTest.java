@@ -60,6 +60,24 @@ class PlacementEngineTest {
                 + " deposit pays (0x00000000000000000000000000000000000000cc)");
   }
 
+  /** Sealed outputs need somewhere to go: a member without an object store is passed over. */
+  @Test
+  void aJobWithSealedOutputsGoesOnlyToMembersWithAnObjectStore() {
+    ClusterView cheapWithoutStore =
+        cluster("member-c").price(RTX4090, "0.10").noObjectStore().nodes(2, RTX4090, 4).build();
+    List<ClusterView> fleet = List.of(memberA, memberB, cheapWithoutStore);
+
+    assertThat(placed(engine.place(job("plain").build(), fleet)).cluster()).isEqualTo("member-c");
+    assertThat(placed(engine.place(job("sealed").sealedOutputs().build(), fleet)).cluster())
+        .isEqualTo("member-b");
+    assertThat(
+            ((Unplaceable)
+                    engine.place(
+                        job("nowhere").sealedOutputs().build(), List.of(cheapWithoutStore)))
+                .message())
+        .contains("member-c: has no object store for sealed outputs (spec.objectStore)");
+  }
+
   /**
    * A node no agent has proven (hardware report, heartbeats) gets no work by default, however
    * cheap; the network-wide opt-in counts it.

@@ -15,7 +15,9 @@ class ReceiptMatcherTest {
 
   WorkReceipts.Signed receipt(String computeNode, int replica) {
     return new WorkReceipts.Signed(
-        new WorkReceipt("uid-1", replica, key.address(), 3600, 0, new byte[32], 9L), computeNode);
+        new WorkReceipt("uid-1", replica, key.address(), 3600, 0, new byte[32], 9L),
+        computeNode,
+        null);
   }
 
   @Test

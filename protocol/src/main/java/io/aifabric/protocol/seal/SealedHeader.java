@@ -40,6 +40,21 @@ record SealedHeader(SealSuite suite, byte[] enc, byte[] info) {
   private static final int ENC_BYTES = 32;
   private static final int MAX_INFO = 1024;
 
+  /** The length of a whole header (its tag included) whose binding encodes to {@code info}. */
+  static long lengthFor(byte[] info) {
+    return MAGIC.length
+        + 1
+        + 2
+        + 2
+        + 2
+        + 4
+        + 2
+        + ENC_BYTES
+        + 2
+        + info.length
+        + ChunkCipher.TAG_BYTES;
+  }
+
   /** Every header byte before the tag: the HPKE aad of the tag. */
   byte[] authenticated() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + info.length);

@@ -90,6 +90,21 @@ public final class SealingOutputStream extends OutputStream {
     return stream;
   }
 
+  /**
+   * How many bytes sealing {@code plainBytes} for {@code binding} writes, known before a byte is
+   * sealed: the header (67 bytes and the binding's info), then every chunk's plaintext and a
+   * 16-byte tag per chunk — one chunk per 64 KiB begun, and one (empty) chunk for an empty output.
+   * An upload can then name its length up front and stream the sealed bytes as they are made.
+   */
+  public static long sealedLength(long plainBytes, OutputBinding binding) {
+    if (plainBytes < 0) {
+      throw new IllegalArgumentException("a length is never negative");
+    }
+    long chunks =
+        Math.max(1, (plainBytes + SealedHeader.CHUNK_BYTES - 1) / SealedHeader.CHUNK_BYTES);
+    return SealedHeader.lengthFor(binding.info()) + plainBytes + chunks * ChunkCipher.TAG_BYTES;
+  }
+
   @Override
   public void write(int b) throws IOException {
     write(new byte[] {(byte) b}, 0, 1);

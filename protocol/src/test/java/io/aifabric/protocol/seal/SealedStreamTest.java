@@ -38,6 +38,8 @@ class SealedStreamTest {
     assertThat(open(sealed, USER, JOB)).isEqualTo(plain);
     int chunks = Math.max(1, (size + CHUNK - 1) / CHUNK);
     assertThat(sealed.length).isEqualTo(headerLength(JOB) + size + 16L * chunks);
+    // Known before sealing, so an upload can name its length up front.
+    assertThat(SealingOutputStream.sealedLength(size, JOB)).isEqualTo(sealed.length);
   }
 
   @ParameterizedTest

@@ -6,7 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import lombok.Data;
 
-/** Conditions: Valid, Funded, Placed, Dispatched, Running, Succeeded, Receipted, Settled. */
+/**
+ * Conditions: Valid, Funded, Placed, Dispatched, Running, Succeeded, Receipted, OutputsSealed,
+ * Settled.
+ */
 @Data
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class AIJobStatus {
@@ -25,6 +28,12 @@ public class AIJobStatus {
 
   /** keccak256 (0x) over the digests of the job's verified work receipts, in replica order. */
   private String receiptsDigest;
+
+  /**
+   * For a job with spec.encryption: each replica's sealed output, from its signed work receipt, in
+   * replica order.
+   */
+  private List<ReplicaOutput> outputs;
 
   /** For a job that pays from escrow: the deposit it waits for, or the one that funds it. */
   private Funding funding;

@@ -28,6 +28,12 @@ public class MemberClusterSpec {
   @ValidationRule(value = Formats.WALLET_RULE, message = Formats.WALLET_MESSAGE)
   private String providerWallet;
 
+  /**
+   * Where the member's jobs put their sealed outputs. A member without one runs no job that asks
+   * for sealed outputs (spec.encryption).
+   */
+  private ObjectStore objectStore;
+
   /** Price per GPU-hour of each GPU model the provider offers; one entry per model. */
   @Size(max = 64)
   @ValidationRule(
