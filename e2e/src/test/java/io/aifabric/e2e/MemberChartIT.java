@@ -595,9 +595,14 @@ class MemberChartIT {
                   .withName(MemberChart.NAMESPACE)
                   .edit(
                       n -> {
+                        // Labelled exactly as a tenant namespace would be: only whose it was
+                        // before tells them apart.
                         n.getMetadata()
                             .getLabels()
                             .put("app.kubernetes.io/managed-by", "aifabric-operator");
+                        n.getMetadata()
+                            .getLabels()
+                            .put("pod-security.kubernetes.io/enforce", "restricted");
                         return n;
                       }),
           "may not take over namespace " + MemberChart.NAMESPACE);
