@@ -45,9 +45,14 @@ show() {
   k --context host get computenodes --no-headers | awk '{n[$2]++} END {for (c in n) printf "ComputeNodes of %s: %d\n", c, n[c]}'
   echo
   k --context host get storagevolumes -A
+  k --context host get storagevolumes -A -o jsonpath='{range .items[*]}{.metadata.name}: {range .status.claims[*]}claimed in {.cluster} as {.namespace}/{.claimName}, {.phase} to {.volumeName}{end}{"\n"}{end}'
   echo
   echo "== why needs-b200 waits"
   k --context host get aijob -n ml-team needs-b200 -o jsonpath='{.status.conditions[?(@.type=="Placed")].message}'
+  echo
+  echo
+  echo "== why summarize-reports (sealed outputs) waits: this local network's members have no object store"
+  k --context host get aijob -n ml-team summarize-reports -o jsonpath='{.status.conditions[?(@.type=="Placed")].message}'
   echo
   echo
   echo "Operator log: $operator_log"
@@ -129,6 +134,21 @@ for m in "${members[@]}"; do
     --set-file broker.tls.caCertificate="$pki/ca.crt" \
     --wait --timeout 120s >/dev/null 2>&1 || { echo "helm install into $m failed" >&2; exit 1; }
 done
+
+# A provider's storage: member-a offers a PersistentVolume the example's training-data StorageVolume
+# (examples/30) binds to when a job that mounts it is placed there (its claim is the operator's,
+# the binding the member's own controller's).
+k --context member-a apply -f - >/dev/null <<'PV'
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: dc-eu-training-data}
+spec:
+  capacity: {storage: 1000Gi}
+  accessModes: [ReadOnlyMany]
+  persistentVolumeReclaimPolicy: Retain
+  storageClassName: ""
+  hostPath: {path: /srv/training-data}
+PV
 
 echo "installing the aifabric API on the host"
 k --context host apply -f crds/generated/ >/dev/null

@@ -112,7 +112,8 @@ public class PlacementBenchmark {
               Map.of(),
               List.of(),
               null,
-              false);
+              false,
+              Set.of());
     }
   }
 

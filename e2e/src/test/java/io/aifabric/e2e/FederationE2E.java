@@ -613,6 +613,34 @@ class FederationE2E extends FederatedE2E {
   @Test
   void aTrainingGangIsDispatchedAsOneIndexedJobWithARendezvousService(TestBed bed)
       throws IOException {
+    // The example mounts the training-data StorageVolume (examples/30): applied as written, with
+    // a PersistentVolume in member-a for its claim to bind to (larger than it asks: the smallest
+    // that fits is what other tests' volumes bind to).
+    bed.client("member-a")
+        .persistentVolumes()
+        .resource(
+            new io.fabric8.kubernetes.api.model.PersistentVolumeBuilder()
+                .withNewMetadata()
+                .withName("training-data-" + ns)
+                .endMetadata()
+                .withNewSpec()
+                .withCapacity(
+                    Map.of("storage", new io.fabric8.kubernetes.api.model.Quantity("1000Gi")))
+                .withAccessModes("ReadOnlyMany")
+                .withPersistentVolumeReclaimPolicy("Retain")
+                .withStorageClassName("")
+                .withNewHostPath()
+                .withPath("/srv/training-data")
+                .endHostPath()
+                .endSpec()
+                .build())
+        .create();
+    var volume =
+        io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+            Files.readString(Federation.example("30-storagevolume.yaml")),
+            io.aifabric.api.v1alpha1.storagevolume.StorageVolume.class);
+    volume.getMetadata().setNamespace(ns);
+    federation.host.resource(volume).create();
     AIJob job = Federation.exampleJob("21-aijob-training-gang.yaml", ns, "gang");
     job.getSpec().getEnv().add(simulatedRuntime("8s"));
     job = federation.create(job);
@@ -643,8 +671,11 @@ class FederationE2E extends FederatedE2E {
     assertThat(service.getSpec().getClusterIP()).isEqualTo("None");
     assertThat(memberJob.getSpec().getTemplate().getSpec().getSubdomain())
         .isEqualTo(service.getMetadata().getName());
-    assertThat(Federation.condition(running, "VolumesMounted").orElseThrow().getReason())
-        .isEqualTo("NotSupportedYet");
+    assertThat(Federation.condition(running, "VolumesMounted").orElseThrow().getMessage())
+        .contains("training-data (claim " + memberNs + "/")
+        .contains("bound to training-data-" + ns);
+    assertThat(memberJob.getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts())
+        .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/data"));
     // No spec.encryption: nothing is sealed, and the pods carry no sealing sidecar.
     assertThat(Federation.condition(running, "OutputsSealed")).isEmpty();
     assertThat(memberJob.getSpec().getTemplate().getSpec().getInitContainers()).isEmpty();

@@ -15,6 +15,7 @@ import io.aifabric.operator.placement.Placement.Placed;
 import io.aifabric.operator.placement.Placement.Unplaceable;
 import io.aifabric.operator.placement.PlacementEngine;
 import io.aifabric.operator.status.EventRecorder;
+import io.aifabric.operator.volumes.JobVolumes;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -35,6 +36,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
@@ -54,6 +56,7 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
   static final String SUCCEEDED = "Succeeded";
   static final String RECEIPTED = JobReceipts.RECEIPTED;
   static final String SETTLED = "Settled";
+  static final String VOLUMES_MOUNTED = "VolumesMounted";
   private static final Duration CACHE_CATCH_UP = Duration.ofMillis(200);
 
   private final PlacementEngine engine;
@@ -64,6 +67,8 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
   private final MemberWorkWatches watches;
   private final StatusWriter statusWriter;
   private final JobReceipts jobReceipts;
+  private final JobVolumes jobVolumes;
+  private final TenantNamespaces tenants;
   private final ReceiptArrivals receiptArrivals;
   private final JobFunding funding;
   private final Conditions conditions;
@@ -82,6 +87,8 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
       MemberWorkWatches watches,
       StatusWriter statusWriter,
       JobReceipts jobReceipts,
+      JobVolumes jobVolumes,
+      TenantNamespaces tenants,
       ReceiptArrivals receiptArrivals,
       JobFunding funding,
       Conditions conditions,
@@ -97,6 +104,8 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
     this.watches = watches;
     this.statusWriter = statusWriter;
     this.jobReceipts = jobReceipts;
+    this.jobVolumes = jobVolumes;
+    this.tenants = tenants;
     this.receiptArrivals = receiptArrivals;
     this.funding = funding;
     this.conditions = conditions;
@@ -131,12 +140,18 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
     }
     replaceIfClusterLost(job, status);
     if (status.getPlacement() == null) {
+      JobVolumes.Resolved volumes = jobVolumes.resolve(job);
+      if (!volumes.missing().isEmpty()) {
+        // Nothing is reserved for a job that could not mount what it asks for.
+        volumesMissing(job, status, volumes.missing());
+        return write(job, status, config.dispatch().pendingRetry(), ctx);
+      }
       Optional<String> provider = funding.check(job, status);
       if (provider.isEmpty()) {
         // Not funded (yet): nothing is reserved; the deposit is looked for again.
         return write(job, status, config.dispatch().pendingRetry(), ctx);
       }
-      if (!place(job, status, provider.get())) {
+      if (!place(job, status, provider.get(), volumes.clusters())) {
         return write(job, status, config.dispatch().pendingRetry(), ctx);
       }
       // The commit point: where the job runs is on record before it runs there.
@@ -236,20 +251,6 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
         "SpecValid",
         "the spec is valid",
         generation);
-    if (!job.getSpec().getVolumes().isEmpty()) {
-      // Said on the job, not silently dropped: dispatch does not mount StorageVolumes yet.
-      String names =
-          String.join(
-              ", ", job.getSpec().getVolumes().stream().map(v -> v.getStorageVolume()).toList());
-      conditions.set(
-          status.getConditions(),
-          "VolumesMounted",
-          Conditions.FALSE,
-          "NotSupportedYet",
-          "StorageVolumes are not mounted by this version of aifabric; the job runs without "
-              + names,
-          generation);
-    }
     if (job.getSpec().getEncryption() != null
         && Conditions.find(status.getConditions(), SealedOutputsStatus.CONDITION).isEmpty()) {
       conditions.set(
@@ -306,10 +307,33 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
         job.getMetadata().getGeneration());
   }
 
+  /** A job that names StorageVolumes that are not there waits, saying which. */
+  private void volumesMissing(AIJob job, AIJobStatus status, List<String> missing) {
+    String message =
+        "StorageVolume "
+            + String.join(", ", missing)
+            + " does not exist in namespace "
+            + job.getMetadata().getNamespace()
+            + " (or is being deleted): the job waits for it";
+    if (!Conditions.says(status.getConditions(), VOLUMES_MOUNTED, message)) {
+      events.record(job, EventRecorder.WARNING, "VolumeMissing", message);
+    }
+    if (status.getPhase() == null) {
+      status.setPhase(JobPhase.Pending);
+    }
+    conditions.set(
+        status.getConditions(),
+        VOLUMES_MOUNTED,
+        Conditions.FALSE,
+        "VolumeMissing",
+        message,
+        job.getMetadata().getGeneration());
+  }
+
   /** Places the job; false when no cluster fits (the status then says why). */
-  private boolean place(AIJob job, AIJobStatus status, String provider) {
+  private boolean place(AIJob job, AIJobStatus status, String provider, Set<String> clusters) {
     long started = System.nanoTime();
-    var request = JobRequests.of(job);
+    var request = JobRequests.of(job).onlyOn(clusters);
     Placement result =
         engine.place(provider.isEmpty() ? request : request.paidTo(provider), fleet.views());
     Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -376,8 +400,41 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
     String cluster = status.getPlacement().getCluster();
     long runSeconds =
         RunDeadline.seconds(job.getSpec(), status.getPlacement().getPricePerGpuHour());
+    JobVolumes.Resolved volumes = jobVolumes.resolve(job);
+    if (!volumes.missing().isEmpty()) {
+      volumesMissing(job, status, volumes.missing());
+      return;
+    }
+    if (!volumes.volumes().isEmpty()) {
+      String namespace = DispatchNames.namespace(job);
+      tenants.ensure(cluster, member, namespace);
+      JobVolumes.ClaimState claims =
+          jobVolumes.claim(member, cluster, namespace, volumes.volumes());
+      conditions.set(
+          status.getConditions(),
+          VOLUMES_MOUNTED,
+          claims.ready() ? Conditions.TRUE : Conditions.FALSE,
+          claims.ready() ? "Claimed" : "ClaimPending",
+          claims.message(),
+          generation);
+      if (!claims.ready()) {
+        if (!Conditions.says(status.getConditions(), DISPATCHED, claims.message())) {
+          events.record(job, EventRecorder.NORMAL, "AwaitingVolumes", claims.message());
+        }
+        conditions.set(
+            status.getConditions(),
+            DISPATCHED,
+            Conditions.FALSE,
+            "AwaitingVolumes",
+            claims.message(),
+            generation);
+        return;
+      }
+    }
     try {
-      dispatcher.apply(cluster, member, job, status.getPlacement()).ifPresent(work::created);
+      dispatcher
+          .apply(cluster, member, job, status.getPlacement(), volumes.volumes())
+          .ifPresent(work::created);
     } catch (StoreUnusableException e) {
       // Not dispatched: a job whose outputs could not leave the node would run for nothing.
       if (!Conditions.says(status.getConditions(), DISPATCHED, e.getMessage())) {

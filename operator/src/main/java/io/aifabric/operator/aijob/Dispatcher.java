@@ -4,13 +4,14 @@ import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.aijob.AIJobSpec;
 import io.aifabric.api.v1alpha1.aijob.EnvVar;
 import io.aifabric.api.v1alpha1.aijob.Placement;
+import io.aifabric.api.v1alpha1.storagevolume.StorageVolume;
 import io.aifabric.operator.Failpoint;
 import io.aifabric.operator.OperatorConfig;
 import io.aifabric.operator.outputs.SealingSidecar;
 import io.aifabric.operator.outputs.StoreUnusableException;
 import io.aifabric.operator.outputs.UploadGrants;
+import io.aifabric.operator.volumes.JobVolumes;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -18,8 +19,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,8 +26,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -39,23 +36,20 @@ import java.util.function.Supplier;
  */
 @ApplicationScoped
 public class Dispatcher {
-  static final String FIELD_MANAGER = "aifabric-operator";
-  private static final PatchContext APPLY =
-      new PatchContext.Builder()
-          .withPatchType(PatchType.SERVER_SIDE_APPLY)
-          .withFieldManager(FIELD_MANAGER)
-          .withForce(true)
-          .build();
-
   private final OperatorConfig config;
   private final Failpoint failpoint;
   private final UploadGrants uploadGrants;
-  private final Set<String> ensuredNamespaces = ConcurrentHashMap.newKeySet();
+  private final TenantNamespaces tenants;
 
-  public Dispatcher(OperatorConfig config, Failpoint failpoint, UploadGrants uploadGrants) {
+  public Dispatcher(
+      OperatorConfig config,
+      Failpoint failpoint,
+      UploadGrants uploadGrants,
+      TenantNamespaces tenants) {
     this.config = config;
     this.failpoint = failpoint;
     this.uploadGrants = uploadGrants;
+    this.tenants = tenants;
   }
 
   /**
@@ -64,7 +58,11 @@ public class Dispatcher {
    * SDK's retry creates it again.
    */
   public Optional<Job> apply(
-      String cluster, KubernetesClient member, AIJob job, Placement placement)
+      String cluster,
+      KubernetesClient member,
+      AIJob job,
+      Placement placement,
+      Map<String, StorageVolume> volumes)
       throws StoreUnusableException {
     // Before anything is created: a job whose outputs cannot be stored is not started.
     Optional<List<String>> uploadUrls =
@@ -79,23 +77,10 @@ public class Dispatcher {
     String namespace = DispatchNames.namespace(job);
     String name = DispatchNames.name(job);
     Map<String, String> labels = DispatchNames.labels(job);
-    String namespaceKey = cluster + "/" + namespace;
-    if (!ensuredNamespaces.contains(namespaceKey)) {
-      member
-          .namespaces()
-          .resource(
-              new NamespaceBuilder()
-                  .withNewMetadata()
-                  .withName(namespace)
-                  .addToLabels(DispatchNames.MANAGED_BY, DispatchNames.OPERATOR)
-                  .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
-                  .endMetadata()
-                  .build())
-          .patch(APPLY);
-      ensuredNamespaces.add(namespaceKey);
-    }
+    tenants.ensure(cluster, member, namespace);
     try {
-      Optional<Job> created = applyServiceAndJob(member, job, placement, namespace, name, labels);
+      Optional<Job> created =
+          applyServiceAndJob(member, job, placement, volumes, namespace, name, labels);
       created.ifPresent(c -> failpoint.reach(Failpoint.AFTER_MEMBER_JOB_CREATED));
       if (uploadUrls.isPresent()) {
         applyUploadSecret(member, created, namespace, name, labels, uploadUrls.get());
@@ -103,7 +88,7 @@ public class Dispatcher {
       return created;
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {
-        ensuredNamespaces.remove(namespaceKey);
+        tenants.forget(cluster, namespace);
       }
       throw e;
     }
@@ -114,6 +99,7 @@ public class Dispatcher {
       KubernetesClient member,
       AIJob job,
       Placement placement,
+      Map<String, StorageVolume> volumes,
       String namespace,
       String name,
       Map<String, String> labels) {
@@ -146,7 +132,7 @@ public class Dispatcher {
                 .v1()
                 .jobs()
                 .inNamespace(namespace)
-                .resource(job(job, placement))
+                .resource(job(job, placement, volumes))
                 .create());
   }
 
@@ -208,7 +194,7 @@ public class Dispatcher {
     member.services().inNamespace(namespace).withName(name).delete();
   }
 
-  Job job(AIJob job, Placement placement) {
+  Job job(AIJob job, Placement placement, Map<String, StorageVolume> volumes) {
     AIJobSpec spec = job.getSpec();
     String gpuModel = placement.getGpuModel();
     String name = DispatchNames.name(job);
@@ -296,6 +282,7 @@ public class Dispatcher {
             .endTemplate()
             .endSpec()
             .build();
+    JobVolumes.mount(built.getSpec().getTemplate().getSpec(), job, volumes);
     if (spec.getEncryption() != null) {
       SealingSidecar.addTo(
           built.getSpec().getTemplate().getSpec(),

@@ -57,7 +57,8 @@ final class JobRequests {
         labels,
         requirements(c),
         null,
-        spec.getEncryption() != null);
+        spec.getEncryption() != null,
+        Set.of());
   }
 
   /** The node of each replica, in completion-index order, from a per-node GPU plan. */

@@ -16,6 +16,8 @@ import java.util.Set;
  *     deposit pays; null: any
  * @param sealedOutputs the job's outputs are sealed to its user's key and stored in its member's
  *     object store: only members with one may run it
+ * @param clusters the only members that may run it (where its StorageVolumes may be claimed);
+ *     empty: any
  */
 public record JobRequest(
     String key,
@@ -30,13 +32,34 @@ public record JobRequest(
     Map<String, String> clusterLabels,
     List<ClusterRequirement> clusterRequirements,
     String provider,
-    boolean sealedOutputs) {
+    boolean sealedOutputs,
+    Set<String> clusters) {
 
   public JobRequest {
     gpuModels = Set.copyOf(gpuModels);
     regions = Set.copyOf(regions);
     clusterLabels = Map.copyOf(clusterLabels);
     clusterRequirements = List.copyOf(clusterRequirements);
+    clusters = Set.copyOf(clusters);
+  }
+
+  /** The same job, to be run only on these members (all of them when empty). */
+  public JobRequest onlyOn(Set<String> members) {
+    return new JobRequest(
+        key,
+        replicas,
+        gpusPerReplica,
+        gpuModels,
+        minGpuMemoryMiB,
+        regions,
+        minTier,
+        minAvailabilityScore,
+        maxPricePerGpuHour,
+        clusterLabels,
+        clusterRequirements,
+        provider,
+        sealedOutputs,
+        members);
   }
 
   /** The same job, to be run only by the given provider's members. */
@@ -54,7 +77,8 @@ public record JobRequest(
         clusterLabels,
         clusterRequirements,
         provider,
-        sealedOutputs);
+        sealedOutputs,
+        clusters);
   }
 
   public int totalGpus() {

@@ -147,6 +147,11 @@ public final class PlacementEngine {
           + job.provider()
           + ")";
     }
+    if (!job.clusters().isEmpty() && !job.clusters().contains(cluster.name())) {
+      return "not one of "
+          + new TreeSet<>(job.clusters())
+          + ", where its StorageVolumes may be claimed";
+    }
     if (job.sealedOutputs() && !cluster.storesOutputs()) {
       return "has no object store for sealed outputs (spec.objectStore)";
     }

@@ -189,7 +189,8 @@ final class Fleet {
           labels,
           requirements,
           null,
-          sealed);
+          sealed,
+          Set.of());
     }
   }
 

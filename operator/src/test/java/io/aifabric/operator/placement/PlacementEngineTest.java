@@ -60,6 +60,18 @@ class PlacementEngineTest {
                 + " deposit pays (0x00000000000000000000000000000000000000cc)");
   }
 
+  /** A job whose StorageVolume may be claimed only in some members runs only there. */
+  @Test
+  void aJobIsPlacedOnlyWhereItsVolumesMayBeClaimed() {
+    JobRequest onlyA = job("j").minMemory(20_000).build().onlyOn(java.util.Set.of("member-a"));
+    assertThat(placed(engine.place(onlyA, both)).cluster()).isEqualTo("member-a");
+    assertThat(
+            ((Unplaceable)
+                    engine.place(job("k").build().onlyOn(java.util.Set.of("member-c")), both))
+                .message())
+        .contains("member-b: not one of [member-c], where its StorageVolumes may be claimed");
+  }
+
   /** Sealed outputs need somewhere to go: a member without an object store is passed over. */
   @Test
   void aJobWithSealedOutputsGoesOnlyToMembersWithAnObjectStore() {

@@ -11,6 +11,12 @@ public class ClusterClaim {
   private String namespace;
   private String claimName;
 
-  /** The claim's phase: Pending, Bound or Lost. */
+  /** The claim's phase: Pending, Bound or Lost, as the member's API server says it. */
   private String phase;
+
+  /** The PersistentVolume the member bound it to. */
+  private String volumeName;
+
+  /** The capacity the bound volume provides, e.g. 500Gi. */
+  private String capacity;
 }
