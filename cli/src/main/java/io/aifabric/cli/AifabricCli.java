@@ -15,8 +15,10 @@ import picocli.CommandLine.Command;
     description = "Run AI jobs on the aifabric network and get their sealed outputs back.",
     subcommands = {
       KeygenCommand.class,
+      SubmitCommand.class,
       StatusCommand.class,
       FetchCommand.class,
+      WithdrawCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class AifabricCli implements Runnable {

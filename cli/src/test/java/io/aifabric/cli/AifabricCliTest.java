@@ -26,7 +26,7 @@ class AifabricCliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"keygen", "status", "fetch"})
+  @ValueSource(strings = {"keygen", "submit", "status", "fetch", "withdraw"})
   void everyCommandExplainsItself(String command) {
     assertThat(run(command, "--help")).isZero();
     assertThat(out.toString()).contains("Usage: aifabric " + command);

@@ -49,6 +49,57 @@ public final class MemberChart {
    * @param settings extra {@code --set} values, e.g. {@code broker.port=1883}
    */
   public MemberChart install(String brokerHost, int brokerPort, Path brokerCa, String... settings) {
+    return install(true, brokerHost, brokerPort, brokerCa, settings);
+  }
+
+  /**
+   * Installs (or upgrades to) the chart and waits only until the node agent on {@code node} runs
+   * the chart's current pod template: what an agent started for that node needs (its token is bound
+   * to that pod, so an older pod still to be replaced would not do). Other tests' nodes — a frozen
+   * one, say — cannot hold it up as the whole DaemonSet's rollout would.
+   */
+  public MemberChart installFor(
+      String node, String brokerHost, int brokerPort, Path brokerCa, String... settings) {
+    install(false, brokerHost, brokerPort, brokerCa, settings);
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      var daemonSet =
+          bed.client(cluster).apps().daemonSets().inNamespace(NAMESPACE).withName(AGENT).get();
+      // The generation of its pod template, which the controller labels each pod with.
+      String generation =
+          daemonSet.getMetadata().getAnnotations().get("deprecated.daemonset.template.generation");
+      boolean current =
+          bed
+              .client(cluster)
+              .pods()
+              .inNamespace(NAMESPACE)
+              .withLabel("app.kubernetes.io/component", "node-agent")
+              .withLabel("pod-template-generation", generation)
+              .list()
+              .getItems()
+              .stream()
+              .anyMatch(
+                  p ->
+                      node.equals(p.getSpec().getNodeName())
+                          && p.getMetadata().getDeletionTimestamp() == null
+                          && p.getStatus() != null
+                          && "Running".equals(p.getStatus().getPhase()));
+      if (current) {
+        return this;
+      }
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new IllegalStateException(
+        "no node agent of the chart's current template runs on " + node);
+  }
+
+  private MemberChart install(
+      boolean waitForAll, String brokerHost, int brokerPort, Path brokerCa, String... settings) {
     ensureNamespace(bed.client(cluster));
     List<String> args = new ArrayList<>();
     args.addAll(
@@ -62,11 +113,13 @@ public final class MemberChart {
             "--set=broker.host=" + brokerHost,
             "--set=broker.port=" + brokerPort,
             "--set-file=broker.tls.caCertificate=" + brokerCa,
-            "--wait",
             "--timeout=120s",
             // Objects the tests applied ahead of the chart (the host's RBAC and admission policy,
             // see hostAccessKubeconfig) are the chart's own: Helm takes them over.
             "--force-conflicts"));
+    if (waitForAll) {
+      args.add("--wait");
+    }
     for (String setting : settings) {
       args.add("--set=" + setting);
     }

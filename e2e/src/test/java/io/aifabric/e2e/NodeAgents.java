@@ -54,7 +54,8 @@ final class NodeAgents {
   /** The agent's credentials: the member chart installed, a token bound to its pod there. */
   static Path credentials(TestBed bed, Federation federation, String cluster, String node) {
     return new MemberChart(bed, cluster)
-        .install("127.0.0.1", federation.broker.port(), federation.broker.pki().caCertificate())
+        .installFor(
+            node, "127.0.0.1", federation.broker.port(), federation.broker.pki().caCertificate())
         .agentKubeconfig(node);
   }
 

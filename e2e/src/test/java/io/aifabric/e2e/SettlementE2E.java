@@ -17,18 +17,25 @@ import io.aifabric.escrow.bridge.BatchSpecs;
 import io.aifabric.escrow.bridge.BatchStatusPatch;
 import io.aifabric.escrow.contracts.JobEscrow;
 import io.aifabric.protocol.DepositKey;
+import io.aifabric.protocol.Hex;
 import io.aifabric.protocol.Topics;
+import io.aifabric.testbed.AifabricCli;
 import io.aifabric.testbed.BridgeProcess;
+import io.aifabric.testbed.CommandResult;
 import io.aifabric.testbed.TestBed;
 import io.aifabric.testing.AnvilChain;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -696,6 +703,141 @@ class SettlementE2E extends FederatedE2E {
 
   private Paid runPaidJob(String name) throws Exception {
     return runPaidJob(name, true);
+  }
+
+  /**
+   * The user's loop with the CLI alone: submit a job and fund it from the payer's own key, under
+   * the key the job's identity gives it; once the job is paid, its provider withdraws with its own
+   * key. The wrong key is refused before anything is sent.
+   */
+  @Test
+  @Order(14)
+  void aPayerSubmitsAndFundsAJobWithTheCliAndItsProviderWithdrawsWithIt(TestBed bed)
+      throws Exception {
+    Path dir = Files.createDirectories(bed.dir().resolve("cli-settlement"));
+    Path payerKey = keyFile(dir.resolve("payer.key"), ANVIL_KEY_0, PAYER);
+    String provider = network.providerOf("member-b");
+    Path providerKey = keyFile(dir.resolve("provider.key"), ANVIL_KEY_2, provider);
+    Path jobFile = dir.resolve("cli-1.yaml");
+    Files.writeString(
+        jobFile, Serialization.asYaml(SettlementNetwork.escrowJob(ns, "cli-1", BUDGET)));
+    String[] chainArgs = {
+      "--rpc",
+      chain.url(),
+      "--escrow",
+      escrow.getContractAddress(),
+      "--kubeconfig",
+      bed.kubeconfig(TestBed.HOST).toString()
+    };
+
+    // Another key than the payer's: refused before the job is created or a coin moves.
+    Path wrongJob = dir.resolve("cli-wrong.yaml");
+    Files.writeString(
+        wrongJob, Serialization.asYaml(SettlementNetwork.escrowJob(ns, "cli-wrong", BUDGET)));
+    CommandResult wrongKey =
+        AifabricCli.run(
+            concat(
+                chainArgs,
+                "submit",
+                "-f",
+                wrongJob.toString(),
+                "--deposit",
+                "--provider",
+                provider,
+                "--payer-key",
+                providerKey.toString()));
+    assertThat(wrongKey.exitCode()).isEqualTo(1);
+    assertThat(wrongKey.stderr()).contains("is " + provider).contains("not the job's payer");
+
+    CommandResult submitted =
+        AifabricCli.run(
+            concat(
+                chainArgs,
+                "submit",
+                "-f",
+                jobFile.toString(),
+                "--deposit",
+                "--provider",
+                provider,
+                "--payer-key",
+                payerKey.toString()));
+    assertThat(submitted.exitCode()).as(submitted.stderr()).isZero();
+    AIJob job = host.resources(AIJob.class).inNamespace(ns).withName("cli-1").get();
+    var meta = job.getMetadata();
+    String key =
+        Hex.encode(DepositKey.of("aifabric", meta.getNamespace(), meta.getName(), meta.getUid()));
+    // The whole budget (the job's worst case), under the job's own key, to that provider.
+    assertThat(submitted.stdout())
+        .contains("aijob " + ns + "/cli-1 created")
+        .contains("deposited 0.1 under key " + key + " for provider " + provider);
+    var found = escrow.jobIdOf(PAYER, Numeric.hexStringToByteArray(key)).send();
+    assertThat(found.component1()).isTrue();
+
+    AIJob done = federation.awaitPhase(job, JobPhase.Succeeded, Duration.ofSeconds(60));
+    network
+        .agentOn(
+            done.getStatus().getPlacement().getCluster(),
+            done.getStatus().getPlacement().getNodes().get(0))
+        .publishReceipt(meta.getUid(), 0, GPU_SECONDS);
+    AIJob settled = awaitSettled(job);
+    SettlementBatchSpec.BatchEntry entry = entryOf(batchOf(settled), settled);
+    BigInteger credit = escrow.balanceOf(BigInteger.valueOf(entry.getProviderId())).send();
+    assertThat(credit)
+        .isGreaterThanOrEqualTo(
+            BigInteger.valueOf(entry.getUsedGwei()).multiply(BigInteger.TEN.pow(9)));
+
+    BigInteger before = chain.balance(provider);
+    CommandResult withdrew =
+        AifabricCli.run(
+            "withdraw",
+            "--rpc",
+            chain.url(),
+            "--escrow",
+            escrow.getContractAddress(),
+            "--key",
+            providerKey.toString());
+    assertThat(withdrew.exitCode()).as(withdrew.stderr()).isZero();
+    assertThat(withdrew.stdout())
+        .startsWith(
+            "withdrew "
+                + new BigDecimal(credit).movePointLeft(18).stripTrailingZeros().toPlainString()
+                + " to "
+                + provider);
+    assertThat(escrow.balanceOf(BigInteger.valueOf(entry.getProviderId())).send()).isZero();
+    assertThat(chain.balance(provider)).isGreaterThan(before);
+    CommandResult again =
+        AifabricCli.run(
+            "withdraw",
+            "--rpc",
+            chain.url(),
+            "--escrow",
+            escrow.getContractAddress(),
+            "--key",
+            providerKey.toString());
+    assertThat(again.exitCode()).isEqualTo(1);
+    assertThat(again.stderr()).contains("the escrow holds nothing for " + provider);
+  }
+
+  /** anvil's well-known dev keys: account 0 (the payer) and 2 (member-b's provider). */
+  private static final String ANVIL_KEY_0 =
+      "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+
+  private static final String ANVIL_KEY_2 =
+      "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3faf9a8e7f14e3b0a";
+
+  /** An owner-only key file, checked to hold the account it is meant to. */
+  private static Path keyFile(Path file, String key, String address) throws IOException {
+    assertThat(Credentials.create(key).getAddress()).isEqualToIgnoringCase(address);
+    Files.writeString(file, key + "\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    return file;
+  }
+
+  private static String[] concat(String[] first, String... then) {
+    String[] all = new String[then.length + first.length];
+    System.arraycopy(then, 0, all, 0, then.length);
+    System.arraycopy(first, 0, all, then.length, first.length);
+    return all;
   }
 
   private Paid runPaidJob(String name, boolean receipted) throws Exception {
