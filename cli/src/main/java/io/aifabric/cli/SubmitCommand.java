@@ -82,13 +82,11 @@ final class SubmitCommand implements Callable<Integer> {
     if (host.namespace != null) {
       job.getMetadata().setNamespace(host.namespace);
     }
-    try (KubernetesClient client = host.connect()) {
+    try (KubernetesClient client = host.connect();
+        EscrowClient escrow = deposit ? payersEscrow(job) : null) {
       if (job.getMetadata().getNamespace() == null) {
         job.getMetadata()
             .setNamespace(client.getNamespace() == null ? "default" : client.getNamespace());
-      }
-      if (deposit) {
-        checkDepositOptions(job);
       }
       AIJob created;
       try {
@@ -103,11 +101,27 @@ final class SubmitCommand implements Callable<Integer> {
       String id = created.getMetadata().getNamespace() + "/" + created.getMetadata().getName();
       out.printf("aijob %s created (uid %s)%n", id, created.getMetadata().getUid());
       out.flush();
-      if (deposit) {
-        fund(client, created, out);
+      if (escrow != null) {
+        fund(client, escrow, created, out);
       }
     }
     return 0;
+  }
+
+  /**
+   * The escrow as the payer signs to it, checked before anything is created: the job pays from
+   * escrow, names a provider, and the key is its payer's; the chain answers.
+   */
+  private EscrowClient payersEscrow(AIJob job) throws java.io.IOException {
+    checkDepositOptions(job);
+    EscrowClient escrow = chain.open(payerKey);
+    String payer = job.getSpec().getPayment().getPayer();
+    if (!escrow.address().equalsIgnoreCase(payer)) {
+      escrow.close();
+      throw new IllegalArgumentException(
+          "the key in " + payerKey + " is " + escrow.address() + ", not the job's payer " + payer);
+    }
+    return escrow;
   }
 
   private void checkDepositOptions(AIJob job) {
@@ -121,36 +135,25 @@ final class SubmitCommand implements Callable<Integer> {
     }
   }
 
-  private void fund(KubernetesClient client, AIJob job, PrintWriter out) throws Exception {
+  private void fund(KubernetesClient client, EscrowClient escrow, AIJob job, PrintWriter out)
+      throws Exception {
     var meta = job.getMetadata();
     byte[] key = DepositKey.of(network, meta.getNamespace(), meta.getName(), meta.getUid());
-    try (EscrowClient escrow = chain.open(payerKey)) {
-      String payer = job.getSpec().getPayment().getPayer();
-      if (!escrow.address().equalsIgnoreCase(payer)) {
-        throw new IllegalArgumentException(
-            "the key in "
-                + payerKey
-                + " is "
-                + escrow.address()
-                + ", not the job's payer "
-                + payer);
-      }
-      BigInteger wei = wholeUnits(amount != null ? amount : required(client, job));
-      Duration longest = MaxDurations.parse(job.getSpec().getMaxDuration());
-      long deadline = escrow.chainTime() + longest.plus(margin).toSeconds();
-      TransactionReceipt receipt = escrow.deposit(key, provider, wei, deadline);
-      out.printf(
-          Locale.ROOT,
-          "deposited %s under key %s for provider %s, refundable after %d (chain time): escrow job"
-              + " %d, transaction %s, block %s%n",
-          new BigDecimal(wei).movePointLeft(18).stripTrailingZeros().toPlainString(),
-          Hex.encode(key),
-          provider,
-          deadline,
-          escrow.jobIdOf(escrow.address(), key),
-          receipt.getTransactionHash(),
-          receipt.getBlockNumber());
-    }
+    BigInteger wei = wholeUnits(amount != null ? amount : required(client, job));
+    Duration longest = MaxDurations.parse(job.getSpec().getMaxDuration());
+    long deadline = escrow.chainTime() + longest.plus(margin).toSeconds();
+    TransactionReceipt receipt = escrow.deposit(key, provider, wei, deadline);
+    out.printf(
+        Locale.ROOT,
+        "deposited %s under key %s for provider %s, refundable after %d (chain time): escrow job"
+            + " %d, transaction %s, block %s%n",
+        new BigDecimal(wei).movePointLeft(18).stripTrailingZeros().toPlainString(),
+        Hex.encode(key),
+        provider,
+        deadline,
+        escrow.jobIdOf(escrow.address(), key),
+        receipt.getTransactionHash(),
+        receipt.getBlockNumber());
   }
 
   /** The operator's worst case for the job (status.funding.required), waited for a while. */

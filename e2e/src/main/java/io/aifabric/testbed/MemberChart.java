@@ -53,28 +53,25 @@ public final class MemberChart {
   }
 
   /**
-   * Installs (or upgrades to) the chart and waits only until the node agent on {@code node} runs
-   * the chart's current pod template: what an agent started for that node needs (its token is bound
-   * to that pod, so an older pod still to be replaced would not do). Other tests' nodes — a frozen
-   * one, say — cannot hold it up as the whole DaemonSet's rollout would.
+   * The chart as an agent started for {@code node} needs it: installed (if it is not yet; an
+   * installation there is left as it is, since what the agent is told comes from its own settings,
+   * not the chart's values) with an agent pod running on that node, whose token the agent's is
+   * bound to. An upgrade would roll every node's pod, and a node of another test that is stuck
+   * could hold that rollout up; a pod replaced later would void the token.
    */
   public MemberChart installFor(
       String node, String brokerHost, int brokerPort, Path brokerCa, String... settings) {
-    install(false, brokerHost, brokerPort, brokerCa, settings);
+    KubernetesClient client = bed.client(cluster);
+    if (client.apps().daemonSets().inNamespace(NAMESPACE).withName(AGENT).get() == null) {
+      install(false, brokerHost, brokerPort, brokerCa, settings);
+    }
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
-      var daemonSet =
-          bed.client(cluster).apps().daemonSets().inNamespace(NAMESPACE).withName(AGENT).get();
-      // The generation of its pod template, which the controller labels each pod with.
-      String generation =
-          daemonSet.getMetadata().getAnnotations().get("deprecated.daemonset.template.generation");
-      boolean current =
-          bed
-              .client(cluster)
+      boolean running =
+          client
               .pods()
               .inNamespace(NAMESPACE)
               .withLabel("app.kubernetes.io/component", "node-agent")
-              .withLabel("pod-template-generation", generation)
               .list()
               .getItems()
               .stream()
@@ -84,7 +81,7 @@ public final class MemberChart {
                           && p.getMetadata().getDeletionTimestamp() == null
                           && p.getStatus() != null
                           && "Running".equals(p.getStatus().getPhase()));
-      if (current) {
+      if (running) {
         return this;
       }
       try {
@@ -94,8 +91,7 @@ public final class MemberChart {
         throw new IllegalStateException(e);
       }
     }
-    throw new IllegalStateException(
-        "no node agent of the chart's current template runs on " + node);
+    throw new IllegalStateException("no node agent pod runs on " + node);
   }
 
   private MemberChart install(

@@ -747,7 +747,9 @@ class SettlementE2E extends FederatedE2E {
                 "--payer-key",
                 providerKey.toString()));
     assertThat(wrongKey.exitCode()).isEqualTo(1);
-    assertThat(wrongKey.stderr()).contains("is " + provider).contains("not the job's payer");
+    String providerAddress = provider.toLowerCase(Locale.ROOT);
+    assertThat(wrongKey.stderr()).contains("is " + providerAddress + ", not the job's payer");
+    assertThat(host.resources(AIJob.class).inNamespace(ns).withName("cli-wrong").get()).isNull();
 
     CommandResult submitted =
         AifabricCli.run(
@@ -802,7 +804,7 @@ class SettlementE2E extends FederatedE2E {
             "withdrew "
                 + new BigDecimal(credit).movePointLeft(18).stripTrailingZeros().toPlainString()
                 + " to "
-                + provider);
+                + providerAddress);
     assertThat(escrow.balanceOf(BigInteger.valueOf(entry.getProviderId())).send()).isZero();
     assertThat(chain.balance(provider)).isGreaterThan(before);
     CommandResult again =
@@ -815,7 +817,7 @@ class SettlementE2E extends FederatedE2E {
             "--key",
             providerKey.toString());
     assertThat(again.exitCode()).isEqualTo(1);
-    assertThat(again.stderr()).contains("the escrow holds nothing for " + provider);
+    assertThat(again.stderr()).contains("the escrow holds nothing for " + providerAddress);
   }
 
   /** anvil's well-known dev keys: account 0 (the payer) and 2 (member-b's provider). */
@@ -823,7 +825,7 @@ class SettlementE2E extends FederatedE2E {
       "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
   private static final String ANVIL_KEY_2 =
-      "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3faf9a8e7f14e3b0a";
+      "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a";
 
   /** An owner-only key file, checked to hold the account it is meant to. */
   private static Path keyFile(Path file, String key, String address) throws IOException {
