@@ -866,11 +866,21 @@ class SettlementE2E extends FederatedE2E {
             j -> j.getStatus() != null && j.getStatus().getPhase() == JobPhase.Settled);
   }
 
+  /**
+   * The batch that settled the job, once it says so itself: the relayer records each job's
+   * settlement before it marks the batch Settled (so that a crash between re-records rather than
+   * loses one), and a job can read Settled a moment before its batch does.
+   */
   private static SettlementBatch batchOf(AIJob settled) {
-    return host.resources(SettlementBatch.class)
-        .inNamespace(Federation.SECRETS_NAMESPACE)
-        .withName(settled.getStatus().getSettlement().getBatch())
-        .get();
+    return await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                host.resources(SettlementBatch.class)
+                    .inNamespace(Federation.SECRETS_NAMESPACE)
+                    .withName(settled.getStatus().getSettlement().getBatch())
+                    .get(),
+            b -> b.getStatus() != null && b.getStatus().getPhase() == BatchPhase.Settled);
   }
 
   /** The newest batch that holds the job, once its status satisfies the condition. */
