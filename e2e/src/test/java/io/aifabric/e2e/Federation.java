@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The network as a user meets it: the API on the host, the members joined through their kubeconfig
@@ -172,15 +173,33 @@ final class Federation implements AutoCloseable {
         .get();
   }
 
+  /**
+   * Waits for the job's phase; when it does not come, the failure shows the job's status (its
+   * conditions say why it waits) rather than only that time ran out.
+   */
   AIJob awaitPhase(AIJob job, JobPhase phase, Duration timeout) {
-    await()
-        .atMost(timeout)
-        .pollInterval(Duration.ofMillis(250))
-        .until(
-            () ->
-                Optional.ofNullable(get(job))
-                    .map(j -> j.getStatus() != null && j.getStatus().getPhase() == phase)
-                    .orElse(false));
+    try {
+      await()
+          .atMost(timeout)
+          .pollInterval(Duration.ofMillis(250))
+          .until(
+              () ->
+                  Optional.ofNullable(get(job))
+                      .map(j -> j.getStatus() != null && j.getStatus().getPhase() == phase)
+                      .orElse(false));
+    } catch (ConditionTimeoutException e) {
+      AIJob now = get(job);
+      throw new AssertionError(
+          "AIJob "
+              + job.getMetadata().getName()
+              + " did not reach "
+              + phase
+              + " within "
+              + timeout
+              + "; its status:\n"
+              + (now == null ? "(the job is gone)" : Serialization.asYaml(now.getStatus())),
+          e);
+    }
     return get(job);
   }
 

@@ -37,7 +37,7 @@ public class Auditor {
             config.networkId(),
             job,
             host.member(placement == null ? null : placement.getCluster()),
-            host::computeNode,
+            host::registeredNode,
             receipts.forJob(job.getMetadata().getUid()),
             outputs,
             chain::deposit));

@@ -25,8 +25,10 @@ public class HostView {
   private final SharedIndexInformer<AIJob> jobs;
   private final SharedIndexInformer<MemberCluster> members;
   private final SharedIndexInformer<ComputeNode> nodes;
+  private final KubernetesClient client;
 
   public HostView(KubernetesClient client, ReceiptAdmission admission) {
+    this.client = client;
     this.jobs =
         client
             .resources(AIJob.class)
@@ -78,6 +80,28 @@ public class HostView {
 
   public ComputeNode computeNode(String name) {
     return nodes.getStore().getByKey(name);
+  }
+
+  /**
+   * The ComputeNode with its registered key: from the cache, or, when the cached one has no key,
+   * from the API server. An audit that finds no key refuses the job for a while, so a cache a
+   * moment behind the node's registration must not be the reason; a node that has no key costs one
+   * read per audit of its jobs.
+   */
+  public ComputeNode registeredNode(String name) {
+    ComputeNode cached = computeNode(name);
+    if (hasKey(cached)) {
+      return cached;
+    }
+    ComputeNode live = client.resources(ComputeNode.class).withName(name).get();
+    return live == null ? cached : live;
+  }
+
+  private static boolean hasKey(ComputeNode node) {
+    return node != null
+        && node.getStatus() != null
+        && node.getStatus().getIdentity() != null
+        && node.getStatus().getIdentity().getPublicKey() != null;
   }
 
   @PreDestroy
