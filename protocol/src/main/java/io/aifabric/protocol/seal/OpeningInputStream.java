@@ -45,47 +45,99 @@ public final class OpeningInputStream extends InputStream {
   }
 
   /**
-   * Reads and checks the header: the output must be bound to {@code expected} and sealed to {@code
+   * Reads and checks the header: the stream must be bound to {@code expected} and sealed to {@code
    * recipient}.
    *
    * @throws SealedOutputException when it is not
    */
   public static OpeningInputStream open(
-      InputStream sealedStream, X25519KeyPair recipient, OutputBinding expected)
-      throws IOException {
-    MessageDigest digest = SealingOutputStream.sha256();
-    PushbackInputStream in =
-        new PushbackInputStream(new DigestInputStream(sealedStream, digest), 1);
-    SealedHeader header = SealedHeader.read(in);
-    byte[] info = expected.info();
-    if (!Arrays.equals(header.info(), info)) {
+      InputStream sealedStream, X25519KeyPair recipient, SealBinding expected) throws IOException {
+    Start start = Start.read(sealedStream, expected);
+    return start.opening(start.unlock(recipient));
+  }
+
+  /**
+   * The payload key of a sealed stream, for its recipient, from its header alone: what a key grant
+   * passes on to a node ({@link KeyGrant}), so that the node can open the stream without the
+   * recipient's own key.
+   *
+   * @throws SealedOutputException when the header is not bound to {@code expected} or not sealed to
+   *     {@code recipient}
+   */
+  public static byte[] payloadKey(
+      InputStream sealedStream, X25519KeyPair recipient, SealBinding expected) throws IOException {
+    return Start.read(sealedStream, expected).unlock(recipient);
+  }
+
+  /**
+   * Opens with a payload key that its recipient granted. The header's tag cannot be checked without
+   * the recipient's key, but every chunk still is, under the payload key; the header itself is
+   * pinned by the content address the grant names, which the caller compares with {@link
+   * #summary()} before it uses anything it opened ({@link SealedFiles#openGranted} does).
+   *
+   * @throws SealedOutputException when the header is not bound to {@code expected} or the key is
+   *     not the length its suite uses
+   */
+  public static OpeningInputStream openWithPayloadKey(
+      InputStream sealedStream, byte[] payloadKey, SealBinding expected) throws IOException {
+    Start start = Start.read(sealedStream, expected);
+    if (payloadKey.length != start.header.suite().keyLength()) {
       throw new SealedOutputException(
-          "this is the sealed output of %s, not of %s"
-              .formatted(OutputBinding.parse(header.info()), expected));
+          "a %s payload key has %d bytes, not %d"
+              .formatted(
+                  start.header.suite().transformation(),
+                  start.header.suite().keyLength(),
+                  payloadKey.length));
     }
-    byte[] tag = in.readNBytes(ChunkCipher.TAG_BYTES);
-    if (tag.length != ChunkCipher.TAG_BYTES) {
-      throw new SealedOutputException("the sealed output ends inside its header (truncated)");
+    return start.opening(payloadKey.clone());
+  }
+
+  /** A header read up to its tag, the binding checked, the stream positioned at the first chunk. */
+  private record Start(
+      PushbackInputStream in, MessageDigest digest, SealedHeader header, byte[] tag, byte[] info) {
+    static Start read(InputStream sealedStream, SealBinding expected) throws IOException {
+      MessageDigest digest = SealingOutputStream.sha256();
+      PushbackInputStream in =
+          new PushbackInputStream(new DigestInputStream(sealedStream, digest), 1);
+      SealedHeader header = SealedHeader.read(in);
+      byte[] info = expected.info();
+      if (!Arrays.equals(header.info(), info)) {
+        throw new SealedOutputException(
+            "this is the sealed stream of %s, not of %s"
+                .formatted(SealBinding.describe(header.info()), expected));
+      }
+      byte[] tag = in.readNBytes(ChunkCipher.TAG_BYTES);
+      if (tag.length != ChunkCipher.TAG_BYTES) {
+        throw new SealedOutputException("the sealed output ends inside its header (truncated)");
+      }
+      return new Start(in, digest, header, tag, info);
     }
-    HPKE hpke = header.suite().hpke();
-    AsymmetricCipherKeyPair keys =
-        hpke.deserializePrivateKey(recipient.secretKey(), recipient.publicKey());
-    HPKEContext context;
-    try {
-      context = hpke.setupBaseR(header.enc(), keys, info);
-      context.open(header.authenticated(), tag);
-    } catch (InvalidCipherTextException | IllegalStateException e) {
-      throw new SealedOutputException(
-          "the sealed output is not sealed to the key "
-              + recipient.publicKeyBase64()
-              + " (or its header was altered)");
+
+    /** The payload key, once the header's tag checks out under the recipient's key. */
+    byte[] unlock(X25519KeyPair recipient) throws SealedOutputException {
+      HPKE hpke = header.suite().hpke();
+      AsymmetricCipherKeyPair keys =
+          hpke.deserializePrivateKey(recipient.secretKey(), recipient.publicKey());
+      HPKEContext context;
+      try {
+        context = hpke.setupBaseR(header.enc(), keys, info);
+        context.open(header.authenticated(), tag);
+      } catch (InvalidCipherTextException | IllegalStateException e) {
+        throw new SealedOutputException(
+            "the sealed output is not sealed to the key "
+                + recipient.publicKeyBase64()
+                + " (or its header was altered)");
+      }
+      return context.export(SealedHeader.PAYLOAD_KEY_LABEL, header.suite().keyLength());
     }
-    byte[] payloadKey = context.export(SealedHeader.PAYLOAD_KEY_LABEL, header.suite().keyLength());
-    return new OpeningInputStream(
-        in,
-        digest,
-        new ChunkCipher(header.suite(), payloadKey),
-        header.authenticated().length + (long) tag.length);
+
+    OpeningInputStream opening(byte[] payloadKey) {
+      return new OpeningInputStream(
+          in,
+          digest,
+          new ChunkCipher(header.suite(), payloadKey),
+          header.authenticated().length + (long) tag.length);
+    }
   }
 
   @Override

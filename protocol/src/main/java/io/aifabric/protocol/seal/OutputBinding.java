@@ -17,30 +17,24 @@ import java.util.Arrays;
  * <p>Encoding (version 1): the label {@code "aifabric sealed output v1"}, then the network id and
  * the UID, each as a u16 big-endian length and UTF-8, then the replica as a u32 big-endian.
  */
-public record OutputBinding(String network, String jobUid, int replica) {
+public record OutputBinding(String network, String jobUid, int replica) implements SealBinding {
   private static final byte[] LABEL = "aifabric sealed output v1".getBytes(StandardCharsets.UTF_8);
-  private static final int MAX_TEXT = 253;
 
   public OutputBinding {
-    if (network == null || network.isEmpty() || jobUid == null || jobUid.isEmpty()) {
-      throw new IllegalArgumentException("an output binding needs a network id and a job UID");
-    }
-    if (utf8(network).length > MAX_TEXT || utf8(jobUid).length > MAX_TEXT) {
-      throw new IllegalArgumentException(
-          "a network id or job UID is at most " + MAX_TEXT + " bytes");
-    }
+    BindingText.require("network id", network);
+    BindingText.require("job UID", jobUid);
     if (replica < 0) {
       throw new IllegalArgumentException("a replica index is not negative");
     }
   }
 
-  /** The HPKE info: what the keys of the output are bound to. */
+  @Override
   public byte[] info() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.write(LABEL);
-      text(out, network);
-      text(out, jobUid);
+      BindingText.write(out, network);
+      BindingText.write(out, jobUid);
       out.writeInt(replica);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -55,8 +49,8 @@ public record OutputBinding(String network, String jobUid, int replica) {
     }
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(info))) {
       in.skipNBytes(LABEL.length);
-      String network = text(in);
-      String uid = text(in);
+      String network = BindingText.read(in);
+      String uid = BindingText.read(in);
       int replica = in.readInt();
       if (in.available() != 0) {
         throw new SealedOutputException("the sealed output's binding has bytes after its end");
@@ -73,19 +67,5 @@ public record OutputBinding(String network, String jobUid, int replica) {
   @Override
   public String toString() {
     return "job " + jobUid + " replica " + replica + " on network " + network;
-  }
-
-  private static void text(DataOutputStream out, String value) throws IOException {
-    byte[] bytes = utf8(value);
-    out.writeShort(bytes.length);
-    out.write(bytes);
-  }
-
-  private static String text(DataInputStream in) throws IOException {
-    return new String(in.readNBytes(in.readUnsignedShort()), StandardCharsets.UTF_8);
-  }
-
-  private static byte[] utf8(String value) {
-    return value.getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -24,7 +24,7 @@ import java.util.Arrays;
  *     15      2  length of enc: 32
  *     17     32  enc, the HPKE encapsulated key
  *     49      2  length n of info (at most 1024)
- *     51      n  info, the {@link OutputBinding}
+ *     51      n  info, the {@link SealBinding}: an output's or an input's
  *   51+n     16  header tag: HPKE Seal(aad = bytes 0 .. 51+n, plaintext = empty), sequence 0
  * </pre>
  *

@@ -13,11 +13,11 @@ import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 import org.bouncycastle.crypto.params.X25519PrivateKeyParameters;
 
 /**
- * Seals whatever is written to it to a recipient's X25519 public key, for one {@link
- * OutputBinding}: the header (see {@link SealedHeader}) and then 64 KiB chunks as they fill. Memory
- * is two chunk buffers whatever the size. A full chunk is held until a further byte arrives, so the
- * last chunk — the one {@link #close()} writes, flagged as last — is never empty unless nothing at
- * all was written.
+ * Seals whatever is written to it to a recipient's X25519 public key, for one {@link SealBinding}
+ * (a job output or a volume input): the header (see {@link SealedHeader}) and then 64 KiB chunks as
+ * they fill. Memory is two chunk buffers whatever the size. A full chunk is held until a further
+ * byte arrives, so the last chunk — the one {@link #close()} writes, flagged as last — is never
+ * empty unless nothing at all was written.
  *
  * <p>The content address of the output is the SHA-256 of every byte this stream wrote ({@link
  * #summary()} after close): the digest a work receipt carries.
@@ -42,7 +42,7 @@ public final class SealingOutputStream extends OutputStream {
 
   /** Seals with the default suite, ChaCha20-Poly1305. */
   public static SealingOutputStream to(
-      OutputStream out, byte[] recipientPublicKey, OutputBinding binding) throws IOException {
+      OutputStream out, byte[] recipientPublicKey, SealBinding binding) throws IOException {
     return to(out, recipientPublicKey, binding, SealSuite.CHACHA20_POLY1305, new SecureRandom());
   }
 
@@ -54,7 +54,7 @@ public final class SealingOutputStream extends OutputStream {
   public static SealingOutputStream to(
       OutputStream out,
       byte[] recipientPublicKey,
-      OutputBinding binding,
+      SealBinding binding,
       SealSuite suite,
       SecureRandom random)
       throws IOException {
@@ -96,7 +96,7 @@ public final class SealingOutputStream extends OutputStream {
    * 16-byte tag per chunk — one chunk per 64 KiB begun, and one (empty) chunk for an empty output.
    * An upload can then name its length up front and stream the sealed bytes as they are made.
    */
-  public static long sealedLength(long plainBytes, OutputBinding binding) {
+  public static long sealedLength(long plainBytes, SealBinding binding) {
     if (plainBytes < 0) {
       throw new IllegalArgumentException("a length is never negative");
     }

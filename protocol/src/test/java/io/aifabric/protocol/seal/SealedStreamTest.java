@@ -206,11 +206,11 @@ class SealedStreamTest {
     assertThatThrownBy(() -> open(sealed, USER, new OutputBinding("aifabric-test", "uid-1", 1)))
         .isInstanceOf(SealedOutputException.class)
         .hasMessage(
-            "this is the sealed output of job uid-1 replica 0 on network aifabric-test,"
+            "this is the sealed stream of job uid-1 replica 0 on network aifabric-test,"
                 + " not of job uid-1 replica 1 on network aifabric-test");
     assertThatThrownBy(() -> open(sealed, USER, new OutputBinding("aifabric-test", "uid-2", 0)))
         .isInstanceOf(SealedOutputException.class)
-        .hasMessageStartingWith("this is the sealed output of job uid-1 replica 0");
+        .hasMessageStartingWith("this is the sealed stream of job uid-1 replica 0");
   }
 
   @Test
