@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
       SubmitCommand.class,
       StatusCommand.class,
       FetchCommand.class,
+      SealCommand.class,
+      UploadCommand.class,
       WithdrawCommand.class,
       CommandLine.HelpCommand.class
     })

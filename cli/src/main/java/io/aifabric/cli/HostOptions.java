@@ -1,6 +1,7 @@
 package io.aifabric.cli;
 
 import io.aifabric.api.v1alpha1.aijob.AIJob;
+import io.aifabric.api.v1alpha1.storagevolume.StorageVolume;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -31,6 +32,22 @@ final class HostOptions {
       config = Config.autoConfigure(context);
     }
     return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  /** The named StorageVolume, or a clear error when it is not there. */
+  StorageVolume volume(KubernetesClient host, String name) {
+    String ns = namespace(host);
+    StorageVolume volume = host.resources(StorageVolume.class).inNamespace(ns).withName(name).get();
+    if (volume == null) {
+      throw new IllegalArgumentException(
+          "no StorageVolume " + name + " in namespace " + ns + " on the host");
+    }
+    return volume;
+  }
+
+  String namespace(KubernetesClient host) {
+    String ns = namespace != null ? namespace : host.getNamespace();
+    return ns == null ? "default" : ns;
   }
 
   /** The named AIJob, or a clear error when it is not there. */

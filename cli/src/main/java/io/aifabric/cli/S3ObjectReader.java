@@ -3,15 +3,12 @@ package io.aifabric.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -35,15 +32,11 @@ final class S3ObjectReader implements ObjectReader, AutoCloseable {
 
   @Override
   public InputStream open(URI url) throws IOException {
-    String path = url.getRawPath();
-    int slash = path.indexOf('/', 1);
-    if (slash < 0) {
-      throw new IOException(url + " names no object (path-style URL: /bucket/key)");
-    }
-    String endpoint = url.getScheme() + "://" + url.getRawAuthority();
-    String bucket = path.substring(1, slash);
-    String key = path.substring(slash + 1);
-    S3Client s3 = clients.computeIfAbsent(endpoint, this::client);
+    S3Location at = S3Location.of(url);
+    String endpoint = at.endpoint();
+    String bucket = at.bucket();
+    String key = at.key();
+    S3Client s3 = clients.computeIfAbsent(endpoint, e -> S3Location.client(e, credentials));
     try {
       return s3.getObject(GetObjectRequest.builder().bucket(bucket).key(key).build());
     } catch (NoSuchKeyException e) {
@@ -62,20 +55,6 @@ final class S3ObjectReader implements ObjectReader, AutoCloseable {
       throw new IOException(
           "the object store at " + endpoint + " did not answer: " + e.getMessage());
     }
-  }
-
-  private S3Client client(String endpoint) {
-    return S3Client.builder()
-        .endpointOverride(URI.create(endpoint))
-        .region(Region.US_EAST_1)
-        .credentialsProvider(credentials)
-        .forcePathStyle(true)
-        .httpClient(
-            UrlConnectionHttpClient.builder()
-                .connectionTimeout(Duration.ofSeconds(10))
-                .socketTimeout(Duration.ofSeconds(60))
-                .build())
-        .build();
   }
 
   @Override

@@ -20,6 +20,11 @@ public final class AifabricCli {
 
   /** Runs {@code aifabric <args>} and returns what it printed and how it exited. */
   public static CommandResult run(String... args) {
+    return run(Map.of(), args);
+  }
+
+  /** Runs {@code aifabric <args>} with these environment variables added. */
+  public static CommandResult run(Map<String, String> env, String... args) {
     Path jar = defaultJar();
     if (!Files.exists(jar)) {
       throw new IllegalStateException(jar + " is missing: build the CLI (./mvnw package)");
@@ -28,6 +33,6 @@ public final class AifabricCli {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of("-Xmx256m", "-jar", jar.toString()));
     command.addAll(List.of(args));
-    return TestBed.run(command, Map.of());
+    return TestBed.run(command, env);
   }
 }

@@ -69,6 +69,23 @@ class CelValidationIT {
       """
           .formatted(KEY);
 
+  static final String VOLUME_WITH_INPUTS =
+      """
+      apiVersion: aifabric.io/v1alpha1
+      kind: StorageVolume
+      metadata: {name: x}
+      spec:
+        size: 10Gi
+        accessMode: ReadWriteOnce
+        encryptionKey: "%s"
+        inputs:
+        - name: train
+          url: https://store.example/inputs/train.aifs
+          contentAddress: "0x%s"
+          sealedBytes: 1000
+      """
+          .formatted(KEY, "ab".repeat(32));
+
   static final String BATCH =
       """
       apiVersion: aifabric.io/v1alpha1
@@ -167,6 +184,38 @@ class CelValidationIT {
             "WriteSometimes",
             "Unsupported value: \"WriteSometimes\""),
         volume("encryption key malformed", "spec.encryptionKey", "abc", X25519),
+        volumeWithInputs(
+            "inputs without the key they are sealed to",
+            "spec.encryptionKey",
+            null,
+            "sealed inputs need the encryptionKey they are sealed to"),
+        volumeWithInputs(
+            "inputs on a read-only volume",
+            "spec.accessMode",
+            "ReadOnlyMany",
+            "a volume with sealed inputs is opened into on the node, so it cannot be ReadOnlyMany"),
+        volume(
+            "input name not a DNS label",
+            "spec.inputs",
+            List.of(input("Train_Set", "https://s/x", "0x" + "ab".repeat(32))),
+            "an input name is a DNS label"),
+        volume(
+            "input url not http",
+            "spec.inputs",
+            List.of(input("train", "file:///etc/passwd", "0x" + "ab".repeat(32))),
+            "an input's url is an http(s) URL of the sealed object"),
+        volume(
+            "input content address not a SHA-256",
+            "spec.inputs",
+            List.of(input("train", "https://s/x", "sha256:abc")),
+            "contentAddress is 0x and 64 lowercase hex digits"),
+        volume(
+            "one input name twice",
+            "spec.inputs",
+            List.of(
+                input("train", "https://s/x", "0x" + "ab".repeat(32)),
+                input("train", "https://s/y", "0x" + "cd".repeat(32))),
+            "input names are unique in a volume"),
         batch("escrow malformed", "spec.escrow", "escrow.eth", "escrow " + WALLET),
         batch("no entries", "spec.entries", List.of(), "spec.entries: Invalid value"),
         batch("chain id zero", "spec.chainId", 0, "spec.chainId: Invalid value"),
@@ -206,6 +255,15 @@ class CelValidationIT {
     return new InvalidObject("StorageVolume: " + name, VOLUME, path, value, expected);
   }
 
+  static InvalidObject volumeWithInputs(String name, String path, Object value, String expected) {
+    return new InvalidObject("StorageVolume: " + name, VOLUME_WITH_INPUTS, path, value, expected);
+  }
+
+  private static java.util.Map<String, Object> input(String name, String url, String address) {
+    return java.util.Map.of(
+        "name", name, "url", url, "contentAddress", address, "sealedBytes", 1000);
+  }
+
   private static KubernetesClient host;
   private static String namespace;
 
@@ -219,7 +277,7 @@ class CelValidationIT {
   @Test
   void theValidBaseObjectsAreAccepted() {
     // Without this, a broken base object would make every case below pass for the wrong reason.
-    for (String yaml : List.of(AIJOB, MEMBER, VOLUME, BATCH)) {
+    for (String yaml : List.of(AIJOB, MEMBER, VOLUME, VOLUME_WITH_INPUTS, BATCH)) {
       var valid = InvalidObject.valid(yaml);
       var created = host.resource(valid.object(namespace, "valid-" + suffix())).create();
       assertThat(created.getMetadata().getUid()).isNotBlank();

@@ -239,7 +239,7 @@ class SealedOutputsE2E extends FederatedE2E {
   private static AIJob awaitSucceeded(AIJob job) {
     try {
       return federation.awaitPhase(job, JobPhase.Succeeded, Duration.ofSeconds(120));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | AssertionError e) {
       StringBuilder why = new StringBuilder("the sealed job did not succeed\n");
       kubelets.forEach(k -> why.append(k.diagnostics()));
       throw new AssertionError(why.toString(), e);

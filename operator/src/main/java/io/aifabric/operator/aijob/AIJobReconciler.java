@@ -146,6 +146,10 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
         volumesMissing(job, status, volumes.missing());
         return write(job, status, config.dispatch().pendingRetry(), ctx);
       }
+      if (!volumes.withSealedInputs().isEmpty()) {
+        sealedInputsNotOpenable(job, status, volumes.withSealedInputs());
+        return write(job, status, config.dispatch().pendingRetry(), ctx);
+      }
       Optional<String> provider = funding.check(job, status);
       if (provider.isEmpty()) {
         // Not funded (yet): nothing is reserved; the deposit is looked for again.
@@ -309,14 +313,36 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
 
   /** A job that names StorageVolumes that are not there waits, saying which. */
   private void volumesMissing(AIJob job, AIJobStatus status, List<String> missing) {
-    String message =
+    volumesUnusable(
+        job,
+        status,
+        "VolumeMissing",
         "StorageVolume "
             + String.join(", ", missing)
             + " does not exist in namespace "
             + job.getMetadata().getNamespace()
-            + " (or is being deleted): the job waits for it";
+            + " (or is being deleted): the job waits for it");
+  }
+
+  /**
+   * Sealed inputs can be sealed, stored and recorded on a volume, but this version does not open
+   * them on nodes yet: a job that mounts such a volume would run without its inputs, so it waits
+   * and says so rather than run on an empty volume.
+   */
+  private void sealedInputsNotOpenable(AIJob job, AIJobStatus status, List<String> volumes) {
+    volumesUnusable(
+        job,
+        status,
+        "SealedInputsNotSupported",
+        "StorageVolume "
+            + String.join(", ", volumes)
+            + " has sealed inputs, which this version of the operator does not open on nodes yet:"
+            + " the job waits (mount a volume without spec.inputs to run it)");
+  }
+
+  private void volumesUnusable(AIJob job, AIJobStatus status, String reason, String message) {
     if (!Conditions.says(status.getConditions(), VOLUMES_MOUNTED, message)) {
-      events.record(job, EventRecorder.WARNING, "VolumeMissing", message);
+      events.record(job, EventRecorder.WARNING, reason, message);
     }
     if (status.getPhase() == null) {
       status.setPhase(JobPhase.Pending);
@@ -325,7 +351,7 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
         status.getConditions(),
         VOLUMES_MOUNTED,
         Conditions.FALSE,
-        "VolumeMissing",
+        reason,
         message,
         job.getMetadata().getGeneration());
   }

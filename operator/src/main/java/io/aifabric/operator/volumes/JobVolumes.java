@@ -33,15 +33,19 @@ public class JobVolumes {
   }
 
   /**
-   * The job's volumes by name, the members they may all be claimed in (empty: any), and the names
-   * of volumes that do not exist or are being deleted.
+   * The job's volumes by name, the members they may all be claimed in (empty: any), the names of
+   * volumes that do not exist or are being deleted, and of those that hold sealed inputs.
    */
   public record Resolved(
-      Map<String, StorageVolume> volumes, Set<String> clusters, List<String> missing) {}
+      Map<String, StorageVolume> volumes,
+      Set<String> clusters,
+      List<String> missing,
+      List<String> withSealedInputs) {}
 
   public Resolved resolve(AIJob job) {
     Map<String, StorageVolume> found = new LinkedHashMap<>();
     List<String> missing = new ArrayList<>();
+    List<String> sealed = new ArrayList<>();
     Set<String> clusters = null;
     for (VolumeMount mount : job.getSpec().getVolumes()) {
       StorageVolume volume =
@@ -54,6 +58,9 @@ public class JobVolumes {
         continue;
       }
       found.put(mount.getStorageVolume(), volume);
+      if (!volume.getSpec().getInputs().isEmpty()) {
+        sealed.add(mount.getStorageVolume());
+      }
       List<String> allowed = volume.getSpec().getClusters();
       if (allowed != null && !allowed.isEmpty()) {
         if (clusters == null) {
@@ -63,7 +70,7 @@ public class JobVolumes {
         }
       }
     }
-    return new Resolved(found, clusters == null ? Set.of() : clusters, missing);
+    return new Resolved(found, clusters == null ? Set.of() : clusters, missing, sealed);
   }
 
   /** Whether a job's claims in its member let it run, and what to say. */

@@ -4,6 +4,8 @@ import io.aifabric.api.v1alpha1.Conditions;
 import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.aijob.JobPhase;
 import io.aifabric.api.v1alpha1.storagevolume.ClusterClaim;
+import io.aifabric.api.v1alpha1.storagevolume.InputStatus;
+import io.aifabric.api.v1alpha1.storagevolume.SealedInput;
 import io.aifabric.api.v1alpha1.storagevolume.StorageVolume;
 import io.aifabric.api.v1alpha1.storagevolume.StorageVolumeStatus;
 import io.aifabric.operator.fleet.FleetState;
@@ -65,6 +67,7 @@ public class StorageVolumeReconciler implements Reconciler<StorageVolume>, Clean
     StorageVolumeStatus status = copy(volume.getStatus());
     List<ClusterClaim> claims = claims(volume);
     status.setClaims(claims);
+    status.setInputs(inputsOf(volume));
     status.setObservedGeneration(volume.getMetadata().getGeneration());
     List<String> pending = new ArrayList<>();
     List<String> lost = new ArrayList<>();
@@ -235,6 +238,19 @@ public class StorageVolumeReconciler implements Reconciler<StorageVolume>, Clean
         reason,
         msg,
         volume.getMetadata().getGeneration());
+  }
+
+  /** The spec's sealed inputs as accepted (the API server checked their form): what to check. */
+  private static List<InputStatus> inputsOf(StorageVolume volume) {
+    List<InputStatus> inputs = new ArrayList<>();
+    for (SealedInput input : volume.getSpec().getInputs()) {
+      InputStatus accepted = new InputStatus();
+      accepted.setName(input.getName());
+      accepted.setContentAddress(input.getContentAddress());
+      accepted.setSealedBytes(input.getSealedBytes());
+      inputs.add(accepted);
+    }
+    return inputs;
   }
 
   private static StorageVolumeStatus copy(StorageVolumeStatus status) {

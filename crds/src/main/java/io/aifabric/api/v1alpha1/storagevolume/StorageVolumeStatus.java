@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import lombok.Data;
 
-/** Conditions: Ready. */
+/** Conditions: Ready; InputsOpenable when the volume has sealed inputs. */
 @Data
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class StorageVolumeStatus {
@@ -14,6 +14,6 @@ public class StorageVolumeStatus {
   private List<Condition> conditions = new ArrayList<>();
   private List<ClusterClaim> claims = new ArrayList<>();
 
-  /** sha256:<hex> of the sealed content, so any copy can be checked. */
-  private String contentAddress;
+  /** The sealed inputs of the spec the operator last saw, with their content addresses. */
+  private List<InputStatus> inputs = new ArrayList<>();
 }
