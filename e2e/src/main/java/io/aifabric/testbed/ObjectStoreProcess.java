@@ -18,6 +18,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -198,6 +199,11 @@ public final class ObjectStoreProcess implements AutoCloseable {
   public void put(String key, byte[] bytes) {
     admin.putObject(
         PutObjectRequest.builder().bucket(bucket).key(key).build(), RequestBody.fromBytes(bytes));
+  }
+
+  /** Deletes an object with the store's credential (a provider dropping it). */
+  public void delete(String key) {
+    admin.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(key).build());
   }
 
   @Override

@@ -6,9 +6,17 @@ import static org.awaitility.Awaitility.await;
 import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.aijob.JobPhase;
 import io.aifabric.api.v1alpha1.aijob.ReplicaOutput;
+import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
 import io.aifabric.api.v1alpha1.membercluster.ObjectStore;
 import io.aifabric.api.v1alpha1.membercluster.SecretRef;
+import io.aifabric.escrow.audit.JobAudit;
+import io.aifabric.escrow.audit.StoredOutputs;
+import io.aifabric.escrow.audit.Verdict;
+import io.aifabric.protocol.EthAddress;
+import io.aifabric.protocol.Hex;
+import io.aifabric.protocol.Signature;
+import io.aifabric.protocol.WorkReceipt;
 import io.aifabric.protocol.seal.SealedOutputObjects;
 import io.aifabric.testbed.AgentProcess;
 import io.aifabric.testbed.AifabricCli;
@@ -30,6 +38,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -234,6 +243,60 @@ class SealedOutputsE2E extends FederatedE2E {
     assertThat(tamperedFetch.exitCode()).isEqualTo(1);
     assertThat(tamperedFetch.stderr()).contains("does not authenticate");
     assertThat(afterTampering.resolve("replica-1")).doesNotExist();
+
+    // The oracles' audit asks the real store, anonymously, at the key it derives itself. With
+    // both outputs there at their signed sizes it goes on past them (to the escrow deposit, which
+    // this job, audited as if it paid from escrow, does not have); a provider that stores one
+    // short, or drops one, is refused by name before any deposit is looked at.
+    AIJob audited = Serialization.clone(sealed);
+    audited.getSpec().getPayment().setEscrow(true);
+    assertThat(audit(audited, cluster).refusal()).startsWith("the escrow holds no deposit from");
+    store.put(replica1, Arrays.copyOf(tampered, tampered.length - 1));
+    assertThat(audit(audited, cluster).refusal())
+        .isEqualTo(
+            "replica 1's sealed output "
+                + replica1
+                + " holds "
+                + (tampered.length - 1)
+                + " bytes; its receipt signs for "
+                + tampered.length);
+    String replica0 = SealedOutputObjects.key("aifabric", uid, 0);
+    store.delete(replica0);
+    assertThat(audit(audited, cluster).refusal())
+        .isEqualTo(
+            "replica 0's sealed output " + replica0 + " is not in " + cluster + "'s object store");
+  }
+
+  /**
+   * An oracle's audit of the job with the real store lookup the bridge uses, the host's view of the
+   * member and its nodes, and the receipts the nodes signed (rebuilt from the job's status, each
+   * checked against its node's signature); no deposit exists.
+   */
+  private static Verdict audit(AIJob job, String cluster) throws Exception {
+    List<WorkReceipt.Signed> receipts = new ArrayList<>();
+    for (ReplicaOutput output : job.getStatus().getOutputs()) {
+      WorkReceipt receipt =
+          new WorkReceipt(
+              job.getMetadata().getUid(),
+              output.getReplica(),
+              EthAddress.parse(output.getNodeAddress()),
+              output.getGpuSeconds(),
+              output.getExitCode(),
+              Hex.decode(output.getContentAddress(), 32),
+              output.getFinishedAtMillis(),
+              output.getSealedBytes());
+      receipts.add(new WorkReceipt.Signed(receipt, Signature.parse(output.getReceiptSignature())));
+    }
+    StoredOutputs lookup = new StoredOutputs();
+    return JobAudit.audit(
+        new JobAudit.Inputs(
+            "aifabric",
+            job,
+            federation.member(cluster),
+            name -> federation.host.resources(ComputeNode.class).withName(name).get(),
+            receipts,
+            lookup,
+            (payer, depositKey) -> Optional.empty()));
   }
 
   private static AIJob awaitSucceeded(AIJob job) {
