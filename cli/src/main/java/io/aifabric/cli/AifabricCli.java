@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       FetchCommand.class,
       SealCommand.class,
       UploadCommand.class,
+      GrantCommand.class,
       WithdrawCommand.class,
       CommandLine.HelpCommand.class
     })

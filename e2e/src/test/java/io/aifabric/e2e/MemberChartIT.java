@@ -625,6 +625,70 @@ class MemberChartIT {
     }
   }
 
+  /**
+   * An agent creates Secrets (to hand a pod on its node its job's input keys), so a stolen agent
+   * token could try to plant Secrets elsewhere: only a Job's input-key Secret, labelled as the
+   * agent's, in a tenant namespace of the network, is let through; it still reads none.
+   */
+  @Test
+  void anAgentCreatesOnlyInputKeySecretsInTheNetworksTenantNamespaces(TestBed bed) {
+    String tenant = "aifabric-chart-it-" + Long.toHexString(System.nanoTime());
+    KubernetesClient member = bed.client(MEMBER);
+    member
+        .namespaces()
+        .resource(
+            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata()
+                .withName(tenant)
+                .addToLabels("app.kubernetes.io/managed-by", "aifabric-operator")
+                .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+                .endMetadata()
+                .build())
+        .create();
+    try {
+      asAgent.secrets().inNamespace(tenant).resource(inputKeys("train-abc-input-keys")).create();
+      assertRefused(
+          () -> asAgent.secrets().inNamespace(tenant).withName("train-abc-input-keys").get(),
+          "cannot get resource \"secrets\"");
+      assertRefused(
+          () ->
+              asAgent.secrets().inNamespace(tenant).resource(inputKeys("registry-creds")).create(),
+          "creates only a Job's input-key Secrets");
+      var unowned = inputKeys("other-input-keys");
+      unowned.getMetadata().setOwnerReferences(List.of());
+      assertRefused(
+          () -> asAgent.secrets().inNamespace(tenant).resource(unowned).create(),
+          "creates only a Job's input-key Secrets");
+      assertRefused(
+          () ->
+              asAgent
+                  .secrets()
+                  .inNamespace(MemberChart.NAMESPACE)
+                  .resource(inputKeys("planted-input-keys"))
+                  .create(),
+          "creates Secrets only in tenant namespaces of the network, not in "
+              + MemberChart.NAMESPACE);
+    } finally {
+      member.namespaces().withName(tenant).delete();
+    }
+  }
+
+  private static io.fabric8.kubernetes.api.model.Secret inputKeys(String name) {
+    return new io.fabric8.kubernetes.api.model.SecretBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .addToLabels("app.kubernetes.io/managed-by", "aifabric-node-agent")
+        .addNewOwnerReference()
+        .withApiVersion("batch/v1")
+        .withKind("Job")
+        .withName("train-abc")
+        .withUid("00000000-0000-0000-0000-000000000001")
+        .endOwnerReference()
+        .endMetadata()
+        .addToData("input-0", Base64.getEncoder().encodeToString(new byte[32]))
+        .build();
+  }
+
   private static io.fabric8.kubernetes.api.model.Secret secret(String name) {
     return new io.fabric8.kubernetes.api.model.SecretBuilder()
         .withNewMetadata()

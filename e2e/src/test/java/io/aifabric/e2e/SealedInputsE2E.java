@@ -6,16 +6,24 @@ import static org.awaitility.Awaitility.await;
 import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.aijob.JobPhase;
 import io.aifabric.api.v1alpha1.aijob.VolumeMount;
+import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.api.v1alpha1.storagevolume.AccessMode;
 import io.aifabric.api.v1alpha1.storagevolume.StorageVolume;
 import io.aifabric.protocol.Hex;
 import io.aifabric.protocol.seal.InputBinding;
 import io.aifabric.protocol.seal.OpeningInputStream;
 import io.aifabric.protocol.seal.X25519KeyPair;
+import io.aifabric.testbed.AgentProcess;
 import io.aifabric.testbed.AifabricCli;
 import io.aifabric.testbed.CommandResult;
+import io.aifabric.testbed.InputSteps;
 import io.aifabric.testbed.ObjectStoreProcess;
 import io.aifabric.testbed.TestBed;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -25,6 +33,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -35,13 +44,14 @@ import org.junit.jupiter.api.Test;
 /**
  * A user's inputs for a StorageVolume: sealed to the user's key with the CLI, stored as ciphertext
  * in a real S3 store (the user's own, with the user's own credential), recorded on the volume with
- * their content address. A file sealed for another input, or by another key, is refused before a
- * byte is stored. Opening inputs on nodes is not in this version: a job that mounts such a volume
- * waits and says so.
+ * their content address; a job that mounts the volume is placed, waits for the user to grant its
+ * node the key, and the node's real agent and the packaged input step open the input into the
+ * volume the member bound — the host never holding the key or the data. A file sealed for another
+ * input, or by another key, is refused before a byte is stored.
  */
 @Order(17)
 class SealedInputsE2E extends FederatedE2E {
-  private static final String NETWORK = "aifabric-e2e";
+  private static final String NETWORK = "aifabric";
   private static final String SECRET_LINE = "the user's private training data";
   private static ObjectStoreProcess store;
   private static Path dir;
@@ -68,8 +78,11 @@ class SealedInputsE2E extends FederatedE2E {
   }
 
   @Test
-  void anInputIsSealedToTheUsersKeyStoredAsCiphertextAndRecordedOnItsVolume() throws Exception {
-    StorageVolume volume = federation.host.resource(volume("datasets")).create();
+  void anInputIsSealedStoredAndRecordedAndOnlyTheGrantedNodeOpensItIntoTheVolume(TestBed bed)
+      throws Exception {
+    StorageVolume datasets = volume("datasets");
+    datasets.getSpec().setClusters(new ArrayList<>(List.of("member-a")));
+    StorageVolume volume = federation.host.resource(datasets).create();
     Path data = Files.createDirectories(dir.resolve("train"));
     Files.writeString(data.resolve("part-0.txt"), SECRET_LINE + "\n".repeat(3));
     Files.write(data.resolve("part-1.bin"), new byte[200_000]);
@@ -129,28 +142,84 @@ class SealedInputsE2E extends FederatedE2E {
     assertThat(tar.toString(StandardCharsets.ISO_8859_1))
         .contains("part-0.txt", "part-1.bin", SECRET_LINE);
 
-    // A job that mounts it waits: this version does not open inputs on nodes.
+    // A job that mounts it is placed and waits for the user to grant its nodes the key.
+    KubernetesClient memberA = bed.client("member-a");
+    Path pvDir = Files.createDirectories(dir.resolve("pv-datasets"));
+    memberA.persistentVolumes().resource(hostPathVolume("pv-inputs-" + ns, pvDir)).create();
     AIJob job = Federation.exampleJob("20-aijob-inference.yaml", ns, "reads-inputs");
     VolumeMount mount = new VolumeMount();
     mount.setStorageVolume("datasets");
     mount.setMountPath("/data");
+    mount.setReadOnly(true);
     job.getSpec().setVolumes(List.of(mount));
     AIJob created = federation.create(job);
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(
-            () -> {
-              AIJob now = federation.get(created);
-              assertThat(now.getStatus().getPhase()).isEqualTo(JobPhase.Pending);
-              assertThat(now.getStatus().getPlacement()).isNull();
-              assertThat(Federation.condition(now, "VolumesMounted"))
-                  .hasValueSatisfying(
-                      c -> {
-                        assertThat(c.getReason()).isEqualTo("SealedInputsNotSupported");
-                        assertThat(c.getMessage())
-                            .startsWith("StorageVolume datasets has sealed inputs");
-                      });
-            });
+    String uid = created.getMetadata().getUid();
+    AIJob waiting =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () -> federation.get(created),
+                j ->
+                    Federation.condition(j, "Dispatched")
+                        .map(c -> c.getReason().equals("AwaitingInputGrants"))
+                        .orElse(false));
+    String node = waiting.getStatus().getPlacement().getNodes().get(0);
+    assertThat(Federation.condition(waiting, "Dispatched").orElseThrow().getMessage())
+        .contains("are not granted to member-a." + node)
+        .contains("aifabric grant reads-inputs");
+    assertThat(federation.memberJobs(waiting)).isEmpty();
+
+    // The node's real agent joins (its X25519 key is on its ComputeNode); the user grants.
+    try (AgentProcess agent = NodeAgents.start(bed, federation, "member-a", node);
+        InputSteps steps = InputSteps.start(memberA, dir.resolve("input-steps"))) {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> federation.host.resources(ComputeNode.class).withName("member-a." + node).get(),
+              c ->
+                  c.getStatus() != null
+                      && c.getStatus().getIdentity() != null
+                      && c.getStatus().getIdentity().getX25519PublicKey() != null);
+      CommandResult grant = cli("grant", "reads-inputs", "--key", key.toString());
+      assertThat(grant.exitCode()).as(grant.stderr()).isZero();
+      assertThat(grant.stdout()).contains("granted 1 keys of sealed inputs to member-a." + node);
+
+      // Dispatched; the agent of the node opens its grant; the pod's input step opens the input
+      // into the volume the member bound.
+      federation.awaitPhase(created, JobPhase.Succeeded, Duration.ofSeconds(120));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () ->
+                  assertThat(steps.endedFor(uid).values())
+                      .singleElement()
+                      .isEqualTo(new InputSteps.Ended(0, "")));
+    }
+    assertThat(pvDir.resolve("train/part-0.txt")).content().contains(SECRET_LINE);
+    assertThat(Files.size(pvDir.resolve("train/part-1.bin"))).isEqualTo(200_000);
+    // The key the agent released is the input's key, in a Secret owned by the member Job.
+    byte[] payloadKey =
+        OpeningInputStream.payloadKey(
+            new ByteArrayInputStream(held),
+            user,
+            new InputBinding(NETWORK, volume.getMetadata().getUid(), "train"));
+    Secret keys =
+        memberA.secrets().inNamespace("aifabric-" + ns).list().getItems().stream()
+            .filter(x -> x.getMetadata().getName().endsWith("-input-keys"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(Base64.getDecoder().decode(keys.getData().get("input-0"))).isEqualTo(payloadKey);
+    assertThat(keys.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(o -> assertThat(o.getKind()).isEqualTo("Job"));
+    // The host holds grants (sealed to the node) and addresses, never the key or the data.
+    String onHost = Serialization.asJson(federation.get(created));
+    assertThat(onHost)
+        .doesNotContain(Base64.getEncoder().encodeToString(payloadKey))
+        .doesNotContain(SECRET_LINE);
+    assertThat(federation.get(created).getSpec().getInputGrants())
+        .singleElement()
+        .satisfies(g -> assertThat(g.getNode()).isEqualTo("member-a." + node));
   }
 
   @Test
@@ -217,6 +286,24 @@ class SealedInputsE2E extends FederatedE2E {
     volume.getSpec().setAccessMode(AccessMode.ReadWriteOnce);
     volume.getSpec().setClusters(new ArrayList<>());
     return volume;
+  }
+
+  /** A provider's PersistentVolume: a directory on the "node" (the test bed's machine). */
+  private static PersistentVolume hostPathVolume(String name, Path dir) {
+    return new PersistentVolumeBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withNewSpec()
+        .withCapacity(Map.of("storage", new Quantity("500Gi")))
+        .withAccessModes("ReadWriteOnce")
+        .withPersistentVolumeReclaimPolicy("Retain")
+        .withStorageClassName("")
+        .withNewHostPath()
+        .withPath(dir.toAbsolutePath().toString())
+        .endHostPath()
+        .endSpec()
+        .build();
   }
 
   private static StorageVolume volumeNamed(String name) {

@@ -24,6 +24,11 @@ public final class OutputSealer {
   private OutputSealer() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("open-inputs")) {
+      // The same image's other step: before the job's container, not after it.
+      InputOpener.main(args);
+      return;
+    }
     SealerSettings settings;
     try {
       settings = SealerSettings.from(System.getenv());

@@ -216,24 +216,36 @@ public class RelayerDuty {
               .anyMatch(t -> t.getHash().equalsIgnoreCase(landed.get().txHash()));
       return mined(client, batch, s, landed.get(), ours ? "Mined" : "AlreadySettled");
     }
+    BatchTransaction reverted = null;
+    TransactionReceipt revertedReceipt = null;
     for (BatchTransaction tx : s.getTransactions()) {
       Optional<TransactionReceipt> receipt = chain.receipt(tx.getHash());
-      if (receipt.isPresent() && !receipt.get().isStatusOK()) {
-        return abandon(
-            client,
-            batch,
-            s,
-            "Reverted",
-            "transaction "
-                + tx.getHash()
-                + " reverted"
-                + (receipt.get().getRevertReason() == null
-                    ? ""
-                    : ": " + receipt.get().getRevertReason()));
-      }
-      if (receipt.isPresent()) {
+      if (receipt.isPresent() && receipt.get().isStatusOK()) {
         return POLL; // mined and successful: the escrow's nonce shows it in a moment
       }
+      if (receipt.isPresent() && reverted == null) {
+        reverted = tx;
+        revertedReceipt = receipt.get();
+      }
+    }
+    if (reverted != null) {
+      // The batch's transactions all carry its settlement nonce: when a gap is filled, the one at
+      // the lower account nonce settles the batch and the other then reverts on the used nonce,
+      // possibly after the escrow's nonce was read above. The escrow decides, not the revert.
+      if (chain.settlementNonce() > spec.getNonce()) {
+        return POLL;
+      }
+      return abandon(
+          client,
+          batch,
+          s,
+          "Reverted",
+          "transaction "
+              + reverted.getHash()
+              + " reverted"
+              + (revertedReceipt.getRevertReason() == null
+                  ? ""
+                  : ": " + revertedReceipt.getRevertReason()));
     }
     if (chain.blockTime() >= spec.getDeadline()) {
       return abandon(client, batch, s, "Expired", "the deadline passed before the batch was mined");

@@ -8,6 +8,7 @@ import io.aifabric.protocol.NodeKey;
 import io.aifabric.protocol.NodeRegistration;
 import io.aifabric.protocol.broker.BrokerAuthority;
 import io.aifabric.protocol.broker.BrokerKeyPair;
+import io.aifabric.protocol.seal.X25519KeyPair;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -92,6 +93,11 @@ public final class NodeIdentity {
 
   public byte[] x25519PublicKey() {
     return exchangeKey.generatePublicKey().getEncoded();
+  }
+
+  /** The X25519 key pair that key grants for this node are sealed to. */
+  public X25519KeyPair exchangeKeyPair() {
+    return new X25519KeyPair(x25519PublicKey(), exchangeKey.getEncoded());
   }
 
   /** The P-256 key pair the node presents to the broker (TLS client authentication). */

@@ -16,6 +16,7 @@ import io.aifabric.operator.placement.Placement.Unplaceable;
 import io.aifabric.operator.placement.PlacementEngine;
 import io.aifabric.operator.status.EventRecorder;
 import io.aifabric.operator.volumes.JobVolumes;
+import io.aifabric.operator.volumes.SealedInputs;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -144,10 +145,6 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
       if (!volumes.missing().isEmpty()) {
         // Nothing is reserved for a job that could not mount what it asks for.
         volumesMissing(job, status, volumes.missing());
-        return write(job, status, config.dispatch().pendingRetry(), ctx);
-      }
-      if (!volumes.withSealedInputs().isEmpty()) {
-        sealedInputsNotOpenable(job, status, volumes.withSealedInputs());
         return write(job, status, config.dispatch().pendingRetry(), ctx);
       }
       Optional<String> provider = funding.check(job, status);
@@ -324,22 +321,6 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
             + " (or is being deleted): the job waits for it");
   }
 
-  /**
-   * Sealed inputs can be sealed, stored and recorded on a volume, but this version does not open
-   * them on nodes yet: a job that mounts such a volume would run without its inputs, so it waits
-   * and says so rather than run on an empty volume.
-   */
-  private void sealedInputsNotOpenable(AIJob job, AIJobStatus status, List<String> volumes) {
-    volumesUnusable(
-        job,
-        status,
-        "SealedInputsNotSupported",
-        "StorageVolume "
-            + String.join(", ", volumes)
-            + " has sealed inputs, which this version of the operator does not open on nodes yet:"
-            + " the job waits (mount a volume without spec.inputs to run it)");
-  }
-
   private void volumesUnusable(AIJob job, AIJobStatus status, String reason, String message) {
     if (!Conditions.says(status.getConditions(), VOLUMES_MOUNTED, message)) {
       events.record(job, EventRecorder.WARNING, reason, message);
@@ -430,6 +411,23 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
     if (!volumes.missing().isEmpty()) {
       volumesMissing(job, status, volumes.missing());
       return;
+    }
+    if (!volumes.withSealedInputs().isEmpty()) {
+      String missing = SealedInputs.missingGrants(job, status.getPlacement(), volumes.volumes());
+      if (!missing.isEmpty()) {
+        // Placed, not dispatched: the nodes are known, so the user can grant them the keys.
+        if (!Conditions.says(status.getConditions(), DISPATCHED, missing)) {
+          events.record(job, EventRecorder.NORMAL, "AwaitingInputGrants", missing);
+        }
+        conditions.set(
+            status.getConditions(),
+            DISPATCHED,
+            Conditions.FALSE,
+            "AwaitingInputGrants",
+            missing,
+            generation);
+        return;
+      }
     }
     if (!volumes.volumes().isEmpty()) {
       String namespace = DispatchNames.namespace(job);

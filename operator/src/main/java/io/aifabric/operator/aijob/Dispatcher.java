@@ -11,6 +11,7 @@ import io.aifabric.operator.outputs.SealingSidecar;
 import io.aifabric.operator.outputs.StoreUnusableException;
 import io.aifabric.operator.outputs.UploadGrants;
 import io.aifabric.operator.volumes.JobVolumes;
+import io.aifabric.operator.volumes.SealedInputs;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
@@ -283,6 +284,15 @@ public class Dispatcher {
             .endSpec()
             .build();
     JobVolumes.mount(built.getSpec().getTemplate().getSpec(), job, volumes);
+    if (SealedInputs.any(job, volumes)) {
+      SealedInputs.addTo(
+          built.getSpec().getTemplate().getSpec(),
+          built.getSpec().getTemplate().getMetadata().getAnnotations(),
+          name,
+          config.sealing().image(),
+          SealedInputs.manifest(job, placement, volumes, config.networkId()),
+          placement);
+    }
     if (spec.getEncryption() != null) {
       SealingSidecar.addTo(
           built.getSpec().getTemplate().getSpec(),
@@ -304,8 +314,10 @@ public class Dispatcher {
   private static Map<String, String> podAnnotations(AIJobSpec spec) {
     Integer minMemory =
         spec.getResources() == null ? null : spec.getResources().getMinGpuMemoryMiB();
-    return minMemory == null
-        ? Map.of()
-        : Map.of("aifabric.io/min-gpu-memory-mib", String.valueOf(minMemory));
+    Map<String, String> annotations = new HashMap<>();
+    if (minMemory != null) {
+      annotations.put("aifabric.io/min-gpu-memory-mib", String.valueOf(minMemory));
+    }
+    return annotations;
   }
 }

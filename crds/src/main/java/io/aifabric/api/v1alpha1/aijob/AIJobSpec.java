@@ -57,4 +57,12 @@ public class AIJobSpec {
 
   @Size(max = 16)
   private List<VolumeMount> volumes = new ArrayList<>();
+
+  /**
+   * Keys of the mounted volumes' sealed inputs, sealed to the nodes the job is placed on: written
+   * by {@code aifabric grant} once the job is placed; the job is dispatched once every placed node
+   * has a grant for every input.
+   */
+  @Size(max = 512)
+  private List<InputGrant> inputGrants = new ArrayList<>();
 }

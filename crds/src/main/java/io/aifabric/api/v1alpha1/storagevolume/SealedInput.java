@@ -32,6 +32,7 @@ public class SealedInput {
 
   /** SHA-256 of the sealed bytes (0x and 64 hex digits), which every reader checks. */
   @Required
+  @Size(max = 66)
   @ValidationRule(
       value = "self.matches('^0x[0-9a-f]{64}$')",
       message =
