@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
       UploadCommand.class,
       GrantCommand.class,
       WithdrawCommand.class,
+      StakeCommand.class,
+      RegisterNodeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class AifabricCli implements Runnable {

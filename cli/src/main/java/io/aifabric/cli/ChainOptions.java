@@ -23,11 +23,34 @@ final class ChainOptions {
       defaultValue = "${env:AIFABRIC_ESCROW}")
   String escrow;
 
-  /** Opens the escrow with the key in {@code keyFile}, or says what is missing. */
-  EscrowClient open(Path keyFile) throws IOException {
+  @Option(
+      names = "--registry",
+      description = "The network's NodeRegistry contract (default: $AIFABRIC_REGISTRY).",
+      defaultValue = "${env:AIFABRIC_REGISTRY}")
+  String registry;
+
+  /** Opens the registry with the key in {@code keyFile}, or says what is missing. */
+  RegistryClient openRegistry(Path keyFile) throws IOException {
+    requireRpc();
+    if (registry == null || !registry.matches("0x[0-9a-fA-F]{40}")) {
+      throw new IllegalArgumentException(
+          "no registry address: give --registry 0x… (or set AIFABRIC_REGISTRY)");
+    }
+    if (keyFile == null) {
+      throw new IllegalArgumentException("no chain key: give the file that holds yours");
+    }
+    return new RegistryClient(rpcUrl, registry, readKey(keyFile));
+  }
+
+  private void requireRpc() {
     if (rpcUrl == null || rpcUrl.isBlank()) {
       throw new IllegalArgumentException("no chain: give --rpc (or set AIFABRIC_RPC_URL)");
     }
+  }
+
+  /** Opens the escrow with the key in {@code keyFile}, or says what is missing. */
+  EscrowClient open(Path keyFile) throws IOException {
+    requireRpc();
     if (escrow == null || !escrow.matches("0x[0-9a-fA-F]{40}")) {
       throw new IllegalArgumentException(
           "no escrow address: give --escrow 0x… (or set AIFABRIC_ESCROW)");

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.aijob.JobPhase;
+import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
 import io.aifabric.protocol.broker.BrokerIdentities;
 import io.aifabric.testbed.AifabricApi;
@@ -229,6 +230,12 @@ final class Federation implements AutoCloseable {
     return job == null || job.getStatus() == null
         ? Optional.empty()
         : condition(job.getStatus().getConditions(), type);
+  }
+
+  static Optional<Condition> condition(ComputeNode node, String type) {
+    return node == null || node.getStatus() == null
+        ? Optional.empty()
+        : condition(node.getStatus().getConditions(), type);
   }
 
   private static Optional<Condition> condition(List<Condition> conditions, String type) {

@@ -419,7 +419,7 @@ class MemberChartIT {
         "may not change a Node's labels, finalizers, owners or spec");
     assertRefused(
         () -> asAgent.nodes().withName(own).edit(annotate("example.com/other", "x")),
-        "may change only the aifabric.io/registration annotation");
+        "may change only the aifabric.io/registration and aifabric.io/chain-registration annotations");
     // Its broker certificate is the host's to issue (the broker would refuse a home-made one too).
     assertRefused(
         () ->
@@ -427,7 +427,7 @@ class MemberChartIT {
                 .nodes()
                 .withName(own)
                 .edit(annotate("aifabric.io/broker-certificate", "-----BEGIN CERTIFICATE-----")),
-        "may change only the aifabric.io/registration annotation");
+        "may change only the aifabric.io/registration and aifabric.io/chain-registration annotations");
   }
 
   @Test

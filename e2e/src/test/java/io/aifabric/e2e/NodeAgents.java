@@ -62,9 +62,16 @@ final class NodeAgents {
   /** Starts the agent for the node with the settings above. */
   static AgentProcess start(TestBed bed, Federation federation, String cluster, String node)
       throws IOException {
+    return start(bed, federation, cluster, node, Map.of());
+  }
+
+  /** Starts the agent for the node with the settings above and {@code more}. */
+  static AgentProcess start(
+      TestBed bed, Federation federation, String cluster, String node, Map<String, String> more)
+      throws IOException {
+    Map<String, String> settings = settings(federation, cluster, node);
+    settings.putAll(more);
     return AgentProcess.start(
-        credentials(bed, federation, cluster, node),
-        bed.dir().resolve("agents"),
-        settings(federation, cluster, node));
+        credentials(bed, federation, cluster, node), bed.dir().resolve("agents"), settings);
   }
 }

@@ -1,9 +1,7 @@
 package io.aifabric.e2e;
 
 import io.aifabric.api.v1alpha1.aijob.AIJob;
-import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.escrow.contracts.JobEscrow;
-import io.aifabric.protocol.RegistrationCodec;
 import io.aifabric.protocol.broker.BrokerIdentities;
 import io.aifabric.testbed.BridgeChart;
 import io.aifabric.testbed.BridgeProcess;
@@ -17,7 +15,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.web3j.crypto.Credentials;
@@ -205,43 +202,10 @@ final class SettlementNetwork implements AutoCloseable {
     String key = cluster + "/" + node;
     SimulatedAgent agent = agents.get(key);
     if (agent == null) {
-      agent = new SimulatedAgent(federation.broker);
-      String registration = agent.registration(cluster, node);
-      federation
-          .bed
-          .client(cluster)
-          .nodes()
-          .withName(node)
-          .edit(
-              n -> {
-                n.getMetadata().getAnnotations().put(RegistrationCodec.ANNOTATION, registration);
-                return n;
-              });
+      agent = SimulatedAgent.registeredOn(federation, cluster, node);
       agents.put(key, agent);
-      awaitRegistered(cluster + "." + node, agent);
     }
     return agent;
-  }
-
-  /**
-   * Until the host's ComputeNode carries the agent's key: the operator reads the registration from
-   * the member's Node when it next probes, and an oracle that audits a receipt before then rightly
-   * says the node has no registered key.
-   */
-  private void awaitRegistered(String computeNode, SimulatedAgent agent) {
-    String address = agent.address().toString().toLowerCase(Locale.ROOT);
-    org.awaitility.Awaitility.await()
-        .atMost(java.time.Duration.ofSeconds(60))
-        .until(
-            () -> {
-              ComputeNode now =
-                  federation.host.resources(ComputeNode.class).withName(computeNode).get();
-              var identity =
-                  now == null || now.getStatus() == null ? null : now.getStatus().getIdentity();
-              return identity != null
-                  && identity.getAddress() != null
-                  && identity.getAddress().toLowerCase(Locale.ROOT).equals(address);
-            });
   }
 
   /**

@@ -1,5 +1,8 @@
 package io.aifabric.e2e;
 
+import static org.awaitility.Awaitility.await;
+
+import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.protocol.EthAddress;
 import io.aifabric.protocol.HardwareReport;
 import io.aifabric.protocol.HardwareReportCodec;
@@ -22,6 +25,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttClient;
 import java.security.KeyPair;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -83,6 +88,41 @@ final class SimulatedAgent implements AutoCloseable {
         .toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
     return connection;
+  }
+
+  /**
+   * A new agent for the node, its registration on the member's Node, once the host's ComputeNode
+   * carries its key: the operator reads the registration when it next probes, and whatever judges
+   * the node's messages before then rightly says it has no registered key.
+   */
+  static SimulatedAgent registeredOn(Federation federation, String cluster, String node)
+      throws Exception {
+    SimulatedAgent agent = new SimulatedAgent(federation.broker);
+    String registration = agent.registration(cluster, node);
+    federation
+        .bed
+        .client(cluster)
+        .nodes()
+        .withName(node)
+        .edit(
+            n -> {
+              n.getMetadata().getAnnotations().put(RegistrationCodec.ANNOTATION, registration);
+              return n;
+            });
+    String address = agent.address().toString().toLowerCase(Locale.ROOT);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              var now =
+                  federation.host.resources(ComputeNode.class).withName(cluster + "." + node).get();
+              var identity =
+                  now == null || now.getStatus() == null ? null : now.getStatus().getIdentity();
+              return identity != null
+                  && identity.getAddress() != null
+                  && identity.getAddress().toLowerCase(Locale.ROOT).equals(address);
+            });
+    return agent;
   }
 
   /** The same node (key, sequence) on a new connection, as an agent after a broker restart. */
@@ -214,9 +254,7 @@ final class SimulatedAgent implements AutoCloseable {
           .toCompletionStage()
           .toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
-      org.awaitility.Awaitility.await()
-          .atMost(java.time.Duration.ofSeconds(10))
-          .until(() -> topics.contains(control));
+      await().atMost(java.time.Duration.ofSeconds(10)).until(() -> topics.contains(control));
       return java.util.Set.copyOf(topics);
     } finally {
       reader.disconnect();

@@ -1,9 +1,9 @@
 package io.aifabric.escrow;
 
+import io.aifabric.protocol.chain.Eip712;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import org.web3j.crypto.Hash;
-import org.web3j.utils.Numeric;
 
 /**
  * The EIP-712 domain of one aifabric contract deployment: the contract's name (each contract signs
@@ -51,18 +51,12 @@ public record ContractDomain(String name, long chainId, String verifyingContract
 
   /** The domain separator, as OpenZeppelin's EIP712 computes it on chain. */
   public byte[] separator() {
-    return Hash.sha3(
-        AbiWords.concat(
-            TYPEHASH,
-            keccak(name),
-            keccak(VERSION),
-            AbiWords.uint(BigInteger.valueOf(chainId)),
-            AbiWords.uint(Numeric.toBigInt(verifyingContract))));
+    return Eip712.separator(name, VERSION, chainId, verifyingContract);
   }
 
   /** The digest to sign for a struct hash under this domain: keccak(0x1901 ‖ domain ‖ struct). */
   public byte[] digest(byte[] structHash) {
-    return Hash.sha3(AbiWords.concat(new byte[] {0x19, 0x01}, separator(), structHash));
+    return Eip712.digest(separator(), structHash);
   }
 
   private static byte[] keccak(String text) {

@@ -46,6 +46,30 @@ public interface AgentConfig {
   /** The network's MQTT broker. */
   Broker broker();
 
+  /**
+   * Where the node is registered on chain: with all three set, the agent signs its NodeRegistry
+   * registration to the provider and puts it on its Node for the provider to submit.
+   */
+  Chain chain();
+
+  interface Chain {
+    /** The chain's id (EIP-155). */
+    Optional<Long> id();
+
+    /** The NodeRegistry contract's address. */
+    Optional<String> registry();
+
+    /** The provider's wallet the node agrees to serve. */
+    Optional<String> provider();
+
+    /**
+     * The registration nonce to sign: the registry's count of this node's registrations (0 for a
+     * node never registered; one more after each registration).
+     */
+    @WithDefault("0")
+    long registrationNonce();
+  }
+
   interface Broker {
     @WithDefault("localhost")
     String host();

@@ -83,6 +83,20 @@ public interface OperatorConfig {
     /** The JobEscrow contract's address. */
     Optional<String> escrow();
 
+    /**
+     * The NodeRegistry contract's address: providers' stake, flags and probation set each node's
+     * tier. Unset: tiers are not known, every node is tier 0 (jobs asking minTier wait).
+     */
+    Optional<String> registry();
+
+    /** The first block to read the registry's events from (its deployment block). */
+    @WithDefault("0")
+    long registryFromBlock();
+
+    /** How often to look for new blocks with registry events. */
+    @WithDefault("5s")
+    Duration registryPoll();
+
     /** How long one JSON-RPC call may take. */
     @WithDefault("10s")
     Duration rpcTimeout();

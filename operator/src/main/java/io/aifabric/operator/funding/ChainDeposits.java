@@ -1,7 +1,7 @@
 package io.aifabric.operator.funding;
 
 import io.aifabric.operator.OperatorConfig;
-import jakarta.annotation.PreDestroy;
+import io.aifabric.operator.chain.ChainRpc;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -9,9 +9,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import okhttp3.OkHttpClient;
-import org.web3j.abi.FunctionEncoder;
-import org.web3j.abi.FunctionReturnDecoder;
 import org.web3j.abi.TypeReference;
 import org.web3j.abi.datatypes.Address;
 import org.web3j.abi.datatypes.Bool;
@@ -21,10 +18,7 @@ import org.web3j.abi.datatypes.generated.Bytes32;
 import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.abi.datatypes.generated.Uint32;
 import org.web3j.abi.datatypes.generated.Uint64;
-import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameterName;
-import org.web3j.protocol.core.methods.request.Transaction;
-import org.web3j.protocol.http.HttpService;
 
 /**
  * JobEscrow's deposits through {@code eth_call}: {@code jobIdOf(payer, key)}, then {@code
@@ -33,29 +27,20 @@ import org.web3j.protocol.http.HttpService;
  */
 @ApplicationScoped
 public class ChainDeposits implements DepositSource {
-  private final Web3j web3j;
+  private final ChainRpc rpc;
   private final String escrow;
 
-  public ChainDeposits(OperatorConfig config) {
-    var chain = config.chain();
-    if (chain.rpcUrl().isPresent() && chain.escrow().isPresent()) {
-      OkHttpClient http =
-          new OkHttpClient.Builder()
-              .callTimeout(chain.rpcTimeout())
-              .connectTimeout(chain.rpcTimeout())
-              .readTimeout(chain.rpcTimeout())
-              .build();
-      this.web3j = Web3j.build(new HttpService(chain.rpcUrl().get(), http));
-      this.escrow = chain.escrow().get().toLowerCase(Locale.ROOT);
-    } else {
-      this.web3j = null;
-      this.escrow = null;
-    }
+  public ChainDeposits(OperatorConfig config, ChainRpc rpc) {
+    this.rpc = rpc;
+    this.escrow =
+        rpc.configured() && config.chain().escrow().isPresent()
+            ? config.chain().escrow().get().toLowerCase(Locale.ROOT)
+            : null;
   }
 
   @Override
   public boolean configured() {
-    return web3j != null;
+    return escrow != null;
   }
 
   @Override
@@ -94,47 +79,15 @@ public class ChainDeposits implements DepositSource {
 
   @Override
   public Instant chainTime() throws IOException {
-    var block = web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send();
+    var block = rpc.web3j().ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send();
     if (block.hasError() || block.getBlock() == null) {
-      throw new IOException("no latest block: " + errorOf(block));
+      throw new IOException("no latest block: " + ChainRpc.errorOf(block));
     }
     return Instant.ofEpochSecond(block.getBlock().getTimestamp().longValueExact());
   }
 
   @SuppressWarnings("rawtypes")
   private List<Type> call(Function function) throws IOException {
-    var result =
-        web3j
-            .ethCall(
-                Transaction.createEthCallTransaction(
-                    null, escrow, FunctionEncoder.encode(function)),
-                DefaultBlockParameterName.LATEST)
-            .send();
-    if (result.hasError()) {
-      throw new IOException(function.getName() + " failed: " + result.getError().getMessage());
-    }
-    List<Type> values =
-        FunctionReturnDecoder.decode(result.getValue(), function.getOutputParameters());
-    if (values.size() != function.getOutputParameters().size()) {
-      throw new IOException(
-          function.getName()
-              + " answered "
-              + result.getValue()
-              + ": is "
-              + escrow
-              + " a JobEscrow?");
-    }
-    return values;
-  }
-
-  private static String errorOf(org.web3j.protocol.core.Response<?> response) {
-    return response.hasError() ? response.getError().getMessage() : "empty answer";
-  }
-
-  @PreDestroy
-  void close() {
-    if (web3j != null) {
-      web3j.shutdown();
-    }
+    return rpc.call(escrow, function, "JobEscrow");
   }
 }

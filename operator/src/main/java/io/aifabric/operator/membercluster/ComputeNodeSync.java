@@ -2,6 +2,7 @@ package io.aifabric.operator.membercluster;
 
 import io.aifabric.api.v1alpha1.Conditions;
 import io.aifabric.api.v1alpha1.computenode.Availability;
+import io.aifabric.api.v1alpha1.computenode.ChainRegistrationSignature;
 import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.api.v1alpha1.computenode.ComputeNodeSpec;
 import io.aifabric.api.v1alpha1.computenode.ComputeNodeStatus;
@@ -17,11 +18,14 @@ import io.aifabric.operator.proof.HardwareJudge;
 import io.aifabric.operator.proof.HardwareReports;
 import io.aifabric.operator.proof.NodeKeys;
 import io.aifabric.operator.proof.RegistrationCheck;
+import io.aifabric.operator.stake.NodeStakeStatus;
 import io.aifabric.protocol.EthAddress;
 import io.aifabric.protocol.HardwareReport;
 import io.aifabric.protocol.HeartbeatVerifier;
 import io.aifabric.protocol.Hex;
+import io.aifabric.protocol.MalformedMessageException;
 import io.aifabric.protocol.NodeRegistration;
+import io.aifabric.protocol.chain.SignedChainRegistration;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -58,8 +62,11 @@ public class ComputeNodeSync {
   private final HardwareReports hardware;
   private final GpuUuidRegistry gpuUuids;
   private final ProbeWrites writes;
+  private final NodeStakeStatus stakes;
   private final Duration availabilityWriteInterval;
   private final Map<String, CheckedRegistration> checkedRegistrations = new ConcurrentHashMap<>();
+  private final Map<String, CheckedChainRegistration> checkedChainRegistrations =
+      new ConcurrentHashMap<>();
 
   /** A ComputeNode and the status the probe found for it. */
   private record StatusWrite(ComputeNode node, ComputeNodeStatus status) {}
@@ -75,8 +82,10 @@ public class ComputeNodeSync {
       HardwareReports hardware,
       GpuUuidRegistry gpuUuids,
       ProbeWrites writes,
+      NodeStakeStatus stakes,
       OperatorConfig config) {
     this.writes = writes;
+    this.stakes = stakes;
     this.conditions = conditions;
     this.keys = keys;
     this.ledger = ledger;
@@ -138,6 +147,7 @@ public class ComputeNodeSync {
             cn.getMetadata().getGeneration());
       }
       applyRegistration(cluster, node, cn, status);
+      stakes.apply(cn, status);
       applyAvailability(node, cn, status);
       applyVerification(node, cn, status);
       statusWrites.add(new StatusWrite(cn, status));
@@ -151,6 +161,7 @@ public class ComputeNodeSync {
       LOG.infof("ComputeNode %s: node left member %s", gone.getMetadata().getName(), cluster);
       keys.forget(gone.getMetadata().getName());
       checkedRegistrations.remove(gone.getMetadata().getName());
+      checkedChainRegistrations.remove(gone.getMetadata().getName());
       hardware.forget(gone.getMetadata().getName());
       gpuUuids.release(gone.getMetadata().getName());
       host.resource(gone).delete();
@@ -211,6 +222,22 @@ public class ComputeNodeSync {
     identity.setPublicKey(Hex.encode(registration.key().toBytes()));
     identity.setX25519PublicKey(Hex.encode(registration.x25519PublicKey()));
     identity.setBrokerKey(Hex.encode(registration.brokerKey()));
+    // Checked once per annotation text, like the registration: a signature check per probe and
+    // node would cost the probe more than all its other work.
+    identity.setChainRegistration(
+        checkedChainRegistrations
+            .compute(
+                name,
+                (k, last) ->
+                    last != null
+                            && Objects.equals(last.annotation(), node.chainRegistration())
+                            && Objects.equals(last.key(), identity.getPublicKey())
+                        ? last
+                        : new CheckedChainRegistration(
+                            node.chainRegistration(),
+                            identity.getPublicKey(),
+                            chainRegistration(node, registration)))
+            .signature());
     status.setIdentity(identity);
     conditions.set(
         status.getConditions(),
@@ -219,6 +246,36 @@ public class ComputeNodeSync {
         "Registered",
         result.message(),
         generation);
+  }
+
+  /**
+   * The node's signed NodeRegistry registration, when it carries one its registered key signed;
+   * anything else is not passed on (a provider would submit a signature the registry refuses).
+   */
+  /** A node's chain-registration annotation as last seen, for which key, and what it checked as. */
+  private record CheckedChainRegistration(
+      String annotation, String key, ChainRegistrationSignature signature) {}
+
+  private static ChainRegistrationSignature chainRegistration(
+      GpuNodeInventory node, NodeRegistration registration) {
+    if (node.chainRegistration() == null) {
+      return null;
+    }
+    try {
+      SignedChainRegistration signed = SignedChainRegistration.parse(node.chainRegistration());
+      if (!signed.signedBy(registration.key())) {
+        return null;
+      }
+      ChainRegistrationSignature out = new ChainRegistrationSignature();
+      out.setChainId(signed.chainId());
+      out.setRegistry(signed.registry().toLowerCase(java.util.Locale.ROOT));
+      out.setProvider(signed.registration().provider().toLowerCase(java.util.Locale.ROOT));
+      out.setNonce(signed.registration().nonce());
+      out.setSignature(signed.signature().toString());
+      return out;
+    } catch (MalformedMessageException e) {
+      return null;
+    }
   }
 
   /**

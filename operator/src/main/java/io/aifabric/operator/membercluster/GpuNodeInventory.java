@@ -1,6 +1,7 @@
 package io.aifabric.operator.membercluster;
 
 import io.aifabric.protocol.RegistrationCodec;
+import io.aifabric.protocol.chain.SignedChainRegistration;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.Map;
@@ -22,6 +23,7 @@ public record GpuNodeInventory(
     boolean ready,
     boolean unschedulable,
     String registration,
+    String chainRegistration,
     String brokerCertificate,
     Map<String, String> aifabricLabels) {
 
@@ -57,6 +59,9 @@ public record GpuNodeInventory(
             node.getMetadata().getAnnotations() == null
                 ? null
                 : node.getMetadata().getAnnotations().get(RegistrationCodec.ANNOTATION),
+            node.getMetadata().getAnnotations() == null
+                ? null
+                : node.getMetadata().getAnnotations().get(SignedChainRegistration.ANNOTATION),
             node.getMetadata().getAnnotations() == null
                 ? null
                 : node.getMetadata().getAnnotations().get(BrokerCertificates.ANNOTATION),

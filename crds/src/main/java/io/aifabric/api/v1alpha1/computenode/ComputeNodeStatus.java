@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import lombok.Data;
 
-/** What the network knows of the node. Conditions: Verified, Available, Schedulable. */
+/** What the network knows of the node. Conditions: Verified, Available, Schedulable, OnChain. */
 @Data
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ComputeNodeStatus {
@@ -19,13 +19,19 @@ public class ComputeNodeStatus {
   private Verification verification;
   private Availability availability;
 
-  /** Service tier, from the provider's stake and the node's record. */
+  /**
+   * Service tier, 0 to 3, as NodeRegistry computes it from the provider's stake and flags (at most
+   * 1 on probation after a slash, 0 when suspended); 0 when the node is not registered on chain.
+   */
   @Min(0)
   @Max(3)
   private Integer tier;
 
-  /** Stake bonded for the node, in wei, as a decimal string. */
+  /** Its provider's stake in NodeRegistry, in wei, as a decimal string. */
   private String stake;
+
+  /** The provider the node is registered to in NodeRegistry. */
+  private String provider;
 
   private List<SlashingEvent> slashingEvents = new ArrayList<>();
 }

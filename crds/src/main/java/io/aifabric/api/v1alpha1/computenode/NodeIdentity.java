@@ -21,4 +21,7 @@ public class NodeIdentity {
    * certificate for this node is issued for it, with the node's address as its subject.
    */
   private String brokerKey;
+
+  /** Its signed NodeRegistry registration, when its agent is configured with the chain. */
+  private ChainRegistrationSignature chainRegistration;
 }

@@ -1,0 +1,275 @@
+package io.aifabric.operator.stake;
+
+import io.aifabric.operator.OperatorConfig;
+import io.aifabric.operator.chain.ChainRpc;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+import org.web3j.abi.TypeReference;
+import org.web3j.abi.datatypes.Address;
+import org.web3j.abi.datatypes.Function;
+import org.web3j.abi.datatypes.Type;
+import org.web3j.abi.datatypes.generated.Uint128;
+import org.web3j.abi.datatypes.generated.Uint32;
+import org.web3j.abi.datatypes.generated.Uint64;
+import org.web3j.abi.datatypes.generated.Uint8;
+import org.web3j.crypto.Hash;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.methods.request.EthFilter;
+import org.web3j.protocol.core.methods.response.EthLog;
+import org.web3j.protocol.core.methods.response.Log;
+import org.web3j.utils.Numeric;
+
+/**
+ * What NodeRegistry says of providers and their nodes, kept from its events rather than asked per
+ * node: which node is registered to which provider (NodeRegistered / NodeDeregistered), and each
+ * provider's stake, flags, last slash and tier, read again only when an event names the provider
+ * (Staked, UnstakeRequested, Unstaked, Slashed, FlagsChanged) or its probation ends. So steady
+ * state costs one {@code eth_blockNumber} per poll whatever the number of nodes, and the probe
+ * reads tiers from memory.
+ *
+ * <p>Events are read up to the latest block; a reorg that drops one is not undone until the
+ * provider's next event (NodeRegistry's stake changes are rare and final in practice; a deep reorg
+ * resync is left out on purpose and said in the operator guide).
+ */
+@ApplicationScoped
+public class RegistryView {
+  private static final Logger LOG = Logger.getLogger(RegistryView.class);
+  private static final long MAX_LOG_RANGE = 10_000;
+
+  static final String NODE_REGISTERED = topic("NodeRegistered(address,address)");
+  static final String NODE_DEREGISTERED = topic("NodeDeregistered(address,address)");
+  static final Set<String> PROVIDER_EVENTS =
+      Set.of(
+          topic("Staked(address,uint256,uint256)"),
+          topic("UnstakeRequested(address,uint256,uint64)"),
+          topic("Unstaked(address,uint256)"),
+          topic("Slashed(address,address,bytes32,uint256,uint256)"),
+          topic("FlagsChanged(address,uint8)"));
+
+  private final ChainRpc rpc;
+  private final String registry;
+  private final long fromBlock;
+  private final long pollMillis;
+  private final Clock clock;
+  private final Counter calls;
+  private final Map<String, String> providerOfNode = new ConcurrentHashMap<>();
+  private final Map<String, ProviderStake> providers = new ConcurrentHashMap<>();
+  private final Set<String> probationsSeenEnded = ConcurrentHashMap.newKeySet();
+  private volatile long nextBlock;
+  private volatile boolean synced;
+  private volatile Long probationSeconds;
+  private ScheduledExecutorService poller;
+
+  public RegistryView(ChainRpc rpc, OperatorConfig config, Clock clock, MeterRegistry meters) {
+    this.rpc = rpc;
+    this.registry =
+        rpc.configured() && config.chain().registry().isPresent()
+            ? config.chain().registry().get().toLowerCase(Locale.ROOT)
+            : null;
+    this.fromBlock = config.chain().registryFromBlock();
+    this.nextBlock = fromBlock;
+    this.pollMillis = config.chain().registryPoll().toMillis();
+    this.clock = clock;
+    this.calls =
+        Counter.builder("aifabric_registry_rpc_calls")
+            .description("JSON-RPC calls made to keep NodeRegistry's view current")
+            .register(meters);
+  }
+
+  /** Whether a NodeRegistry is configured. */
+  public boolean configured() {
+    return registry != null;
+  }
+
+  /** True once the registry's events up to a recent block have been read. */
+  public boolean synced() {
+    return synced;
+  }
+
+  public String registry() {
+    return registry;
+  }
+
+  /** The provider a node (its address) is registered to, with that provider's stake and tier. */
+  public Optional<ProviderStake> stakeOf(String nodeAddress) {
+    if (nodeAddress == null) {
+      return Optional.empty();
+    }
+    String provider = providerOfNode.get(nodeAddress.toLowerCase(Locale.ROOT));
+    return provider == null ? Optional.empty() : Optional.ofNullable(providers.get(provider));
+  }
+
+  void start(@Observes StartupEvent event) {
+    if (!configured()) {
+      return;
+    }
+    poller =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "registry-view");
+              t.setDaemon(true);
+              return t;
+            });
+    poller.scheduleWithFixedDelay(this::pollSafely, 0, pollMillis, TimeUnit.MILLISECONDS);
+    LOG.infof("reading NodeRegistry %s from block %d", registry, fromBlock);
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    if (poller != null) {
+      poller.shutdownNow();
+    }
+  }
+
+  private void pollSafely() {
+    try {
+      poll();
+    } catch (Exception e) {
+      // The next poll tries again from the same block: nothing is skipped.
+      LOG.warnf("NodeRegistry %s: %s", registry, e.getMessage());
+    }
+  }
+
+  /** Reads the events of the blocks since the last poll and refreshes the providers they name. */
+  void poll() throws IOException {
+    calls.increment();
+    var head = rpc.web3j().ethBlockNumber().send();
+    if (head.hasError()) {
+      throw new IOException("eth_blockNumber: " + ChainRpc.errorOf(head));
+    }
+    long latest = head.getBlockNumber().longValueExact();
+    Set<String> dirty = new HashSet<>();
+    while (nextBlock <= latest) {
+      long to = Math.min(latest, nextBlock + MAX_LOG_RANGE - 1);
+      for (Log log : logs(nextBlock, to)) {
+        apply(log, dirty);
+      }
+      nextBlock = to + 1;
+    }
+    // A probation's end changes the tier with no event: read the provider once more after it.
+    Instant now = clock.instant();
+    providers.values().stream()
+        .filter(p -> p.probationUntil() != null && !p.onProbation(now))
+        .filter(p -> probationsSeenEnded.add(p.provider() + "@" + p.probationUntil()))
+        .forEach(p -> dirty.add(p.provider()));
+    for (String provider : dirty) {
+      providers.put(provider, read(provider));
+    }
+    synced = true;
+  }
+
+  private List<Log> logs(long from, long to) throws IOException {
+    calls.increment();
+    EthFilter filter =
+        new EthFilter(
+            DefaultBlockParameter.valueOf(BigInteger.valueOf(from)),
+            DefaultBlockParameter.valueOf(BigInteger.valueOf(to)),
+            registry);
+    EthLog answer = rpc.web3j().ethGetLogs(filter).send();
+    if (answer.hasError()) {
+      throw new IOException("eth_getLogs " + from + ".." + to + ": " + ChainRpc.errorOf(answer));
+    }
+    return answer.getLogs().stream().map(r -> (Log) r.get()).toList();
+  }
+
+  private void apply(Log log, Set<String> dirty) {
+    List<String> topics = log.getTopics();
+    if (topics.isEmpty()) {
+      return;
+    }
+    String kind = topics.get(0).toLowerCase(Locale.ROOT);
+    if (kind.equals(NODE_REGISTERED) && topics.size() >= 3) {
+      String provider = address(topics.get(2));
+      providerOfNode.put(address(topics.get(1)), provider);
+      dirty.add(provider);
+    } else if (kind.equals(NODE_DEREGISTERED) && topics.size() >= 2) {
+      providerOfNode.remove(address(topics.get(1)));
+    } else if (PROVIDER_EVENTS.contains(kind) && topics.size() >= 2) {
+      dirty.add(address(topics.get(1)));
+    }
+  }
+
+  @SuppressWarnings("rawtypes")
+  private ProviderStake read(String provider) throws IOException {
+    if (probationSeconds == null) {
+      calls.increment();
+      probationSeconds =
+          ((Uint64)
+                  rpc.call(
+                          registry,
+                          new Function(
+                              "slashProbation", List.of(), List.of(new TypeReference<Uint64>() {})),
+                          "NodeRegistry")
+                      .get(0))
+              .getValue()
+              .longValueExact();
+    }
+    calls.increment();
+    List<Type> info =
+        rpc.call(
+            registry,
+            new Function(
+                "providerInfo",
+                List.of(new Address(provider)),
+                List.of(
+                    new TypeReference<Uint128>() {},
+                    new TypeReference<Uint128>() {},
+                    new TypeReference<Uint64>() {},
+                    new TypeReference<Uint64>() {},
+                    new TypeReference<Uint32>() {},
+                    new TypeReference<Uint8>() {})),
+            "NodeRegistry");
+    calls.increment();
+    int tier =
+        ((Uint8)
+                rpc.call(
+                        registry,
+                        new Function(
+                            "tierOf",
+                            List.of(new Address(provider)),
+                            List.of(new TypeReference<Uint8>() {})),
+                        "NodeRegistry")
+                    .get(0))
+            .getValue()
+            .intValueExact();
+    long slashedAt = ((Uint64) info.get(3)).getValue().longValueExact();
+    Instant lastSlashed = slashedAt == 0 ? null : Instant.ofEpochSecond(slashedAt);
+    return new ProviderStake(
+        provider,
+        ((Uint128) info.get(0)).getValue(),
+        ((Uint128) info.get(1)).getValue(),
+        ((Uint8) info.get(5)).getValue().intValueExact(),
+        lastSlashed,
+        lastSlashed == null ? null : lastSlashed.plusSeconds(probationSeconds),
+        tier);
+  }
+
+  private static String address(String topic) {
+    String hex = Numeric.cleanHexPrefix(topic);
+    return "0x" + hex.substring(hex.length() - 40).toLowerCase(Locale.ROOT);
+  }
+
+  private static String topic(String signature) {
+    return Numeric.toHexString(Hash.sha3(signature.getBytes(StandardCharsets.UTF_8)))
+        .toLowerCase(Locale.ROOT);
+  }
+}
