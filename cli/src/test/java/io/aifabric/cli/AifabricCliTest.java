@@ -26,7 +26,19 @@ class AifabricCliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"keygen", "submit", "status", "fetch", "withdraw"})
+  @ValueSource(
+      strings = {
+        "keygen",
+        "submit",
+        "status",
+        "fetch",
+        "seal",
+        "upload",
+        "grant",
+        "withdraw",
+        "stake",
+        "register-node"
+      })
   void everyCommandExplainsItself(String command) {
     assertThat(run(command, "--help")).isZero();
     assertThat(out.toString()).contains("Usage: aifabric " + command);
