@@ -5,11 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.aijob.JobPhase;
+import io.aifabric.api.v1alpha1.computenode.Availability;
+import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
@@ -52,5 +55,61 @@ class OperatorRestartE2E extends FederatedE2E {
       assertThat(copies).as(job.getMetadata().getName()).hasSize(1);
       assertThat(copies.get(0)).startsWith(running.getStatus().getPlacement().getCluster() + "/");
     }
+  }
+
+  /**
+   * Availability survives the operator: a node's heartbeats of the running epoch, as status
+   * recorded them, are still counted after a restart (the epoch's count is restored, not begun
+   * again), so minAvailabilityScore does not have to wait a whole epoch.
+   */
+  @Test
+  void aRestartMidEpochKeepsTheHeartbeatsTheEpochCounted() throws Exception {
+    String node =
+        federation
+            .host
+            .resources(ComputeNode.class)
+            .withLabel("aifabric.io/cluster", "member-a")
+            .list()
+            .getItems()
+            .stream()
+            .map(c -> c.getSpec().getNodeName())
+            .sorted()
+            .findFirst()
+            .orElseThrow();
+    String name = "member-a." + node;
+    try (SimulatedAgent agent = SimulatedAgent.registeredOn(federation, "member-a", node)) {
+      long sequence = 0;
+      for (int i = 0; i < 4; i++) {
+        var heartbeat = agent.nextHeartbeat();
+        sequence = heartbeat.heartbeat().sequence();
+        agent.publish(heartbeat);
+        // More than the status interval apart, so that each is written to status.
+        Thread.sleep(2_500);
+      }
+      Availability before = awaitRecorded(name, sequence);
+      assertThat(before.getEpochHeartbeats()).isGreaterThanOrEqualTo(4);
+
+      federation.operator.kill();
+      federation.operator.start();
+      var after = agent.nextHeartbeat();
+      agent.publish(after);
+      Availability now = awaitRecorded(name, after.heartbeat().sequence());
+
+      // An epoch boundary between the two would rightly start a new count.
+      Assumptions.assumeTrue(before.getEpoch().equals(now.getEpoch()), "same epoch");
+      assertThat(now.getEpochHeartbeats()).isEqualTo(before.getEpochHeartbeats() + 1);
+    }
+  }
+
+  private static Availability awaitRecorded(String computeNode, long sequence) {
+    return await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              ComputeNode cn =
+                  federation.host.resources(ComputeNode.class).withName(computeNode).get();
+              return cn == null || cn.getStatus() == null ? null : cn.getStatus().getAvailability();
+            },
+            a -> a != null && a.getLastSequence() != null && a.getLastSequence() == sequence);
   }
 }

@@ -293,6 +293,19 @@ public class ComputeNodeSync {
       // After a restart: heartbeats up to the last one recorded stay refused.
       heartbeats.seed(address, written.getLastSequence());
     }
+    if (written != null
+        && written.getEpoch() != null
+        && written.getEpochHeartbeats() != null
+        && written.getLastHeartbeat() != null) {
+      // After a restart: the epoch goes on from its recorded count (once per node).
+      ledger.restore(
+          address,
+          written.getEpoch(),
+          written.getEpochHeartbeats(),
+          Instant.parse(written.getLastHeartbeat()),
+          written.getLastSequence() == null ? 0 : written.getLastSequence(),
+          written.getScore());
+    }
     Instant now = conditions.now();
     var snapshot = ledger.snapshot(address, now);
     if (snapshot.isPresent() && isDue(written, snapshot.get())) {
@@ -301,6 +314,7 @@ public class ComputeNodeSync {
       availability.setLastSequence(snapshot.get().lastSequence());
       availability.setEpoch(snapshot.get().epoch());
       availability.setEpochUptimePpm(snapshot.get().epochUptimePpm());
+      availability.setEpochHeartbeats(snapshot.get().epochHeartbeats());
       availability.setScore(snapshot.get().score());
       status.setAvailability(availability);
     }

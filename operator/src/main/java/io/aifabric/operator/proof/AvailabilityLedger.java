@@ -8,15 +8,21 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Proof-of-Availability per node, in memory: accepted heartbeats counted per epoch, at most one per
- * heartbeat interval. A node that sends one every interval for a whole epoch has an uptime ratio of
- * 1; the score of a finished epoch is that ratio on 0–255, as in Ratio1's PoA. Written to status by
- * {@link AvailabilityWriter} at a bounded rate, not per heartbeat.
+ * Proof-of-Availability per node: accepted heartbeats counted per epoch, at most one per heartbeat
+ * interval, in memory and continued after a restart from the count status recorded ({@link
+ * #restore}). A node that sends one every interval for a whole epoch has an uptime ratio of 1; the
+ * score of a finished epoch is that ratio on 0–255, as in Ratio1's PoA. Written to status by {@link
+ * AvailabilityWriter} at a bounded rate, not per heartbeat.
  */
 public final class AvailabilityLedger {
   /** What status shows of one node. */
   public record Snapshot(
-      Instant lastHeartbeat, long lastSequence, long epoch, int epochUptimePpm, Integer score) {}
+      Instant lastHeartbeat,
+      long lastSequence,
+      long epoch,
+      int epochUptimePpm,
+      int epochHeartbeats,
+      Integer score) {}
 
   private static final class NodeRecord {
     Instant lastHeartbeat;
@@ -27,11 +33,15 @@ public final class AvailabilityLedger {
     /** The heartbeat interval slot last counted (heard time / interval). */
     long lastSlot = Long.MIN_VALUE;
 
+    /** The first slot counted in this epoch by this operator (a restored count comes before). */
+    long firstSlot = Long.MAX_VALUE;
+
     Integer lastScore;
     long version;
   }
 
   private final Map<EthAddress, NodeRecord> nodes = new ConcurrentHashMap<>();
+  private final java.util.Set<EthAddress> restored = ConcurrentHashMap.newKeySet();
   private final Duration interval;
   private final Duration epoch;
 
@@ -60,11 +70,13 @@ public final class AvailabilityLedger {
             }
             rec.epoch = e;
             rec.beatsThisEpoch = 0;
+            rec.firstSlot = Long.MAX_VALUE;
           }
           long slot = heardAt.toEpochMilli() / interval.toMillis();
           if (slot > rec.lastSlot) {
             rec.beatsThisEpoch++;
             rec.lastSlot = slot;
+            rec.firstSlot = Math.min(rec.firstSlot, slot);
           }
           rec.lastHeartbeat = sentAt;
           rec.lastSequence = sequence;
@@ -87,8 +99,60 @@ public final class AvailabilityLedger {
               ? (int) Math.min(1_000_000L, rec.beatsThisEpoch * 1_000_000L / expected)
               : 0;
       return Optional.of(
-          new Snapshot(rec.lastHeartbeat, rec.lastSequence, epochOf(now), ppm, rec.lastScore));
+          new Snapshot(
+              rec.lastHeartbeat,
+              rec.lastSequence,
+              epochOf(now),
+              ppm,
+              rec.epoch == epochOf(now) ? rec.beatsThisEpoch : 0,
+              rec.lastScore));
     }
+  }
+
+  /**
+   * Continues a node's epoch after a restart from what status last recorded: the heartbeats counted
+   * in that epoch (and the score of the one before). Heartbeats heard since the restart are kept; a
+   * restored count and a new one that share an interval slot count it once. Done once per node.
+   *
+   * @param heartbeats the epoch's count as written, at most one per interval slot
+   * @param lastHeartbeat the last heartbeat written with it: its slot is the last one counted
+   */
+  public void restore(
+      EthAddress node,
+      long recordedEpoch,
+      int heartbeats,
+      Instant lastHeartbeat,
+      long lastSequence,
+      Integer lastScore) {
+    if (!restored.add(node)) {
+      return;
+    }
+    long restoredSlot = lastHeartbeat.toEpochMilli() / interval.toMillis();
+    nodes.compute(
+        node,
+        (k, r) -> {
+          NodeRecord rec = r == null ? new NodeRecord() : r;
+          if (rec.epoch < 0) {
+            // Nothing heard since the restart: the record is the recorded one.
+            rec.epoch = recordedEpoch;
+            rec.beatsThisEpoch = heartbeats;
+            rec.lastSlot = restoredSlot;
+            rec.lastHeartbeat = lastHeartbeat;
+            rec.lastSequence = lastSequence;
+            rec.lastScore = lastScore;
+          } else if (rec.epoch == recordedEpoch) {
+            int overlap = rec.firstSlot <= restoredSlot ? 1 : 0;
+            rec.beatsThisEpoch += Math.max(0, heartbeats - overlap);
+            if (rec.lastScore == null) {
+              rec.lastScore = lastScore;
+            }
+          } else if (rec.epoch == recordedEpoch + 1 && rec.lastScore == null) {
+            // The recorded epoch ended while the operator was down: its count is its score.
+            rec.lastScore = score(heartbeats);
+          }
+          rec.version++;
+          return rec;
+        });
   }
 
   /** True when the node's last heartbeat is recent enough for it to count as Available. */

@@ -78,6 +78,53 @@ class AvailabilityLedgerTest {
   }
 
   /** A heartbeat sent and heard at the same moment. */
+  @Test
+  void aRestartMidEpochContinuesTheRecordedCount() {
+    for (int i = 0; i < 6; i++) {
+      beat(i + 1, epochStart.plusSeconds(10L * i));
+    }
+    var recorded = ledger.snapshot(node, epochStart.plusSeconds(55)).orElseThrow();
+    assertThat(recorded.epochHeartbeats()).isEqualTo(6);
+
+    // A new operator: two heartbeats arrive before its first probe restores the record; the
+    // first shares the recorded last heartbeat's slot.
+    AvailabilityLedger restarted =
+        new AvailabilityLedger(Duration.ofSeconds(10), Duration.ofSeconds(100));
+    restarted.accepted(node, 7, epochStart.plusSeconds(55), epochStart.plusSeconds(55));
+    restarted.accepted(node, 8, epochStart.plusSeconds(60), epochStart.plusSeconds(60));
+    restarted.restore(
+        node,
+        recorded.epoch(),
+        recorded.epochHeartbeats(),
+        recorded.lastHeartbeat(),
+        recorded.lastSequence(),
+        recorded.score());
+    restarted.restore(node, recorded.epoch(), 6, recorded.lastHeartbeat(), 6, null);
+
+    var now = restarted.snapshot(node, epochStart.plusSeconds(65)).orElseThrow();
+    assertThat(now.epochHeartbeats()).isEqualTo(7); // 6 recorded + 1 new slot, once
+    for (int i = 7; i < 10; i++) {
+      restarted.accepted(
+          node, i + 2, epochStart.plusSeconds(10L * i), epochStart.plusSeconds(10L * i));
+    }
+    restarted.accepted(node, 20, epochStart.plusSeconds(100), epochStart.plusSeconds(100));
+    // Every slot of the epoch was heard by one operator or the other: a full score.
+    assertThat(restarted.snapshot(node, epochStart.plusSeconds(101)).orElseThrow().score())
+        .isEqualTo(255);
+  }
+
+  @Test
+  void anEpochThatEndedWhileTheOperatorWasDownIsScoredFromItsRecordedCount() {
+    AvailabilityLedger restarted =
+        new AvailabilityLedger(Duration.ofSeconds(10), Duration.ofSeconds(100));
+    restarted.accepted(node, 9, epochStart.plusSeconds(105), epochStart.plusSeconds(105));
+    long recordedEpoch = restarted.epochOf(epochStart);
+    restarted.restore(node, recordedEpoch, 5, epochStart.plusSeconds(90), 8, null);
+
+    assertThat(restarted.snapshot(node, epochStart.plusSeconds(106)).orElseThrow().score())
+        .isEqualTo(128);
+  }
+
   private void beat(long sequence, Instant at) {
     ledger.accepted(node, sequence, at, at);
   }

@@ -19,6 +19,12 @@ public class Availability {
   /** Uptime ratio of the current epoch so far, in parts per million. */
   private Integer epochUptimePpm;
 
+  /**
+   * Heartbeats counted in the current epoch (at most one per heartbeat interval): a restarted
+   * operator continues the epoch from it.
+   */
+  private Integer epochHeartbeats;
+
   /** Score 0–255 for the last completed epoch, as in Ratio1's PoA. */
   @Min(0)
   @Max(255)
