@@ -178,14 +178,10 @@ class StakeTiersE2E extends FederatedE2E {
 
   private static CommandResult cli(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(
-        List.of(
-            "--rpc",
-            chain.url(),
-            "--registry",
-            registry.getContractAddress(),
-            "--kubeconfig",
-            federation.bed.kubeconfig(TestBed.HOST).toString()));
+    all.addAll(List.of("--rpc", chain.url(), "--registry", registry.getContractAddress()));
+    if (args[0].equals("register-node")) {
+      all.addAll(List.of("--kubeconfig", federation.bed.kubeconfig(TestBed.HOST).toString()));
+    }
     return AifabricCli.run(all.toArray(String[]::new));
   }
 
