@@ -44,11 +44,12 @@ class StakeTiersE2E extends FederatedE2E {
   private static AnvilChain chain;
   private static NodeRegistry registry;
   private static Credentials provider;
+  private static Credentials governance;
 
   @BeforeAll
   static void deploy(TestBed bed) throws Exception {
     chain = AnvilChain.start(bed.dir().resolve("anvil-stake/anvil.log"));
-    Credentials governance = chain.fundedAccount(10);
+    governance = chain.fundedAccount(10);
     provider = chain.fundedAccount(20);
     registry =
         NodeRegistry.deploy(
@@ -173,6 +174,33 @@ class StakeTiersE2E extends FederatedE2E {
                     .hasValueSatisfying(
                         c -> assertThat(c.getMessage()).contains("no node of tier 2 or above"));
               });
+
+      // Governance suspends the provider: its node takes no new work at all.
+      NodeRegistry.load(
+              registry.getContractAddress(),
+              chain.web3j,
+              chain.transactions(governance),
+              AnvilChain.gas())
+          .setFlags(provider.getAddress(), BigInteger.ONE)
+          .send();
+      ComputeNode suspended =
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .until(
+                  () ->
+                      federation
+                          .host
+                          .resources(ComputeNode.class)
+                          .withName("member-b." + staked)
+                          .get(),
+                  c ->
+                      Federation.condition(c, "Schedulable")
+                          .map(x -> "ProviderSuspended".equals(x.getReason()))
+                          .orElse(false));
+      assertThat(Federation.condition(suspended, "Schedulable").orElseThrow().getStatus())
+          .isEqualTo("False");
+      assertThat(Federation.condition(suspended, "OnChain").orElseThrow().getReason())
+          .isEqualTo("Suspended");
     }
   }
 

@@ -7,6 +7,7 @@ import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
 import io.aifabric.operator.membercluster.MemberInventory.NodeUsage;
 import io.aifabric.operator.placement.ClusterView;
 import io.aifabric.operator.placement.GpuNodeView;
+import io.aifabric.operator.stake.NodeStakeStatus;
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.List;
@@ -44,8 +45,13 @@ final class ClusterViews {
     int score = 0;
     int tier = 0;
     boolean proven = false;
+    boolean suspended = false;
     if (cn != null && cn.getStatus() != null) {
       var conditions = cn.getStatus().getConditions();
+      suspended =
+          Conditions.find(conditions, NodeStakeStatus.SCHEDULABLE)
+              .map(c -> NodeStakeStatus.PROVIDER_SUSPENDED.equals(c.getReason()))
+              .orElse(false);
       proven =
           Conditions.isTrue(conditions, "Verified") && Conditions.isTrue(conditions, "Available");
       if (cn.getStatus().getAvailability() != null
@@ -63,7 +69,7 @@ final class ClusterViews {
         n.allocatable(),
         usage.byOthers(),
         usage.byJob(),
-        n.schedulable(),
+        n.schedulable() && !suspended,
         proven,
         score,
         tier);

@@ -16,6 +16,10 @@ import java.util.Optional;
 @ApplicationScoped
 public class NodeStakeStatus {
   public static final String ON_CHAIN = "OnChain";
+  public static final String SCHEDULABLE = "Schedulable";
+
+  /** The Schedulable reason of a node whose provider governance suspended. */
+  public static final String PROVIDER_SUSPENDED = "ProviderSuspended";
 
   private final RegistryView registry;
   private final Conditions conditions;
@@ -103,6 +107,16 @@ public class NodeStakeStatus {
     }
     if (p.suspended()) {
       message.append(", suspended by governance");
+    }
+    if (p.suspended()) {
+      // No new work for a suspended provider's nodes, whatever the member says of them.
+      conditions.set(
+          status.getConditions(),
+          SCHEDULABLE,
+          Conditions.FALSE,
+          PROVIDER_SUSPENDED,
+          "governance suspended provider " + p.provider() + " in NodeRegistry: no new work",
+          generation);
     }
     conditions.set(
         status.getConditions(),
