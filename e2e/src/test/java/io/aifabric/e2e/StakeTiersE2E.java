@@ -8,6 +8,9 @@ import io.aifabric.api.v1alpha1.aijob.EnvVar;
 import io.aifabric.api.v1alpha1.aijob.JobPhase;
 import io.aifabric.api.v1alpha1.aijob.PlacementConstraints;
 import io.aifabric.api.v1alpha1.computenode.ComputeNode;
+import io.aifabric.escrow.ContractDomain;
+import io.aifabric.escrow.OracleSignatures;
+import io.aifabric.escrow.SlashAttestation;
 import io.aifabric.escrow.contracts.NodeRegistry;
 import io.aifabric.testbed.AgentProcess;
 import io.aifabric.testbed.AifabricCli;
@@ -16,6 +19,7 @@ import io.aifabric.testbed.TestBed;
 import io.aifabric.testing.AnvilChain;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -30,6 +34,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Hash;
 import org.web3j.utils.Numeric;
 
 /**
@@ -41,6 +46,8 @@ import org.web3j.utils.Numeric;
 @Order(18)
 class StakeTiersE2E extends FederatedE2E {
   private static final BigInteger ETHER = BigInteger.TEN.pow(18);
+  private static final BigInteger STAKE =
+      ETHER.multiply(BigInteger.valueOf(5)).divide(BigInteger.TWO);
   private static AnvilChain chain;
   private static NodeRegistry registry;
   private static Credentials provider;
@@ -79,7 +86,7 @@ class StakeTiersE2E extends FederatedE2E {
   }
 
   @Test
-  void aStakedProvidersNodeGetsTheJobsThatAskItsTierAndLosesThemWhenItsStakeLeaves(TestBed bed)
+  void aStakedProvidersNodeGetsTheJobsThatAskItsTierAndLosesThemWhenSlashedOrSuspended(TestBed bed)
       throws Exception {
     List<String> nodes = bigGpuNodes("member-b");
     String staked = nodes.get(0);
@@ -126,7 +133,7 @@ class StakeTiersE2E extends FederatedE2E {
           .isEqualTo("0x" + "0".repeat(40));
 
       // The provider stakes for tier 2 and registers the node, with its own key.
-      CommandResult stake = cli("stake", "--amount", "2", "--key", providerKey.toString());
+      CommandResult stake = cli("stake", "--amount", "2.5", "--key", providerKey.toString());
       assertThat(stake.exitCode()).as(stake.stderr()).isZero();
       assertThat(stake.stdout()).contains("tier now 2");
       CommandResult register =
@@ -153,16 +160,45 @@ class StakeTiersE2E extends FederatedE2E {
       assertThat(done.getStatus().getPlacement().getCluster()).isEqualTo("member-b");
       assertThat(done.getStatus().getPlacement().getNodes()).containsExactly(staked);
 
-      // The stake leaves: tier 0 on chain, then in status and label; a tier-2 job now waits.
-      NodeRegistry.load(
-              registry.getContractAddress(),
-              chain.web3j,
-              chain.transactions(provider),
-              AnvilChain.gas())
-          .requestUnstake(ETHER.multiply(BigInteger.valueOf(3)).divide(BigInteger.TWO))
-          .send();
-      awaitTier("member-b." + staked, 0);
-      awaitTierLabel(staked, "0");
+      // The oracles (here one, the threshold) attest a finding: the provider is slashed on chain;
+      // the node shows the slash, the smaller stake, and probation's tier 1; a tier-2 job waits.
+      String nodeAddress = signed.getStatus().getIdentity().getAddress();
+      BigInteger amount = ETHER.divide(BigInteger.TEN);
+      byte[] evidence = Hash.sha3("VRAM short on gpu 0".getBytes(StandardCharsets.UTF_8));
+      long deadline = System.currentTimeMillis() / 1000 + 3600;
+      SlashAttestation slash =
+          new SlashAttestation(provider.getAddress(), nodeAddress, amount, evidence, deadline);
+      byte[] attested =
+          OracleSignatures.combine(
+              List.of(
+                  OracleSignatures.sign(
+                      slash.digest(
+                          ContractDomain.nodeRegistry(
+                              AnvilChain.CHAIN_ID, registry.getContractAddress())),
+                      governance.getEcKeyPair())));
+      var slashed =
+          registry
+              .slash(
+                  provider.getAddress(),
+                  nodeAddress,
+                  amount,
+                  evidence,
+                  BigInteger.valueOf(deadline),
+                  attested)
+              .send();
+      ComputeNode probation = awaitTier("member-b." + staked, 1);
+      assertThat(probation.getStatus().getStake()).isEqualTo(STAKE.subtract(amount).toString());
+      assertThat(probation.getStatus().getSlashes())
+          .singleElement()
+          .satisfies(
+              x -> {
+                assertThat(x.getEvidence()).isEqualTo(Numeric.toHexString(evidence));
+                assertThat(x.getTaken()).isEqualTo(amount.toString());
+                assertThat(x.getTransaction()).isEqualTo(slashed.getTransactionHash());
+              });
+      assertThat(Federation.condition(probation, "OnChain").orElseThrow().getMessage())
+          .contains("on probation after a slash until");
+      awaitTierLabel(staked, "1");
       AIJob waiting = federation.create(askingTier("tier-2-waits", 2));
       await()
           .atMost(Duration.ofSeconds(30))

@@ -5,6 +5,7 @@ import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.api.v1alpha1.computenode.ComputeNodeStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Optional;
 
 /**
@@ -70,6 +71,8 @@ public class NodeStakeStatus {
           generation);
       return;
     }
+    // Kept after a node is deregistered: what it was slashed for stays on record.
+    status.setSlashes(new ArrayList<>(registry.slashesOf(address)));
     Optional<ProviderStake> stake = registry.stakeOf(address);
     if (stake.isEmpty()) {
       status.setTier(0);

@@ -1,5 +1,6 @@
 package io.aifabric.operator.stake;
 
+import io.aifabric.api.v1alpha1.computenode.ChainSlash;
 import io.aifabric.operator.OperatorConfig;
 import io.aifabric.operator.chain.ChainRpc;
 import io.micrometer.core.instrument.Counter;
@@ -58,6 +59,7 @@ public class RegistryView {
 
   static final String NODE_REGISTERED = topic("NodeRegistered(address,address)");
   static final String NODE_DEREGISTERED = topic("NodeDeregistered(address,address)");
+  static final String SLASHED = topic("Slashed(address,address,bytes32,uint256,uint256)");
   static final Set<String> PROVIDER_EVENTS =
       Set.of(
           topic("Staked(address,uint256,uint256)"),
@@ -74,6 +76,7 @@ public class RegistryView {
   private final Counter calls;
   private final Map<String, String> providerOfNode = new ConcurrentHashMap<>();
   private final Map<String, ProviderStake> providers = new ConcurrentHashMap<>();
+  private final Map<String, List<ChainSlash>> slashesByNode = new ConcurrentHashMap<>();
   private final Set<String> probationsSeenEnded = ConcurrentHashMap.newKeySet();
   private volatile long nextBlock;
   private volatile boolean synced;
@@ -205,7 +208,38 @@ public class RegistryView {
       providerOfNode.remove(address(topics.get(1)));
     } else if (PROVIDER_EVENTS.contains(kind) && topics.size() >= 2) {
       dirty.add(address(topics.get(1)));
+      if (kind.equals(SLASHED) && topics.size() >= 4) {
+        recordSlash(log, address(topics.get(2)), topics.get(3));
+      }
     }
+  }
+
+  /** The Slashed events that named {@code nodeAddress}, oldest first. */
+  public List<ChainSlash> slashesOf(String nodeAddress) {
+    return nodeAddress == null
+        ? List.of()
+        : slashesByNode.getOrDefault(nodeAddress.toLowerCase(Locale.ROOT), List.of());
+  }
+
+  private void recordSlash(Log log, String node, String evidence) {
+    String data = Numeric.cleanHexPrefix(log.getData());
+    if (data.length() < 128) {
+      return;
+    }
+    ChainSlash slash = new ChainSlash();
+    slash.setEvidence(evidence.toLowerCase(Locale.ROOT));
+    slash.setRequested(new BigInteger(data.substring(0, 64), 16).toString());
+    slash.setTaken(new BigInteger(data.substring(64, 128), 16).toString());
+    slash.setTransaction(log.getTransactionHash());
+    slash.setBlock(log.getBlockNumber().longValueExact());
+    slashesByNode.merge(
+        node,
+        List.of(slash),
+        (a, b) -> {
+          List<ChainSlash> all = new java.util.ArrayList<>(a);
+          all.addAll(b);
+          return List.copyOf(all);
+        });
   }
 
   @SuppressWarnings("rawtypes")

@@ -34,4 +34,7 @@ public class ComputeNodeStatus {
   private String provider;
 
   private List<SlashingEvent> slashingEvents = new ArrayList<>();
+
+  /** Slashes of its provider NodeRegistry recorded for this node, oldest first. */
+  private List<ChainSlash> slashes = new ArrayList<>();
 }
