@@ -7,12 +7,16 @@ import io.aifabric.api.v1alpha1.aijob.Placement;
 import io.aifabric.api.v1alpha1.storagevolume.StorageVolume;
 import io.aifabric.operator.Failpoint;
 import io.aifabric.operator.OperatorConfig;
+import io.aifabric.operator.membercluster.VerifiedNodeLabels;
 import io.aifabric.operator.outputs.SealingSidecar;
 import io.aifabric.operator.outputs.StoreUnusableException;
 import io.aifabric.operator.outputs.UploadGrants;
 import io.aifabric.operator.volumes.JobVolumes;
 import io.aifabric.operator.volumes.SealedInputs;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
+import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -283,6 +287,7 @@ public class Dispatcher {
             .endTemplate()
             .endSpec()
             .build();
+    requirePlacementConstraints(built.getSpec().getTemplate().getSpec(), spec);
     JobVolumes.mount(built.getSpec().getTemplate().getSpec(), job, volumes);
     if (SealedInputs.any(job, volumes)) {
       SealedInputs.addTo(
@@ -304,6 +309,33 @@ public class Dispatcher {
           config.sealing().window());
     }
     return built;
+  }
+
+  /**
+   * The job's tier and availability floors, as node-affinity on the labels the operator keeps on
+   * the member's Nodes ({@code aifabric.io/tier}, {@code aifabric.io/availability-score}): the
+   * member's scheduler, whichever it is, binds the pods only where placement could have put them.
+   */
+  private static void requirePlacementConstraints(PodSpec pod, AIJobSpec spec) {
+    if (spec.getPlacement() == null) {
+      return;
+    }
+    Integer minTier = spec.getPlacement().getMinTier();
+    if (minTier != null && minTier > 0) {
+      RequiredNodeTerm.requireLabel(pod, greaterThan(VerifiedNodeLabels.TIER, minTier - 1));
+    }
+    Integer minScore = spec.getPlacement().getMinAvailabilityScore();
+    if (minScore != null && minScore > 0) {
+      RequiredNodeTerm.requireLabel(pod, greaterThan(VerifiedNodeLabels.SCORE, minScore - 1));
+    }
+  }
+
+  private static NodeSelectorRequirement greaterThan(String label, int value) {
+    return new NodeSelectorRequirementBuilder()
+        .withKey(label)
+        .withOperator("Gt")
+        .withValues(String.valueOf(value))
+        .build();
   }
 
   /**

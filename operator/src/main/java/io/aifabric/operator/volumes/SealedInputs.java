@@ -6,6 +6,7 @@ import io.aifabric.api.v1alpha1.aijob.Placement;
 import io.aifabric.api.v1alpha1.aijob.VolumeMount;
 import io.aifabric.api.v1alpha1.storagevolume.SealedInput;
 import io.aifabric.api.v1alpha1.storagevolume.StorageVolume;
+import io.aifabric.operator.aijob.RequiredNodeTerm;
 import io.aifabric.protocol.Hex;
 import io.aifabric.protocol.seal.SealedInputManifest;
 import io.fabric8.kubernetes.api.model.Container;
@@ -213,20 +214,12 @@ public final class SealedInputs {
     // Init containers run in order: the input step goes before any native sidecar, so that the
     // job's output sidecar starts only once the inputs are there.
     pod.getInitContainers().add(0, step.build());
-    pod.setAffinity(
-        new io.fabric8.kubernetes.api.model.AffinityBuilder()
-            .withNewNodeAffinity()
-            .withNewRequiredDuringSchedulingIgnoredDuringExecution()
-            .addNewNodeSelectorTerm()
-            .withMatchFields(
-                new NodeSelectorRequirementBuilder()
-                    .withKey("metadata.name")
-                    .withOperator("In")
-                    .withValues(new ArrayList<>(new LinkedHashSet<>(placement.getNodes())))
-                    .build())
-            .endNodeSelectorTerm()
-            .endRequiredDuringSchedulingIgnoredDuringExecution()
-            .endNodeAffinity()
+    RequiredNodeTerm.requireField(
+        pod,
+        new NodeSelectorRequirementBuilder()
+            .withKey("metadata.name")
+            .withOperator("In")
+            .withValues(new ArrayList<>(new LinkedHashSet<>(placement.getNodes())))
             .build());
   }
 
