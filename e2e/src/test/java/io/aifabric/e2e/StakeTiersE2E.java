@@ -143,7 +143,7 @@ class StakeTiersE2E extends FederatedE2E {
           .isEqualToIgnoringCase(provider.getAddress());
 
       ComputeNode tier2 = awaitTier("member-b." + staked, 2);
-      assertThat(tier2.getStatus().getStake()).isEqualTo(ETHER.multiply(BigInteger.TWO).toString());
+      assertThat(tier2.getStatus().getStake()).isEqualTo(STAKE.toString());
       assertThat(tier2.getStatus().getProvider())
           .isEqualTo(provider.getAddress().toLowerCase(Locale.ROOT));
       assertThat(Federation.condition(tier2, "OnChain"))
@@ -159,6 +159,37 @@ class StakeTiersE2E extends FederatedE2E {
       AIJob done = federation.awaitPhase(placed, JobPhase.Succeeded, Duration.ofSeconds(90));
       assertThat(done.getStatus().getPlacement().getCluster()).isEqualTo("member-b");
       assertThat(done.getStatus().getPlacement().getNodes()).containsExactly(staked);
+      // Whichever scheduler the member runs, its pods may only go to a node of that tier.
+      var memberJob =
+          federation
+              .bed
+              .client("member-b")
+              .batch()
+              .v1()
+              .jobs()
+              .inAnyNamespace()
+              .withLabel("aifabric.io/job-uid", done.getMetadata().getUid())
+              .list()
+              .getItems()
+              .get(0);
+      assertThat(
+              memberJob
+                  .getSpec()
+                  .getTemplate()
+                  .getSpec()
+                  .getAffinity()
+                  .getNodeAffinity()
+                  .getRequiredDuringSchedulingIgnoredDuringExecution()
+                  .getNodeSelectorTerms()
+                  .get(0)
+                  .getMatchExpressions())
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.getKey()).isEqualTo("aifabric.io/tier");
+                assertThat(r.getOperator()).isEqualTo("Gt");
+                assertThat(r.getValues()).containsExactly("1");
+              });
 
       // The oracles (here one, the threshold) attest a finding: the provider is slashed on chain;
       // the node shows the slash, the smaller stake, and probation's tier 1; a tier-2 job waits.
