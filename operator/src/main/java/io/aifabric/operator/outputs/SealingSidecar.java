@@ -1,11 +1,9 @@
 package io.aifabric.operator.outputs;
 
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
@@ -97,9 +95,7 @@ public final class SealingSidecar {
                 .build(),
             env("AIFABRIC_SEAL_OUTPUT_DIR", OUTPUT_DIR),
             env("AIFABRIC_SEAL_UPLOAD_DIR", UPLOAD_DIR));
-    return new ContainerBuilder()
-        .withName(CONTAINER)
-        .withImage(image)
+    return SealerContainer.of(CONTAINER, image)
         .withRestartPolicy("Always")
         .withEnv(env)
         .withVolumeMounts(
@@ -113,17 +109,6 @@ public final class SealingSidecar {
                 .withMountPath(UPLOAD_DIR)
                 .withReadOnly(true)
                 .build())
-        .withNewResources()
-        .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("128Mi")))
-        .withLimits(Map.of("memory", new Quantity("256Mi")))
-        .endResources()
-        .withNewSecurityContext()
-        .withAllowPrivilegeEscalation(false)
-        .withReadOnlyRootFilesystem(true)
-        .withNewCapabilities()
-        .withDrop("ALL")
-        .endCapabilities()
-        .endSecurityContext()
         .build();
   }
 

@@ -7,6 +7,7 @@ import io.aifabric.api.v1alpha1.aijob.VolumeMount;
 import io.aifabric.api.v1alpha1.storagevolume.SealedInput;
 import io.aifabric.api.v1alpha1.storagevolume.StorageVolume;
 import io.aifabric.operator.aijob.RequiredNodeTerm;
+import io.aifabric.operator.outputs.SealerContainer;
 import io.aifabric.protocol.Hex;
 import io.aifabric.protocol.seal.SealedInputManifest;
 import io.fabric8.kubernetes.api.model.Container;
@@ -14,7 +15,6 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import java.util.ArrayList;
@@ -161,9 +161,7 @@ public final class SealedInputs {
                 .endSecret()
                 .build());
     ContainerBuilder step =
-        new ContainerBuilder()
-            .withName(CONTAINER)
-            .withImage(image)
+        SealerContainer.of(CONTAINER, image)
             .withArgs("open-inputs")
             .addToEnv(
                 new EnvVarBuilder()
@@ -180,18 +178,7 @@ public final class SealedInputs {
                     .withName(KEYS_VOLUME)
                     .withMountPath(KEYS_DIR)
                     .withReadOnly(true)
-                    .build())
-            .withNewResources()
-            .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("128Mi")))
-            .withLimits(Map.of("memory", new Quantity("256Mi")))
-            .endResources()
-            .withNewSecurityContext()
-            .withAllowPrivilegeEscalation(false)
-            .withReadOnlyRootFilesystem(true)
-            .withNewCapabilities()
-            .withDrop("ALL")
-            .endCapabilities()
-            .endSecurityContext();
+                    .build());
     // The same claims the job's container mounts, but writable: the step unpacks into them.
     Container main = pod.getContainers().get(0);
     Set<String> mountPaths = new LinkedHashSet<>();
