@@ -1,13 +1,6 @@
 package io.aifabric.protocol.seal;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * What a sealed output belongs to: the network, the AIJob's UID and the replica index. Its encoding
@@ -30,38 +23,23 @@ public record OutputBinding(String network, String jobUid, int replica) implemen
 
   @Override
   public byte[] info() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.write(LABEL);
-      BindingText.write(out, network);
-      BindingText.write(out, jobUid);
-      out.writeInt(replica);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
+    return BindingText.encode(
+        LABEL,
+        out -> {
+          BindingText.write(out, network);
+          BindingText.write(out, jobUid);
+          out.writeInt(replica);
+        });
   }
 
   /** The binding a header's info names, so that a mismatch can say whose output it is. */
   static OutputBinding parse(byte[] info) throws SealedOutputException {
-    if (info.length < LABEL.length || !Arrays.equals(Arrays.copyOf(info, LABEL.length), LABEL)) {
-      throw new SealedOutputException("the sealed output's binding is not an aifabric job's");
-    }
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(info))) {
-      in.skipNBytes(LABEL.length);
-      String network = BindingText.read(in);
-      String uid = BindingText.read(in);
-      int replica = in.readInt();
-      if (in.available() != 0) {
-        throw new SealedOutputException("the sealed output's binding has bytes after its end");
-      }
-      return new OutputBinding(network, uid, replica);
-    } catch (IOException | IllegalArgumentException e) {
-      if (e instanceof SealedOutputException sealed) {
-        throw sealed;
-      }
-      throw new SealedOutputException("the sealed output's binding is malformed");
-    }
+    return BindingText.decode(
+        info,
+        LABEL,
+        "output",
+        "the sealed output's binding is not an aifabric job's",
+        in -> new OutputBinding(BindingText.read(in), BindingText.read(in), in.readInt()));
   }
 
   @Override
