@@ -1,5 +1,10 @@
 package io.aifabric.cli;
 
+import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.util.Locale;
 
@@ -31,6 +36,31 @@ final class Progress {
     this.done = 0;
     this.drawnAt = 0;
     draw();
+  }
+
+  /** {@code in}, counted on this bar as it is read. */
+  InputStream counting(InputStream in) {
+    return new FilterInputStream(in) {
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = super.read(b, off, len);
+        if (n > 0) {
+          advance(n);
+        }
+        return n;
+      }
+    };
+  }
+
+  /** {@code out}, counted on this bar as it is written. */
+  OutputStream counting(OutputStream out) {
+    return new FilterOutputStream(out) {
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        out.write(b, off, len);
+        advance(len);
+      }
+    };
   }
 
   void advance(long bytes) {

@@ -5,7 +5,6 @@ import io.aifabric.api.v1alpha1.storagevolume.StorageVolume;
 import io.aifabric.protocol.seal.OpeningInputStream;
 import io.aifabric.protocol.seal.X25519KeyPair;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -144,7 +143,7 @@ final class UploadCommand implements Callable<Integer> {
               () -> {
                 bar.start("uploading " + input, size);
                 try {
-                  return counting(Files.newInputStream(file), bar);
+                  return bar.counting(Files.newInputStream(file));
                 } catch (IOException e) {
                   throw new UncheckedIOException(e);
                 }
@@ -167,19 +166,6 @@ final class UploadCommand implements Callable<Integer> {
     }
     bar.finish();
     return sha256.digest();
-  }
-
-  private static InputStream counting(InputStream in, Progress progress) {
-    return new FilterInputStream(in) {
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        int n = super.read(b, off, len);
-        if (n > 0) {
-          progress.advance(n);
-        }
-        return n;
-      }
-    };
   }
 
   private static MessageDigest sha256() {

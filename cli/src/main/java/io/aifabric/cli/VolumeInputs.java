@@ -8,7 +8,6 @@ import io.aifabric.protocol.seal.OutputArchive;
 import io.aifabric.protocol.seal.SealedSummary;
 import io.aifabric.protocol.seal.SealingOutputStream;
 import io.aifabric.protocol.seal.X25519KeyPair;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -61,7 +60,7 @@ final class VolumeInputs {
     boolean done = false;
     try (OutputStream file = created) {
       SealingOutputStream sealed =
-          SealingOutputStream.to(counting(file, progress), recipient, binding);
+          SealingOutputStream.to(progress.counting(file), recipient, binding);
       archive.writeTo(sealed);
       sealed.close();
       done = true;
@@ -93,15 +92,5 @@ final class VolumeInputs {
     input.setContentAddress(Hex.encode(contentAddress));
     input.setSealedBytes(sealedBytes);
     return input;
-  }
-
-  private static OutputStream counting(OutputStream out, Progress progress) {
-    return new FilterOutputStream(out) {
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        out.write(b, off, len);
-        progress.advance(len);
-      }
-    };
   }
 }
