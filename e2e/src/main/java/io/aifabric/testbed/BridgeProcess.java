@@ -67,6 +67,11 @@ public final class BridgeProcess implements AutoCloseable {
     launch(overrides);
   }
 
+  /** Its configuration (environment variables), without this run's overrides. */
+  public Map<String, String> settings() {
+    return settings;
+  }
+
   public boolean alive() {
     return process.alive();
   }

@@ -102,10 +102,17 @@ class BridgeChartIT {
     "oracle, create, settlementbatches.aifabric.io, no",
     "oracle, patch, settlementbatches.aifabric.io, no",
     "oracle, delete, settlementbatches.aifabric.io, no",
+    "oracle, list, slashes.aifabric.io, yes",
+    "oracle, patch, slashes.aifabric.io/status, yes",
+    "oracle, create, slashes.aifabric.io, no",
+    "oracle, delete, slashes.aifabric.io, no",
     "oracle, list, aijobs.aifabric.io, yes",
     "oracle, patch, aijobs.aifabric.io/status, no",
     "oracle, get, secrets, no",
     "relayer, create, settlementbatches.aifabric.io, yes",
+    "relayer, create, slashes.aifabric.io, yes",
+    "relayer, delete, slashes.aifabric.io, no",
+    "relayer, patch, computenodes.aifabric.io/status, no",
     "relayer, patch, aijobs.aifabric.io/status, yes",
     "relayer, patch, aijobs.aifabric.io, no",
     "relayer, update, aijobs.aifabric.io, no",
@@ -125,7 +132,8 @@ class BridgeChartIT {
             verb,
             parts[0],
             "--subresource=" + (parts.length > 1 ? parts[1] : ""),
-            "--all-namespaces=" + !resource.startsWith("settlementbatches"),
+            "--all-namespaces="
+                + !(resource.startsWith("settlementbatches") || resource.startsWith("slashes")),
             "--namespace=" + NS,
             "--as=system:serviceaccount:" + NS + ":" + release + "-escrow-bridge");
     assertThat(answer.stdout().strip()).isEqualTo(expected);

@@ -14,7 +14,7 @@ import io.aifabric.api.v1alpha1.settlement.SettlementBatchStatus;
 import io.aifabric.escrow.ContractDomain;
 import io.aifabric.escrow.OracleSignatures;
 import io.aifabric.escrow.bridge.BatchSpecs;
-import io.aifabric.escrow.bridge.BatchStatusPatch;
+import io.aifabric.escrow.bridge.SubmissionStatusPatch;
 import io.aifabric.escrow.contracts.JobEscrow;
 import io.aifabric.protocol.DepositKey;
 import io.aifabric.protocol.Hex;
@@ -370,7 +370,7 @@ class SettlementE2E extends FederatedE2E {
     assertThat(settled.getStatus().getSettlement().getTxHash()).isEqualTo(theirs);
     assertThat(escrow.settlementNonce().send().longValueExact()).isEqualTo(nonceBefore + 1);
     assertThat(relayer.metrics())
-        .contains("aifabric_bridge_relay_steps_total{step=\"already_settled\"");
+        .contains("aifabric_bridge_relay_steps_total{step=\"already_done\"");
   }
 
   @Test
@@ -466,8 +466,8 @@ class SettlementE2E extends FederatedE2E {
         signedByTheAttacker.setRefusalSignature(
             Numeric.toHexString(
                 OracleSignatures.sign(refusalDigest, network.oracles.get(1).getEcKeyPair()).rsv()));
-        BatchStatusPatch.attest(attacker, collecting, first, unsigned);
-        BatchStatusPatch.attest(attacker, collecting, third, signedByTheAttacker);
+        SubmissionStatusPatch.attest(attacker, collecting, first, unsigned);
+        SubmissionStatusPatch.attest(attacker, collecting, third, signedByTheAttacker);
       }
       // The relayer saw both and counted neither: two refusals of three would have abandoned it.
       await().atMost(Duration.ofSeconds(30)).until(() -> forgedAnswersSeen(relayer) >= 2);

@@ -2,6 +2,7 @@ package io.aifabric.e2e;
 
 import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.escrow.contracts.JobEscrow;
+import io.aifabric.escrow.contracts.NodeRegistry;
 import io.aifabric.protocol.broker.BrokerIdentities;
 import io.aifabric.testbed.BridgeChart;
 import io.aifabric.testbed.BridgeProcess;
@@ -26,19 +27,24 @@ import org.web3j.utils.Numeric;
 
 /**
  * The settlement side of the network next to a running federation: anvil making a block every
- * second, JobEscrow deployed with 3 oracles and a threshold of 2, three escrow bridges installed
- * with their chart and run as separate processes with their chart's ServiceAccount — each an oracle
- * with its own key (files as a Secret mounts them), the first also the relayer — and, per GPU node
- * that ran a job, a simulated agent registered on its Node to sign the receipts. The payer is
- * anvil's first dev account (the example jobs' payer); providers are the example members' wallets,
- * anvil's next dev accounts.
+ * second, JobEscrow and NodeRegistry deployed with 3 oracles and a threshold of 2 (tiers at 1, 2
+ * and 3 ether of stake, an hour's probation after a slash), three escrow bridges installed with
+ * their chart and run as separate processes with their chart's ServiceAccount — each an oracle with
+ * its own key (files as a Secret mounts them), the first also the relayer — and, per GPU node that
+ * ran a job, a simulated agent registered on its Node to sign the receipts. The payer is anvil's
+ * first dev account (the example jobs' payer); providers are the example members' wallets, anvil's
+ * next dev accounts.
  */
 final class SettlementNetwork implements AutoCloseable {
   /** anvil's first dev account (funded, unlocked): the example jobs' payer. */
   static final String PAYER = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
 
+  static final BigInteger ETHER = BigInteger.TEN.pow(18);
+
   final AnvilChain chain;
   final JobEscrow escrow;
+  final NodeRegistry registry;
+  final Credentials governance;
   final Credentials relayerKey;
 
   /** The oracles' keys, in the order of {@link #bridges}. */
@@ -55,12 +61,16 @@ final class SettlementNetwork implements AutoCloseable {
       Federation federation,
       AnvilChain chain,
       JobEscrow escrow,
+      NodeRegistry registry,
+      Credentials governance,
       Credentials relayerKey,
       List<Credentials> oracles,
       BridgeChart chart) {
     this.federation = federation;
     this.chain = chain;
     this.escrow = escrow;
+    this.registry = registry;
+    this.governance = governance;
     this.relayerKey = relayerKey;
     this.oracles = List.copyOf(oracles);
     this.chart = chart;
@@ -87,14 +97,31 @@ final class SettlementNetwork implements AutoCloseable {
                 oracles.stream().map(Credentials::getAddress).toList(),
                 BigInteger.TWO)
             .send();
-    // The operator reads deposits (read-only) to gate dispatch on them (Funded).
+    NodeRegistry registry =
+        NodeRegistry.deploy(
+                chain.web3j,
+                chain.transactions(deployer),
+                AnvilChain.gas(),
+                deployer.getAddress(),
+                oracles.stream().map(Credentials::getAddress).toList(),
+                BigInteger.TWO,
+                BigInteger.valueOf(3600),
+                BigInteger.valueOf(3600),
+                List.of(
+                    ETHER, ETHER.multiply(BigInteger.TWO), ETHER.multiply(BigInteger.valueOf(3))))
+            .send();
+    // The operator reads deposits (read-only) to gate dispatch on them (Funded), and the
+    // registry's stakes, tiers and slashes into ComputeNode status.
     federation.operator.restartWith(
         Map.of(
             "AIFABRIC_CHAIN_RPC_URL", chain.url(),
-            "AIFABRIC_CHAIN_ESCROW", escrow.getContractAddress()));
+            "AIFABRIC_CHAIN_ESCROW", escrow.getContractAddress(),
+            "AIFABRIC_CHAIN_REGISTRY", registry.getContractAddress(),
+            "AIFABRIC_CHAIN_REGISTRY_POLL", "1s"));
     BridgeChart chart = new BridgeChart(bed, Federation.SECRETS_NAMESPACE);
     SettlementNetwork network =
-        new SettlementNetwork(federation, chain, escrow, relayerKey, oracles, chart);
+        new SettlementNetwork(
+            federation, chain, escrow, registry, deployer, relayerKey, oracles, chart);
 
     Path keys = Files.createDirectories(bed.dir().resolve("bridge-keys"));
     for (int i = 0; i < 3; i++) {
@@ -105,6 +132,7 @@ final class SettlementNetwork implements AutoCloseable {
                   "chain.rpcUrl=" + chain.url(),
                   "chain.id=" + AnvilChain.CHAIN_ID,
                   "chain.escrow=" + escrow.getContractAddress(),
+                  "chain.registry=" + registry.getContractAddress(),
                   "broker.host=127.0.0.1",
                   "broker.port=" + federation.broker.port(),
                   "broker.tls.secretName=" + release + "-broker-tls",
@@ -117,6 +145,7 @@ final class SettlementNetwork implements AutoCloseable {
       settings.put("AIFABRIC_BRIDGE_RPC_URL", chain.url());
       settings.put("AIFABRIC_BRIDGE_CHAIN_ID", String.valueOf(AnvilChain.CHAIN_ID));
       settings.put("AIFABRIC_BRIDGE_ESCROW", escrow.getContractAddress());
+      settings.put("AIFABRIC_BRIDGE_REGISTRY", registry.getContractAddress());
       settings.put("AIFABRIC_BRIDGE_NAMESPACE", Federation.SECRETS_NAMESPACE);
       settings.put("AIFABRIC_BRIDGE_CLIENT_ID", "bridge-" + i);
       settings.put("AIFABRIC_BROKER_HOST", "127.0.0.1");
@@ -144,6 +173,45 @@ final class SettlementNetwork implements AutoCloseable {
               release, chart.kubeconfig(release), bed.dir().resolve("bridges"), settings));
     }
     return network;
+  }
+
+  /**
+   * A second relayer (no oracle key, a key of its own), installed and run like the others: two
+   * relayers working on the same SettlementBatches and Slashes.
+   */
+  BridgeProcess startSecondRelayer(Map<String, String> relayerSettings) throws Exception {
+    String release = "bridge-relayer-2";
+    chart.install(
+        release,
+        "chain.rpcUrl=" + chain.url(),
+        "chain.id=" + AnvilChain.CHAIN_ID,
+        "chain.escrow=" + escrow.getContractAddress(),
+        "chain.registry=" + registry.getContractAddress(),
+        "broker.host=127.0.0.1",
+        "broker.port=" + federation.broker.port(),
+        "broker.tls.secretName=" + release + "-broker-tls",
+        "oracle.enabled=false",
+        "relayer.enabled=true",
+        "relayer.keySecret.name=relayer-2-key");
+    Path keys = Files.createDirectories(federation.bed.dir().resolve("bridge-keys"));
+    Map<String, String> settings = new HashMap<>(relayer().settings());
+    settings.remove("AIFABRIC_BRIDGE_ORACLE_KEY_FILE");
+    settings.put("AIFABRIC_BRIDGE_CLIENT_ID", release);
+    settings.put(
+        "AIFABRIC_BRIDGE_RELAYER_KEY_FILE",
+        keyFile(keys, "relayer-2", chain.fundedAccount(100)).toString());
+    settings.putAll(relayerSettings);
+    BridgeProcess second =
+        BridgeProcess.start(
+            release, chart.kubeconfig(release), federation.bed.dir().resolve("bridges"), settings);
+    bridges.add(second);
+    return second;
+  }
+
+  /** The registry as a wallet sends to it. */
+  NodeRegistry registryAs(Credentials wallet) {
+    return NodeRegistry.load(
+        registry.getContractAddress(), chain.web3j, chain.transactions(wallet), AnvilChain.gas());
   }
 
   /** The bridge that is also the relayer. */

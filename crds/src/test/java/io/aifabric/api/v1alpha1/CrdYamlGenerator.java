@@ -4,6 +4,7 @@ import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
 import io.aifabric.api.v1alpha1.settlement.SettlementBatch;
+import io.aifabric.api.v1alpha1.settlement.Slash;
 import io.aifabric.api.v1alpha1.storagevolume.StorageVolume;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crdv2.generator.CRDGenerator;
@@ -44,7 +45,8 @@ public final class CrdYamlGenerator {
           ComputeNode.class,
           AIJob.class,
           StorageVolume.class,
-          SettlementBatch.class);
+          SettlementBatch.class,
+          Slash.class);
 
   public static void main(String[] args) throws IOException {
     Path out = Path.of(args[0]);

@@ -82,6 +82,10 @@ public class HostView {
     return nodes.getStore().getByKey(name);
   }
 
+  public List<ComputeNode> computeNodes() {
+    return nodes.getStore().list();
+  }
+
   /**
    * The ComputeNode with its registered key: from the cache, or, when the cached one has no key,
    * from the API server. An audit that finds no key refuses the job for a while, so a cache a

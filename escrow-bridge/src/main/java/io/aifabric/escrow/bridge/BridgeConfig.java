@@ -25,6 +25,9 @@ public interface BridgeConfig {
   /** The JobEscrow contract's address. */
   String escrow();
 
+  /** The NodeRegistry contract's address. Absent: this bridge neither signs nor submits slashes. */
+  Optional<String> registry();
+
   /**
    * The network's id, part of every AIJob's deposit key: the same value as the host operator's
    * {@code aifabric.network-id}, or no deposit is found for any job.
@@ -50,6 +53,19 @@ public interface BridgeConfig {
   Oracle oracle();
 
   Relayer relayer();
+
+  Slashing slashing();
+
+  /** Slashing a provider for a finding against one of its nodes. */
+  interface Slashing {
+    /**
+     * What one finding costs the provider, in wei (0.1 ether unless set). An oracle signs a slash
+     * for exactly this amount and refuses any other, so a relayer cannot ask for more: every oracle
+     * of the network must be set alike.
+     */
+    @WithDefault("100000000000000000")
+    java.math.BigInteger amount();
+  }
 
   /** The oracle role: audits each job of a batch on its own and signs, or refuses. */
   interface Oracle {

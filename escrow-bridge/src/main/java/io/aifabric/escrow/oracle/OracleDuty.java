@@ -1,27 +1,21 @@
 package io.aifabric.escrow.oracle;
 
 import io.aifabric.api.v1alpha1.aijob.AIJob;
-import io.aifabric.api.v1alpha1.settlement.Attestation;
 import io.aifabric.api.v1alpha1.settlement.BatchPhase;
 import io.aifabric.api.v1alpha1.settlement.SettlementBatch;
 import io.aifabric.api.v1alpha1.settlement.SettlementBatchSpec;
-import io.aifabric.escrow.OracleSignatures;
 import io.aifabric.escrow.SettlementEntry;
 import io.aifabric.escrow.audit.Auditor;
 import io.aifabric.escrow.audit.HostView;
 import io.aifabric.escrow.audit.Verdict;
-import io.aifabric.escrow.bridge.AttestationCheck;
 import io.aifabric.escrow.bridge.BatchSpecs;
-import io.aifabric.escrow.bridge.BatchStatusPatch;
 import io.aifabric.escrow.bridge.BridgeConfig;
 import io.aifabric.escrow.bridge.BridgeEvents;
 import io.aifabric.escrow.bridge.EscrowChain;
 import io.aifabric.escrow.bridge.KeyFile;
-import io.aifabric.protocol.Hex;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,9 +28,7 @@ import org.web3j.crypto.Credentials;
  * ({@link Auditor}: receipts it received itself, the host's objects, the chain) and checks the
  * batch is for this chain and escrow and expires soon enough. If every entry is exactly what it
  * finds itself, it signs the batch's EIP-712 digest — computed from its own configuration, never
- * taken from the batch; otherwise it refuses, naming each job and why, and signs the refusal. It
- * answers each batch once; an answer under its address that it did not sign (any bridge can write
- * one) is replaced with its own.
+ * taken from the batch; otherwise it refuses, naming each job and why ({@link OracleAnswer}).
  */
 @ApplicationScoped
 public class OracleDuty {
@@ -97,29 +89,24 @@ public class OracleDuty {
           "batch %s is malformed: %s", batch.getMetadata().getName(), malformed.getMessage());
       return batch;
     }
-    Attestation filed = status == null ? null : status.getAttestations().get(address);
-    if (filed != null) {
-      if (AttestationCheck.verify(address, filed, digest, BatchSpecs.domain(chain)).isPresent()) {
-        return batch; // answered already
-      }
-      // Someone wrote under this oracle's address (any bridge can): it is not this oracle's
-      // answer, so it counts for nothing, and this oracle puts its own in its place.
-      LOG.warnf(
-          "batch %s: the answer filed under oracle %s is not signed by it; answering anew",
-          batch.getMetadata().getName(), address);
-      events.record(
-          batch,
-          BridgeEvents.WARNING,
-          "ForgedAttestation",
-          "an answer not signed by oracle " + address + " was filed under its address; replaced");
-      count("forged_replaced");
-    }
-    Attestation answer = new Attestation();
-    answer.setAt(Instant.now().toString());
-    List<String> refusals = refusalsOfBatch(batch.getSpec());
+    return OracleAnswer.file(
+        client,
+        batch,
+        address,
+        key.get().getEcKeyPair(),
+        digest,
+        BatchSpecs.domain(chain),
+        () -> audit(batch.getSpec()),
+        events,
+        this::count);
+  }
+
+  /** The batch as a whole, then each job, on this oracle's own view. */
+  private OracleAnswer.Findings audit(SettlementBatchSpec spec) throws Exception {
+    List<String> refusals = refusalsOfBatch(spec);
     List<String> refusedJobs = new ArrayList<>();
     if (refusals.isEmpty()) {
-      for (SettlementBatchSpec.BatchEntry entry : batch.getSpec().getEntries()) {
+      for (SettlementBatchSpec.BatchEntry entry : spec.getEntries()) {
         String refusal = refusalOf(entry);
         if (refusal != null) {
           refusals.add(entry.getJobNamespace() + "/" + entry.getJobName() + ": " + refusal);
@@ -127,54 +114,21 @@ public class OracleDuty {
         }
       }
     }
-    if (refusals.isEmpty()) {
-      answer.setSignature(
-          Hex.encode(OracleSignatures.sign(digest, key.get().getEcKeyPair()).rsv()));
-      events.record(batch, BridgeEvents.NORMAL, "Attested", "oracle " + address + " signed");
-      count("signed");
-    } else {
-      answer.setRefusals(refusals);
-      answer.setRefusedJobs(refusedJobs);
-      byte[] refusal = BatchSpecs.refusalDigest(digest, answer, BatchSpecs.domain(chain));
-      answer.setRefusalSignature(
-          Hex.encode(OracleSignatures.sign(refusal, key.get().getEcKeyPair()).rsv()));
-      events.record(
-          batch,
-          BridgeEvents.WARNING,
-          "AttestationRefused",
-          "oracle " + address + " refused: " + String.join("; ", refusals));
-      LOG.warnf(
-          "oracle %s refused batch %s: %s",
-          address, batch.getMetadata().getName(), String.join("; ", refusals));
-      count("refused");
-    }
-    return BatchStatusPatch.attest(client, batch, address, answer);
+    return new OracleAnswer.Findings(refusals, refusedJobs);
   }
 
   /** Whether the batch as a whole is one this oracle may sign at all. */
   private List<String> refusalsOfBatch(SettlementBatchSpec spec) throws Exception {
-    List<String> refusals = new ArrayList<>();
-    if (spec.getChainId() != chain.chainId()) {
-      refusals.add(
-          "the batch is for chain "
-              + spec.getChainId()
-              + "; this oracle signs for "
-              + chain.chainId());
-    }
-    if (!chain.escrowAddress().equalsIgnoreCase(spec.getEscrow())) {
-      refusals.add(
-          "the batch is for escrow " + spec.getEscrow() + ", not " + chain.escrowAddress());
-    }
-    long now = chain.blockTime();
-    if (spec.getDeadline() <= now) {
-      refusals.add("the batch expired at " + spec.getDeadline());
-    } else if (spec.getDeadline() - now > config.oracle().maxSignatureLifetime().toSeconds()) {
-      refusals.add(
-          "the batch's deadline is more than "
-              + config.oracle().maxSignatureLifetime()
-              + " away; a signature must not stay valid that long");
-    }
-    return refusals;
+    return OracleAnswer.whereAndWhen(
+        "batch",
+        spec.getChainId(),
+        chain.chainId(),
+        "escrow",
+        spec.getEscrow(),
+        chain.escrowAddress(),
+        spec.getDeadline(),
+        chain.blockTime(),
+        config.oracle().maxSignatureLifetime());
   }
 
   /** Why this oracle will not vouch for one entry, or null when it finds exactly that entry. */

@@ -12,8 +12,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.web3j.abi.FunctionEncoder;
+import org.web3j.abi.datatypes.Address;
 import org.web3j.abi.datatypes.DynamicBytes;
 import org.web3j.abi.datatypes.Function;
+import org.web3j.abi.datatypes.generated.Bytes32;
+import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.abi.datatypes.generated.Uint64;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
@@ -26,10 +29,11 @@ import org.web3j.protocol.core.methods.response.EthSendTransaction;
 import org.web3j.utils.Numeric;
 
 /**
- * Signs and broadcasts the relayer's settlement transactions: EIP-1559, the chain id always set,
- * fees from the chain's base fee (twice it, plus the tip) and capped, replacements at least {@code
- * feeBumpPercent} above the transaction they replace. Signing and sending are separate steps so the
- * relayer can record a transaction before anyone can see it.
+ * Signs and broadcasts the relayer's transactions (settlements to the escrow, slashes to the
+ * registry): EIP-1559, the chain id always set, fees from the chain's base fee (twice it, plus the
+ * tip) and capped, replacements at least {@code feeBumpPercent} above the transaction they replace.
+ * Signing and sending are separate steps so the relayer can record a transaction before anyone can
+ * see it.
  */
 @ApplicationScoped
 public class TransactionSender {
@@ -77,6 +81,35 @@ public class TransactionSender {
             List.of()));
   }
 
+  /**
+   * The calldata of {@code NodeRegistry.slash(provider, node, amount, evidence, deadline,
+   * signatures)}.
+   */
+  public static String slashCall(
+      String provider,
+      String node,
+      BigInteger amount,
+      byte[] evidence,
+      long deadline,
+      byte[] signatures) {
+    return FunctionEncoder.encode(
+        new Function(
+            "slash",
+            List.of(
+                new Address(provider),
+                new Address(node),
+                new Uint256(amount),
+                new Bytes32(evidence),
+                new Uint64(deadline),
+                new DynamicBytes(signatures)),
+            List.of()));
+  }
+
+  /** Whether the transaction was signed by this relayer (records without a signer were). */
+  public boolean signedHere(BatchTransaction tx) {
+    return tx.getFrom() == null || tx.getFrom().equalsIgnoreCase(address());
+  }
+
   /** The nonce for a new transaction: counting those in the node's pool. */
   public long pendingNonce() throws IOException {
     return chain
@@ -92,13 +125,12 @@ public class TransactionSender {
    *
    * @throws Refused when the call would revert (the node's message names the error)
    */
-  public BigInteger gasLimit(String data) throws IOException, Refused {
+  public BigInteger gasLimit(String to, String data) throws IOException, Refused {
     EthEstimateGas estimate =
         chain
             .web3j()
             .ethEstimateGas(
-                Transaction.createFunctionCallTransaction(
-                    address(), null, null, null, chain.escrowAddress(), data))
+                Transaction.createFunctionCallTransaction(address(), null, null, null, to, data))
             .send();
     if (estimate.hasError()) {
       String detail = estimate.getError().getData();
@@ -135,14 +167,14 @@ public class TransactionSender {
     return Optional.of(new Fees(tip.min(fee), fee));
   }
 
-  /** Signs a call to the escrow; nothing leaves this process. */
-  public BatchTransaction sign(String data, long nonce, BigInteger gasLimit, Fees fees) {
+  /** Signs a call to the contract at {@code to}; nothing leaves this process. */
+  public BatchTransaction sign(String to, String data, long nonce, BigInteger gasLimit, Fees fees) {
     RawTransaction tx =
         RawTransaction.createTransaction(
             chain.chainId(),
             BigInteger.valueOf(nonce),
             gasLimit,
-            chain.escrowAddress(),
+            to,
             BigInteger.ZERO,
             data,
             fees.maxPriorityFeePerGas(),
@@ -150,6 +182,7 @@ public class TransactionSender {
     byte[] signed = TransactionEncoder.signMessage(tx, key.orElseThrow());
     BatchTransaction record = new BatchTransaction();
     record.setHash(Numeric.toHexString(Hash.sha3(signed)));
+    record.setFrom(address());
     record.setNonce(nonce);
     record.setGasLimit(gasLimit.longValueExact());
     record.setMaxFeePerGas(fees.maxFeePerGas().toString());

@@ -13,6 +13,13 @@ import lombok.Data;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class BatchTransaction {
   private String hash;
+
+  /**
+   * The account that signed it (0x, lowercase): with two relayers, each manages the account nonces
+   * of its own transactions only. Absent in records from before it was kept: the reader's own.
+   */
+  private String from;
+
   private Long nonce;
   private Long gasLimit;
 

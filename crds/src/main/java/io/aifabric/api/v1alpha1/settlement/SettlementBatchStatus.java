@@ -15,7 +15,7 @@ import lombok.Data;
  */
 @Data
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class SettlementBatchStatus {
+public class SettlementBatchStatus implements ChainSubmissionStatus {
   private BatchPhase phase;
   private List<Condition> conditions = new ArrayList<>();
 

@@ -1,9 +1,7 @@
-package io.aifabric.operator.proof;
+package io.aifabric.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aifabric.protocol.HardwareReport;
-import io.aifabric.protocol.NodeKey;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.stream.IntStream;

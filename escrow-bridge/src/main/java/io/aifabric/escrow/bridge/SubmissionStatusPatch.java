@@ -3,8 +3,8 @@ package io.aifabric.escrow.bridge;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aifabric.api.v1alpha1.settlement.Attestation;
-import io.aifabric.api.v1alpha1.settlement.SettlementBatch;
-import io.aifabric.api.v1alpha1.settlement.SettlementBatchStatus;
+import io.aifabric.api.v1alpha1.settlement.ChainSubmissionStatus;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -12,30 +12,31 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
 
 /**
- * Writes a SettlementBatch's status with JSON merge patches, each writer touching only what it
- * owns: an oracle its own key of {@code attestations}, the relayer everything else. The relayer's
- * writes carry the resource version it read, so two relayers (a failover gone wrong) cannot both
- * record a transaction for the same batch: the second gets a conflict before it broadcasts.
+ * Writes the status of a SettlementBatch or a Slash with JSON merge patches, each writer touching
+ * only what it owns: an oracle its own key of {@code attestations}, the relayer everything else.
+ * The relayer's writes carry the resource version it read, so two relayers (a failover gone wrong,
+ * or two on purpose) cannot both record a transaction from one state: the second gets a conflict
+ * before it broadcasts.
  */
-public final class BatchStatusPatch {
+public final class SubmissionStatusPatch {
   private static final ObjectMapper JSON = Serialization.jsonMapper();
   private static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
 
   /** Fields of the relayer's that a merge patch must clear explicitly when they become null. */
   private static final List<String> CLEARABLE = List.of("txHash", "blockNumber", "blockHash");
 
-  private BatchStatusPatch() {}
-
   /** An answer's fields a merge patch must clear explicitly, so that it replaces a forged one. */
   private static final List<String> ANSWER_FIELDS = List.of("signature", "refusalSignature", "at");
+
+  private SubmissionStatusPatch() {}
 
   /**
    * One oracle's answer, under its own address only, in place of whatever was there: a merge patch
    * keeps the fields it does not name, so every field of the answer is written, absent ones as null
    * (a forged signature left beside a refusal would otherwise survive it).
    */
-  public static SettlementBatch attest(
-      KubernetesClient client, SettlementBatch batch, String oracle, Attestation attestation) {
+  public static <T extends CustomResource<?, ? extends ChainSubmissionStatus>> T attest(
+      KubernetesClient client, T resource, String oracle, Attestation attestation) {
     ObjectNode answer = JSON.valueToTree(attestation);
     for (String field : ANSWER_FIELDS) {
       if (!answer.has(field)) {
@@ -44,12 +45,12 @@ public final class BatchStatusPatch {
     }
     ObjectNode patch = JSON.createObjectNode();
     patch.putObject("status").putObject("attestations").set(oracle, answer);
-    return apply(client, batch, patch);
+    return apply(client, resource, patch);
   }
 
-  /** The relayer's part of the status, conditional on the version of the batch it read. */
-  public static SettlementBatch relay(
-      KubernetesClient client, SettlementBatch batch, SettlementBatchStatus status) {
+  /** The relayer's part of the status, conditional on the version of the resource it read. */
+  public static <T extends CustomResource<?, S>, S extends ChainSubmissionStatus> T relay(
+      KubernetesClient client, T resource, S status) {
     ObjectNode fields = JSON.valueToTree(status);
     fields.remove("attestations");
     for (String field : CLEARABLE) {
@@ -58,23 +59,24 @@ public final class BatchStatusPatch {
       }
     }
     ObjectNode patch = JSON.createObjectNode();
-    patch.putObject("metadata").put("resourceVersion", batch.getMetadata().getResourceVersion());
+    patch.putObject("metadata").put("resourceVersion", resource.getMetadata().getResourceVersion());
     patch.set("status", fields);
-    return apply(client, batch, patch);
+    return apply(client, resource, patch);
   }
 
-  private static SettlementBatch apply(
-      KubernetesClient client, SettlementBatch batch, ObjectNode patch) {
+  @SuppressWarnings("unchecked")
+  private static <T extends CustomResource<?, ?>> T apply(
+      KubernetesClient client, T resource, ObjectNode patch) {
     return client
-        .resources(SettlementBatch.class)
-        .inNamespace(batch.getMetadata().getNamespace())
-        .withName(batch.getMetadata().getName())
+        .resources((Class<T>) resource.getClass())
+        .inNamespace(resource.getMetadata().getNamespace())
+        .withName(resource.getMetadata().getName())
         .subresource("status")
         .patch(MERGE, patch.toString());
   }
 
-  /** A deep copy of a status, to change and write. */
-  public static SettlementBatchStatus copy(SettlementBatchStatus status) {
-    return status == null ? new SettlementBatchStatus() : Serialization.clone(status);
+  /** A deep copy of a status, to change and write; a new one when there is none yet. */
+  public static <S> S copy(S status, java.util.function.Supplier<S> fresh) {
+    return status == null ? fresh.get() : Serialization.clone(status);
   }
 }

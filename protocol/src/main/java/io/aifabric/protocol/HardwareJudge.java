@@ -1,13 +1,13 @@
-package io.aifabric.operator.proof;
+package io.aifabric.protocol;
 
-import io.aifabric.protocol.HardwareReport;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Compares what a node agent measured with what the node is listed as (its member's GPU Feature
  * Discovery labels and GPU capacity). Each contradiction is a finding: a reason for Verified=False
- * and a case for slashing the provider.
+ * and a case for slashing the provider. The operator judges with it, and each oracle judges again
+ * on its own before it signs a slash: one definition of a finding, on both sides.
  */
 public final class HardwareJudge {
   /**

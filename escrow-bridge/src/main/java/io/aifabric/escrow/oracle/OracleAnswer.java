@@ -1,0 +1,138 @@
+package io.aifabric.escrow.oracle;
+
+import io.aifabric.api.v1alpha1.settlement.Attestation;
+import io.aifabric.api.v1alpha1.settlement.ChainSubmissionStatus;
+import io.aifabric.escrow.ContractDomain;
+import io.aifabric.escrow.OracleSignatures;
+import io.aifabric.escrow.bridge.AttestationCheck;
+import io.aifabric.escrow.bridge.BatchSpecs;
+import io.aifabric.escrow.bridge.BridgeEvents;
+import io.aifabric.escrow.bridge.SubmissionStatusPatch;
+import io.aifabric.protocol.Hex;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+import org.web3j.crypto.ECKeyPair;
+
+/**
+ * How an oracle answers anything it is asked to attest (a settlement batch, a slash): once, under
+ * its own address. Its EIP-712 signature over the digest when its own audit finds nothing to
+ * refuse; otherwise the refusals, one line per item it could not vouch for, signed too, so that no
+ * one can refuse in its name. An answer filed under its address that it did not sign (any bridge
+ * can write one) counts for nothing, and is replaced with its own.
+ */
+public final class OracleAnswer {
+  private static final Logger LOG = Logger.getLogger(OracleAnswer.class);
+
+  /** What an oracle's own audit found: why it will not sign, and the ids of what it refused. */
+  public record Findings(List<String> refusals, List<String> refusedItems) {}
+
+  /** The oracle's own audit of what it is asked to sign. */
+  @FunctionalInterface
+  public interface Audit {
+    Findings run() throws Exception;
+  }
+
+  private OracleAnswer() {}
+
+  /**
+   * Why an oracle may not sign this at all: for another chain or contract than it signs for,
+   * expired, or valid for longer than it lets a signature stay valid (a leaked one must not stay
+   * usable).
+   *
+   * @param what what is asked ("batch", "slash")
+   * @param role the contract's role ("escrow", "registry")
+   */
+  public static List<String> whereAndWhen(
+      String what,
+      long chainId,
+      long ownChainId,
+      String role,
+      String contract,
+      String ownContract,
+      long deadline,
+      long now,
+      Duration maxLifetime) {
+    List<String> refusals = new ArrayList<>();
+    if (chainId != ownChainId) {
+      refusals.add(
+          "the " + what + " is for chain " + chainId + "; this oracle signs for " + ownChainId);
+    }
+    if (!ownContract.equalsIgnoreCase(contract)) {
+      refusals.add("the " + what + " is for " + role + " " + contract + ", not " + ownContract);
+    }
+    if (deadline <= now) {
+      refusals.add("the " + what + " expired at " + deadline);
+    } else if (deadline - now > maxLifetime.toSeconds()) {
+      refusals.add(
+          "the "
+              + what
+              + "'s deadline is more than "
+              + maxLifetime
+              + " away; a signature must not stay valid that long");
+    }
+    return refusals;
+  }
+
+  /**
+   * Files the oracle's answer unless it answered already.
+   *
+   * @param count counts the outcome (signed, refused, forged_replaced)
+   * @return the resource as written, or as given when it had answered
+   */
+  public static <T extends CustomResource<?, ? extends ChainSubmissionStatus>> T file(
+      KubernetesClient client,
+      T resource,
+      String oracle,
+      ECKeyPair key,
+      byte[] digest,
+      ContractDomain domain,
+      Audit audit,
+      BridgeEvents events,
+      Consumer<String> count)
+      throws Exception {
+    String what = resource.getKind() + " " + resource.getMetadata().getName();
+    ChainSubmissionStatus status = resource.getStatus();
+    Attestation filed = status == null ? null : status.getAttestations().get(oracle);
+    if (filed != null) {
+      if (AttestationCheck.verify(oracle, filed, digest, domain).isPresent()) {
+        return resource; // answered already
+      }
+      LOG.warnf(
+          "%s: the answer filed under oracle %s is not signed by it; answering anew", what, oracle);
+      events.record(
+          resource,
+          BridgeEvents.WARNING,
+          "ForgedAttestation",
+          "an answer not signed by oracle " + oracle + " was filed under its address; replaced");
+      count.accept("forged_replaced");
+    }
+    Findings findings = audit.run();
+    Attestation answer = new Attestation();
+    answer.setAt(Instant.now().toString());
+    if (findings.refusals().isEmpty()) {
+      answer.setSignature(Hex.encode(OracleSignatures.sign(digest, key).rsv()));
+      events.record(resource, BridgeEvents.NORMAL, "Attested", "oracle " + oracle + " signed");
+      count.accept("signed");
+    } else {
+      answer.setRefusals(List.copyOf(findings.refusals()));
+      answer.setRefusedJobs(List.copyOf(findings.refusedItems()));
+      byte[] refusal = BatchSpecs.refusalDigest(digest, answer, domain);
+      answer.setRefusalSignature(Hex.encode(OracleSignatures.sign(refusal, key).rsv()));
+      String reasons = String.join("; ", findings.refusals());
+      events.record(
+          resource,
+          BridgeEvents.WARNING,
+          "AttestationRefused",
+          "oracle " + oracle + " refused: " + reasons);
+      LOG.warnf("oracle %s refused %s: %s", oracle, what, reasons);
+      count.accept("refused");
+    }
+    return SubmissionStatusPatch.attest(client, resource, oracle, answer);
+  }
+}
