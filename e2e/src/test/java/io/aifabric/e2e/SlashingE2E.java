@@ -217,6 +217,37 @@ class SlashingE2E extends FederatedE2E {
     }
   }
 
+  @Test
+  @Order(4)
+  void aReorgThatDropsANodesRegistrationTakesItOutOfTheOperatorsView() throws Exception {
+    String before = network.chain.snapshot();
+    try (SimulatedAgent agent = new SimulatedAgent(federation.broker)) {
+      StakedNode node = stakedNode("gpu-reorged", agent);
+      double reorgsBefore = reorgs();
+      // The blocks with the provider's stake and the node's registration are gone; the chain
+      // goes on without them.
+      network.chain.revert(before);
+      network.chain.mine(3);
+      ComputeNode dropped =
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .until(
+                  () -> host.resources(ComputeNode.class).withName(node.computeNode()).get(),
+                  c ->
+                      Integer.valueOf(0).equals(c.getStatus().getTier())
+                          && Federation.condition(c, "OnChain")
+                              .map(x -> "NotRegistered".equals(x.getReason()))
+                              .orElse(false));
+      assertThat(dropped.getStatus().getStake()).isNull();
+      assertThat(reorgs()).isGreaterThan(reorgsBefore);
+      awaitTierLabel(node, "0");
+    }
+  }
+
+  private static double reorgs() throws Exception {
+    return PrometheusText.sample(federation.operator.metrics(), "aifabric_registry_reorgs_total");
+  }
+
   /**
    * A new H100 node on member-a with the agent's key; a fresh provider stakes 2.5 ether (tier 2)
    * and registers it with the node key's signature over the registry's registration digest.

@@ -48,9 +48,11 @@ import org.web3j.utils.Numeric;
  * state costs one {@code eth_blockNumber} per poll whatever the number of nodes, and the probe
  * reads tiers from memory.
  *
- * <p>Events are read up to the latest block; a reorg that drops one is not undone until the
- * provider's next event (NodeRegistry's stake changes are rare and final in practice; a deep reorg
- * resync is left out on purpose and said in the operator guide).
+ * <p>Events are read up to the latest block, and the hash of the last block read is kept: when the
+ * chain moves on and that block is no longer there with that hash (a reorg dropped or replaced it),
+ * the whole view is read again from the registry's first block into a fresh copy, which then
+ * replaces the old one at once — readers never see a half-read view, and a registration, stake
+ * change or slash that the reorg undid is gone from it ({@code aifabric_registry_reorgs_total}).
  */
 @ApplicationScoped
 public class RegistryView {
@@ -74,11 +76,8 @@ public class RegistryView {
   private final long pollMillis;
   private final Clock clock;
   private final Counter calls;
-  private final Map<String, String> providerOfNode = new ConcurrentHashMap<>();
-  private final Map<String, ProviderStake> providers = new ConcurrentHashMap<>();
-  private final Map<String, List<ChainSlash>> slashesByNode = new ConcurrentHashMap<>();
-  private final Set<String> probationsSeenEnded = ConcurrentHashMap.newKeySet();
-  private volatile long nextBlock;
+  private final Counter reorgs;
+  private volatile Ledger ledger;
   private volatile boolean synced;
   private volatile Long probationSeconds;
   private ScheduledExecutorService poller;
@@ -90,13 +89,33 @@ public class RegistryView {
             ? config.chain().registry().get().toLowerCase(Locale.ROOT)
             : null;
     this.fromBlock = config.chain().registryFromBlock();
-    this.nextBlock = fromBlock;
+    this.ledger = new Ledger(fromBlock);
     this.pollMillis = config.chain().registryPoll().toMillis();
     this.clock = clock;
     this.calls =
         Counter.builder("aifabric_registry_rpc_calls")
             .description("JSON-RPC calls made to keep NodeRegistry's view current")
             .register(meters);
+    this.reorgs =
+        Counter.builder("aifabric_registry_reorgs")
+            .description("Reorgs below the last block read, after which the view was read again")
+            .register(meters);
+  }
+
+  /** What the events up to a block say; replaced whole after a reorg. */
+  private static final class Ledger {
+    final Map<String, String> providerOfNode = new ConcurrentHashMap<>();
+    final Map<String, ProviderStake> providers = new ConcurrentHashMap<>();
+    final Map<String, List<ChainSlash>> slashesByNode = new ConcurrentHashMap<>();
+    final Set<String> probationsSeenEnded = ConcurrentHashMap.newKeySet();
+    long nextBlock;
+
+    /** The hash of block {@code nextBlock - 1}, once a block was read. */
+    String lastHash;
+
+    Ledger(long fromBlock) {
+      this.nextBlock = fromBlock;
+    }
   }
 
   /** Whether a NodeRegistry is configured. */
@@ -118,8 +137,9 @@ public class RegistryView {
     if (nodeAddress == null) {
       return Optional.empty();
     }
-    String provider = providerOfNode.get(nodeAddress.toLowerCase(Locale.ROOT));
-    return provider == null ? Optional.empty() : Optional.ofNullable(providers.get(provider));
+    Ledger now = ledger;
+    String provider = now.providerOfNode.get(nodeAddress.toLowerCase(Locale.ROOT));
+    return provider == null ? Optional.empty() : Optional.ofNullable(now.providers.get(provider));
   }
 
   void start(@Observes StartupEvent event) {
@@ -152,7 +172,10 @@ public class RegistryView {
     }
   }
 
-  /** Reads the events of the blocks since the last poll and refreshes the providers they name. */
+  /**
+   * Reads the events of the blocks since the last poll and refreshes the providers they name; after
+   * a reorg below the last block read, reads everything again.
+   */
   void poll() throws IOException {
     calls.increment();
     var head = rpc.web3j().ethBlockNumber().send();
@@ -160,24 +183,59 @@ public class RegistryView {
       throw new IOException("eth_blockNumber: " + ChainRpc.errorOf(head));
     }
     long latest = head.getBlockNumber().longValueExact();
+    Ledger current = ledger;
+    if (current.lastHash != null
+        && latest != current.nextBlock - 1
+        && !current.lastHash.equals(hashOf(current.nextBlock - 1).orElse(null))) {
+      LOG.warnf(
+          "NodeRegistry %s: block %d is no longer on the chain (a reorg); reading the registry"
+              + " again from block %d",
+          registry, current.nextBlock - 1, fromBlock);
+      reorgs.increment();
+      Ledger fresh = new Ledger(fromBlock);
+      catchUp(fresh, latest);
+      ledger = fresh;
+    } else {
+      catchUp(current, latest);
+    }
+    synced = true;
+  }
+
+  private void catchUp(Ledger l, long latest) throws IOException {
     Set<String> dirty = new HashSet<>();
-    while (nextBlock <= latest) {
-      long to = Math.min(latest, nextBlock + MAX_LOG_RANGE - 1);
-      for (Log log : logs(nextBlock, to)) {
-        apply(log, dirty);
+    boolean moved = l.nextBlock <= latest;
+    while (l.nextBlock <= latest) {
+      long to = Math.min(latest, l.nextBlock + MAX_LOG_RANGE - 1);
+      for (Log log : logs(l.nextBlock, to)) {
+        apply(l, log, dirty);
       }
-      nextBlock = to + 1;
+      l.nextBlock = to + 1;
+    }
+    if (moved) {
+      l.lastHash = hashOf(latest).orElse(null);
     }
     // A probation's end changes the tier with no event: read the provider once more after it.
     Instant now = clock.instant();
-    providers.values().stream()
+    l.providers.values().stream()
         .filter(p -> p.probationUntil() != null && !p.onProbation(now))
-        .filter(p -> probationsSeenEnded.add(p.provider() + "@" + p.probationUntil()))
+        .filter(p -> l.probationsSeenEnded.add(p.provider() + "@" + p.probationUntil()))
         .forEach(p -> dirty.add(p.provider()));
     for (String provider : dirty) {
-      providers.put(provider, read(provider));
+      l.providers.put(provider, read(provider));
     }
-    synced = true;
+  }
+
+  /** The hash of a block of the canonical chain now, if the chain has it. */
+  private Optional<String> hashOf(long block) throws IOException {
+    calls.increment();
+    var answer =
+        rpc.web3j()
+            .ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(block)), false)
+            .send();
+    if (answer.hasError()) {
+      throw new IOException("eth_getBlockByNumber " + block + ": " + ChainRpc.errorOf(answer));
+    }
+    return Optional.ofNullable(answer.getBlock()).map(b -> b.getHash().toLowerCase(Locale.ROOT));
   }
 
   private List<Log> logs(long from, long to) throws IOException {
@@ -194,7 +252,7 @@ public class RegistryView {
     return answer.getLogs().stream().map(r -> (Log) r.get()).toList();
   }
 
-  private void apply(Log log, Set<String> dirty) {
+  private static void apply(Ledger l, Log log, Set<String> dirty) {
     List<String> topics = log.getTopics();
     if (topics.isEmpty()) {
       return;
@@ -202,14 +260,14 @@ public class RegistryView {
     String kind = topics.get(0).toLowerCase(Locale.ROOT);
     if (kind.equals(NODE_REGISTERED) && topics.size() >= 3) {
       String provider = address(topics.get(2));
-      providerOfNode.put(address(topics.get(1)), provider);
+      l.providerOfNode.put(address(topics.get(1)), provider);
       dirty.add(provider);
     } else if (kind.equals(NODE_DEREGISTERED) && topics.size() >= 2) {
-      providerOfNode.remove(address(topics.get(1)));
+      l.providerOfNode.remove(address(topics.get(1)));
     } else if (PROVIDER_EVENTS.contains(kind) && topics.size() >= 2) {
       dirty.add(address(topics.get(1)));
       if (kind.equals(SLASHED) && topics.size() >= 4) {
-        recordSlash(log, address(topics.get(2)), topics.get(3));
+        recordSlash(l, log, address(topics.get(2)), topics.get(3));
       }
     }
   }
@@ -218,10 +276,10 @@ public class RegistryView {
   public List<ChainSlash> slashesOf(String nodeAddress) {
     return nodeAddress == null
         ? List.of()
-        : slashesByNode.getOrDefault(nodeAddress.toLowerCase(Locale.ROOT), List.of());
+        : ledger.slashesByNode.getOrDefault(nodeAddress.toLowerCase(Locale.ROOT), List.of());
   }
 
-  private void recordSlash(Log log, String node, String evidence) {
+  private static void recordSlash(Ledger l, Log log, String node, String evidence) {
     String data = Numeric.cleanHexPrefix(log.getData());
     if (data.length() < 128) {
       return;
@@ -232,7 +290,7 @@ public class RegistryView {
     slash.setTaken(new BigInteger(data.substring(64, 128), 16).toString());
     slash.setTransaction(log.getTransactionHash());
     slash.setBlock(log.getBlockNumber().longValueExact());
-    slashesByNode.merge(
+    l.slashesByNode.merge(
         node,
         List.of(slash),
         (a, b) -> {
