@@ -39,7 +39,7 @@ class ApiInstallIT {
     assertThat(installed)
         .extracting(crd -> crd.getSpec().getNames().getKind())
         .containsExactlyInAnyOrder(
-            "AIJob", "ComputeNode", "MemberCluster", "StorageVolume", "SettlementBatch");
+            "AIJob", "ComputeNode", "MemberCluster", "StorageVolume", "SettlementBatch", "Slash");
     for (CustomResourceDefinition crd : installed) {
       var version = crd.getSpec().getVersions().get(0);
       assertThat(version.getName()).isEqualTo("v1alpha1");

@@ -7,6 +7,7 @@ import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.aijob.AIJobStatus;
 import io.aifabric.api.v1alpha1.aijob.JobPhase;
 import io.aifabric.api.v1alpha1.settlement.SettlementBatch;
+import io.aifabric.api.v1alpha1.settlement.Slash;
 import io.aifabric.testbed.AifabricApi;
 import io.aifabric.testbed.TestBed;
 import io.aifabric.testbed.TestBedExtension;
@@ -100,6 +101,25 @@ class CelValidationIT {
         - {jobNamespace: ml, jobName: train, jobUid: 7f3c2d0e-0000-4000-8000-000000000001,
            escrowJobId: 0, providerId: 1, usedGwei: 100}
       """;
+
+  static final String SLASH =
+      """
+      apiVersion: aifabric.io/v1alpha1
+      kind: Slash
+      metadata: {name: x}
+      spec:
+        chainId: 31337
+        registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+        computeNode: member-a.gpu-1
+        node: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
+        provider: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"
+        reason: VramMismatch
+        report: "0x%s"
+        evidence: "0x%s"
+        amount: "100000000000000000"
+        deadline: 1900000000
+      """
+          .formatted("ab".repeat(32), "cd".repeat(32));
 
   static final String GPU_RANGE = "gpusPerReplica must be between 1 and 64";
   static final String AMOUNT = "must be a positive decimal amount";
@@ -236,7 +256,24 @@ class CelValidationIT {
                     0,
                     "usedGwei",
                     1)),
-            "providerId: Invalid value"));
+            "providerId: Invalid value"),
+        slash("amount zero", "spec.amount", "0", "amount must be a positive whole number of wei"),
+        slash(
+            "amount in ether",
+            "spec.amount",
+            "0.1",
+            "amount must be a positive whole number of wei"),
+        slash("provider not an address", "spec.provider", "0x12", "provider " + WALLET),
+        slash(
+            "evidence too short",
+            "spec.evidence",
+            "0xabcd",
+            "evidence must be 0x and 64 lowercase hex digits"),
+        slash(
+            "report upper case",
+            "spec.report",
+            "0x" + "AB".repeat(32),
+            "report must be 0x and 64 lowercase hex digits"));
   }
 
   static InvalidObject aijob(String name, String path, Object value, String expected) {
@@ -249,6 +286,10 @@ class CelValidationIT {
 
   static InvalidObject batch(String name, String path, Object value, String expected) {
     return new InvalidObject("SettlementBatch: " + name, BATCH, path, value, expected);
+  }
+
+  static InvalidObject slash(String name, String path, Object value, String expected) {
+    return new InvalidObject("Slash: " + name, SLASH, path, value, expected);
   }
 
   static InvalidObject volume(String name, String path, Object value, String expected) {
@@ -277,7 +318,7 @@ class CelValidationIT {
   @Test
   void theValidBaseObjectsAreAccepted() {
     // Without this, a broken base object would make every case below pass for the wrong reason.
-    for (String yaml : List.of(AIJOB, MEMBER, VOLUME, VOLUME_WITH_INPUTS, BATCH)) {
+    for (String yaml : List.of(AIJOB, MEMBER, VOLUME, VOLUME_WITH_INPUTS, BATCH, SLASH)) {
       var valid = InvalidObject.valid(yaml);
       var created = host.resource(valid.object(namespace, "valid-" + suffix())).create();
       assertThat(created.getMetadata().getUid()).isNotBlank();
@@ -292,6 +333,19 @@ class CelValidationIT {
         .isInstanceOfSatisfying(
             KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422))
         .hasMessageContaining(invalid.expected());
+  }
+
+  @Test
+  void aSlashIsSignedAsItIsAndItsSpecNeverChanges() {
+    var slash = Serialization.unmarshal(SLASH, Slash.class);
+    slash.getMetadata().setName("slash-" + suffix());
+    slash.getMetadata().setNamespace(namespace);
+    slash = host.resource(slash).create();
+    slash.getSpec().setAmount("900000000000000000");
+    var changed = slash;
+    assertThatThrownBy(() -> host.resource(changed).update())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("spec is immutable: the oracles sign a slash as it is");
   }
 
   @Test

@@ -56,6 +56,7 @@ final class SettlementNetwork implements AutoCloseable {
   final List<BridgeProcess> bridges = new ArrayList<>();
   private final Federation federation;
   private final Map<String, SimulatedAgent> agents = new ConcurrentHashMap<>();
+  private Credentials secondRelayerKey;
 
   private SettlementNetwork(
       Federation federation,
@@ -181,25 +182,28 @@ final class SettlementNetwork implements AutoCloseable {
    */
   BridgeProcess startSecondRelayer(Map<String, String> relayerSettings) throws Exception {
     String release = "bridge-relayer-2";
-    chart.install(
-        release,
-        "chain.rpcUrl=" + chain.url(),
-        "chain.id=" + AnvilChain.CHAIN_ID,
-        "chain.escrow=" + escrow.getContractAddress(),
-        "chain.registry=" + registry.getContractAddress(),
-        "broker.host=127.0.0.1",
-        "broker.port=" + federation.broker.port(),
-        "broker.tls.secretName=" + release + "-broker-tls",
-        "oracle.enabled=false",
-        "relayer.enabled=true",
-        "relayer.keySecret.name=relayer-2-key");
+    if (secondRelayerKey == null) {
+      secondRelayerKey = chain.fundedAccount(100);
+      chart.install(
+          release,
+          "chain.rpcUrl=" + chain.url(),
+          "chain.id=" + AnvilChain.CHAIN_ID,
+          "chain.escrow=" + escrow.getContractAddress(),
+          "chain.registry=" + registry.getContractAddress(),
+          "broker.host=127.0.0.1",
+          "broker.port=" + federation.broker.port(),
+          "broker.tls.secretName=" + release + "-broker-tls",
+          "oracle.enabled=false",
+          "relayer.enabled=true",
+          "relayer.keySecret.name=relayer-2-key");
+    }
     Path keys = Files.createDirectories(federation.bed.dir().resolve("bridge-keys"));
     Map<String, String> settings = new HashMap<>(relayer().settings());
     settings.remove("AIFABRIC_BRIDGE_ORACLE_KEY_FILE");
     settings.put("AIFABRIC_BRIDGE_CLIENT_ID", release);
     settings.put(
         "AIFABRIC_BRIDGE_RELAYER_KEY_FILE",
-        keyFile(keys, "relayer-2", chain.fundedAccount(100)).toString());
+        keyFile(keys, "relayer-2", secondRelayerKey).toString());
     settings.putAll(relayerSettings);
     BridgeProcess second =
         BridgeProcess.start(

@@ -140,7 +140,7 @@ class SlashingE2E extends FederatedE2E {
   }
 
   @Test
-  @Order(2)
+  @Order(3)
   void twoRelayersRacingOverOneFindingSlashItOnce() throws Exception {
     BridgeProcess second = network.startSecondRelayer(RELAYER);
     try (SimulatedAgent agent = new SimulatedAgent(federation.broker)) {
@@ -161,7 +161,44 @@ class SlashingE2E extends FederatedE2E {
   }
 
   @Test
-  @Order(3)
+  @Order(2)
+  void aSlashAnotherRelayerBroadcastIsTakenOverWithoutASecondTransaction() throws Exception {
+    BridgeProcess first = network.relayer();
+    first.kill(); // oracle 0 too: the two others are the quorum
+    BridgeProcess second =
+        network.startSecondRelayer(Map.of("AIFABRIC_BRIDGE_RELAYER_FAILPOINT", "after-broadcast"));
+    try (SimulatedAgent agent = new SimulatedAgent(federation.broker)) {
+      StakedNode node = stakedNode("gpu-handover", agent);
+      HardwareReport shortReport = report(agent, 20480);
+      agent.publishHardware(shortReport);
+      byte[] evidence = SlashEvidence.of("VramMismatch", shortReport.digest());
+
+      // The second relayer signs, records and broadcasts, then dies; the first takes over.
+      await().atMost(Duration.ofSeconds(120)).until(() -> !second.alive());
+      String sent = slash(evidence).getStatus().getTransactions().get(0).getHash();
+      first.restart(Map.of());
+      Slash done = awaitPhase(evidence, BatchPhase.Settled);
+      assertThat(done.getStatus().getTransactions())
+          .singleElement()
+          .satisfies(
+              t -> {
+                assertThat(t.getHash()).isEqualTo(sent);
+                assertThat(t.getFrom())
+                    .isNotEqualTo(network.relayerKey.getAddress().toLowerCase(Locale.ROOT));
+              });
+      assertThat(done.getStatus().getTxHash()).isEqualTo(sent);
+      assertThat(slashedEvents(evidence)).isEqualTo(1);
+      assertThat(staked(node)).isEqualTo(STAKE.subtract(SLASH));
+    } finally {
+      second.close();
+      if (!first.alive()) {
+        first.restart(Map.of());
+      }
+    }
+  }
+
+  @Test
+  @Order(4)
   void aSlashRestingOnAReportTheNodeNeverSignedGetsNoSignature() throws Exception {
     try (SimulatedAgent agent = new SimulatedAgent(federation.broker)) {
       StakedNode node = stakedNode("gpu-framed", agent);
@@ -218,7 +255,7 @@ class SlashingE2E extends FederatedE2E {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aReorgThatDropsANodesRegistrationTakesItOutOfTheOperatorsView() throws Exception {
     String before = network.chain.snapshot();
     try (SimulatedAgent agent = new SimulatedAgent(federation.broker)) {

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /**
@@ -20,6 +21,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(Formats.GROUP)
 @Version(Formats.VERSION)
 @Plural("slashes")
+@ShortNames("sl")
 @Categories(Formats.CATEGORY)
 @RootValidationRule(
     rule = "!has(oldSelf.spec) || self.spec == oldSelf.spec",
