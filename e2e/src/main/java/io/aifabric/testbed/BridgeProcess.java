@@ -85,6 +85,11 @@ public final class BridgeProcess implements AutoCloseable {
     process.kill();
   }
 
+  /** GET of one of its read-only paths, as text; an error status is an IOException. */
+  public String get(String path) throws IOException {
+    return process.get(path);
+  }
+
   public String metrics() throws IOException {
     return process.get("/metrics");
   }

@@ -82,6 +82,18 @@ final class SettlementNetwork implements AutoCloseable {
    */
   static SettlementNetwork start(
       TestBed bed, Federation federation, Map<String, String> relayerSettings) throws Exception {
+    return start(bed, federation, relayerSettings, Map.of());
+  }
+
+  /**
+   * @param everyBridge settings of every bridge, oracles and relayer alike (AIFABRIC_BRIDGE_*)
+   */
+  static SettlementNetwork start(
+      TestBed bed,
+      Federation federation,
+      Map<String, String> relayerSettings,
+      Map<String, String> everyBridge)
+      throws Exception {
     AnvilChain chain = AnvilChain.start(bed.dir().resolve("anvil/anvil.log"), 1);
     Credentials deployer = chain.fundedAccount(100);
     List<Credentials> oracles = new ArrayList<>();
@@ -163,6 +175,7 @@ final class SettlementNetwork implements AutoCloseable {
       settings.put(
           "AIFABRIC_BRIDGE_ORACLE_KEY_FILE",
           keyFile(keys, "oracle-" + i, oracles.get(i)).toString());
+      settings.putAll(everyBridge);
       if (i == 0) {
         settings.put(
             "AIFABRIC_BRIDGE_RELAYER_KEY_FILE", keyFile(keys, "relayer", relayerKey).toString());

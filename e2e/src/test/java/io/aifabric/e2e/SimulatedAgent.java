@@ -146,6 +146,11 @@ final class SimulatedAgent implements AutoCloseable {
             .sign(key));
   }
 
+  /** The next heartbeat, signed by this node as sent at {@code millis}. */
+  Heartbeat.Signed heartbeatAt(long millis) {
+    return new Heartbeat(key.address(), ++sequence, millis, "GPU-0,50,60,1024", "0.1.0").sign(key);
+  }
+
   /** The next heartbeat, signed by this node. */
   Heartbeat.Signed nextHeartbeat() {
     return new Heartbeat(

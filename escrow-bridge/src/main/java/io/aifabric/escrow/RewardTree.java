@@ -82,6 +82,11 @@ public final class RewardTree {
     return totalScore;
   }
 
+  /** Every node's score, by address (0x, lowercase). */
+  public java.util.SortedMap<String, Long> scores() {
+    return java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(scores));
+  }
+
   public long scoreOf(String node) {
     Long score = scores.get(new NodeScore(node, 1).node());
     if (score == null) {

@@ -52,6 +52,11 @@ public class ReceiptAdmission {
     return Decision.KEEP;
   }
 
+  /** Whether a ComputeNode names this address as its node's registered key. */
+  public boolean isRegistered(String nodeAddress) {
+    return registered.containsKey(nodeAddress.toLowerCase(Locale.ROOT));
+  }
+
   void jobSeen(AIJob job) {
     String uid = job.getMetadata().getUid();
     if (JobAudit.awaitsSettlement(job)) {

@@ -56,6 +56,23 @@ public interface BridgeConfig {
 
   Slashing slashing();
 
+  Rewards rewards();
+
+  /** Proof-of-Availability as each oracle counts it, for the epochs' availability rewards. */
+  interface Rewards {
+    /** The agents' heartbeat interval: one heartbeat counts per interval slot. */
+    @WithDefault("10s")
+    Duration heartbeatInterval();
+
+    /** A reward epoch's length: a whole number of heartbeat intervals. */
+    @WithDefault("1h")
+    Duration epoch();
+
+    /** How far a heartbeat's signed time may lie from when this oracle heard it. */
+    @WithDefault("30s")
+    Duration maxSkew();
+  }
+
   /** Slashing a provider for a finding against one of its nodes. */
   interface Slashing {
     /**

@@ -1,0 +1,123 @@
+package io.aifabric.escrow.rewards;
+
+import io.aifabric.escrow.RewardTree;
+import io.aifabric.escrow.audit.ReceiptAdmission;
+import io.aifabric.escrow.bridge.BridgeConfig;
+import io.aifabric.escrow.bridge.SignerRecovery;
+import io.aifabric.protocol.BoundedHandoff;
+import io.aifabric.protocol.Heartbeat;
+import io.aifabric.protocol.HeartbeatCodec;
+import io.aifabric.protocol.MalformedMessageException;
+import io.aifabric.protocol.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.reactive.messaging.mqtt.ReceivingMqttMessageMetadata;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+/**
+ * This oracle's own count of every registered node's availability: the heartbeats it took off the
+ * broker itself, on the node's own topic, signed by the node (the signature recovers to the address
+ * in the heartbeat), from an address a ComputeNode names as its registered key (so signed junk from
+ * fresh keys costs nothing); counted per epoch as {@link EpochTally} says. The MQTT loop only
+ * queues; one worker checks and counts.
+ */
+@ApplicationScoped
+public class AvailabilityCount {
+  /** Epochs a node's counts are kept for: the current one and those that may still be posted. */
+  static final int KEPT_EPOCHS = 4;
+
+  private final EpochTally tally;
+  private final ReceiptAdmission registered;
+  private final MeterRegistry registry;
+  private final Clock clock = Clock.systemUTC();
+  private final BoundedHandoff handoff;
+
+  public AvailabilityCount(
+      BridgeConfig config, ReceiptAdmission registered, MeterRegistry registry) {
+    this.tally =
+        new EpochTally(
+            config.rewards().heartbeatInterval(),
+            config.rewards().epoch(),
+            config.rewards().maxSkew(),
+            KEPT_EPOCHS);
+    this.registered = registered;
+    this.registry = registry;
+    this.handoff =
+        new BoundedHandoff("heartbeats", 8L << 20, (topic, payload) -> count(take(topic, payload)));
+  }
+
+  @Incoming("heartbeats")
+  public CompletionStage<Void> onMessage(Message<byte[]> message) {
+    String topic =
+        message
+            .getMetadata(ReceivingMqttMessageMetadata.class)
+            .map(ReceivingMqttMessageMetadata::getTopic)
+            .orElse(null);
+    if (!handoff.offer(topic, message.getPayload())) {
+      count("dropped");
+    }
+    return message.ack();
+  }
+
+  private String take(String topic, byte[] payload) {
+    Heartbeat.Signed signed;
+    try {
+      signed = HeartbeatCodec.decode(payload);
+    } catch (MalformedMessageException e) {
+      return "malformed";
+    }
+    Heartbeat hb = signed.heartbeat();
+    if (topic != null && !topic.equals(Topics.heartbeat(hb.node()))) {
+      return "wrong_topic";
+    }
+    String node = hb.node().toString().toLowerCase(Locale.ROOT);
+    if (!registered.isRegistered(node)) {
+      return "unknown_node";
+    }
+    String signer = SignerRecovery.signer(hb.digest(), signed.signature().toBytes()).orElse(null);
+    if (!node.equals(signer)) {
+      return "bad_signature";
+    }
+    synchronized (tally) {
+      return tally
+          .count(node, hb.timestampMillis(), clock.millis())
+          .name()
+          .toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** The epoch now, by this oracle's clock. */
+  public long currentEpoch() {
+    return tally.epochOf(clock.millis());
+  }
+
+  /**
+   * A closed epoch's table as this oracle counted it.
+   *
+   * @return empty while the epoch is not over (by this clock plus the skew a heartbeat may still
+   *     arrive with), or when no node scored in it
+   */
+  public Optional<RewardTree> table(long epoch, java.time.Duration maxSkew) {
+    if (clock.millis() < tally.endOf(epoch) + maxSkew.toMillis()) {
+      return Optional.empty();
+    }
+    synchronized (tally) {
+      return tally.table(epoch);
+    }
+  }
+
+  private void count(String result) {
+    registry.counter("aifabric_bridge_heartbeats_total", "result", result).increment();
+  }
+
+  @PreDestroy
+  void close() {
+    handoff.close();
+  }
+}
