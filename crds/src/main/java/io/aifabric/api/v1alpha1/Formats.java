@@ -35,6 +35,9 @@ public final class Formats {
   public static final String POSITIVE_AMOUNT_MESSAGE =
       "must be a positive decimal amount such as \"2.50\" (no sign, no exponent)";
 
+  /** 32 bytes as 0x and 64 lowercase hex digits: a digest, a content address, an evidence. */
+  public static final String BYTES32_RULE = "self.matches('^0x[0-9a-f]{64}$')";
+
   /** Longest string accepted where a rule runs a regular expression; bounds CEL cost. */
   public static final int MAX_SHORT_STRING = 256;
 

@@ -1,6 +1,7 @@
 package io.aifabric.escrow.audit;
 
 import io.aifabric.escrow.bridge.BridgeConfig;
+import io.aifabric.escrow.bridge.BrokerMessages;
 import io.aifabric.escrow.bridge.SignerRecovery;
 import io.aifabric.protocol.BoundedHandoff;
 import io.aifabric.protocol.MalformedMessageException;
@@ -9,7 +10,6 @@ import io.aifabric.protocol.Topics;
 import io.aifabric.protocol.WorkReceipt;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.reactive.messaging.mqtt.ReceivingMqttMessageMetadata;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -87,15 +87,7 @@ public class ReceiptBook {
 
   @Incoming("receipts")
   public CompletionStage<Void> onMessage(Message<byte[]> message) {
-    String topic =
-        message
-            .getMetadata(ReceivingMqttMessageMetadata.class)
-            .map(ReceivingMqttMessageMetadata::getTopic)
-            .orElse(null);
-    if (!handoff.offer(topic, message.getPayload())) {
-      count("dropped");
-    }
-    return message.ack();
+    return BrokerMessages.handOff(handoff, message, this::count);
   }
 
   /**

@@ -177,6 +177,11 @@ public class EscrowChain {
             DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST, escrowAddress);
     filter.addSingleTopic(EventEncoder.encode(event));
     filter.addSingleTopic(Numeric.toHexStringWithPrefixZeroPadded(BigInteger.valueOf(indexed), 64));
+    return canonicalLogs(filter);
+  }
+
+  /** The logs the filter matches on the canonical chain now (logs a reorg removed left out). */
+  public List<Log> canonicalLogs(EthFilter filter) throws IOException {
     EthLog logs = web3j.ethGetLogs(filter).send();
     if (logs.hasError()) {
       throw new IOException("eth_getLogs: " + logs.getError().getMessage());

@@ -14,7 +14,6 @@ import org.web3j.abi.FunctionReturnDecoder;
 import org.web3j.abi.datatypes.Type;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.tx.ReadonlyTransactionManager;
 import org.web3j.tx.gas.DefaultGasProvider;
@@ -120,15 +119,7 @@ public class RegistryChain {
     filter.addNullTopic();
     filter.addNullTopic();
     filter.addSingleTopic(Numeric.toHexString(evidence));
-    EthLog logs = chain.web3j().ethGetLogs(filter).send();
-    if (logs.hasError()) {
-      throw new IOException("eth_getLogs: " + logs.getError().getMessage());
-    }
-    for (EthLog.LogResult<?> result : logs.getLogs()) {
-      Log log = (Log) result.get();
-      if (log.isRemoved()) {
-        continue;
-      }
+    for (Log log : chain.canonicalLogs(filter)) {
       @SuppressWarnings("rawtypes")
       List<Type> values =
           FunctionReturnDecoder.decode(

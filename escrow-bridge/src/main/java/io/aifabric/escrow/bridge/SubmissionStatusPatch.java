@@ -64,6 +64,19 @@ public final class SubmissionStatusPatch {
     return apply(client, resource, patch);
   }
 
+  /**
+   * The relayer's part of the status when it differs from what the resource holds; the resource
+   * then holds what was written (its new version), for the next conditional write.
+   */
+  public static <T extends CustomResource<?, S>, S extends ChainSubmissionStatus>
+      void relayIfChanged(KubernetesClient client, T resource, S status) {
+    if (!java.util.Objects.equals(resource.getStatus(), status)) {
+      T written = relay(client, resource, status);
+      resource.setMetadata(written.getMetadata());
+      resource.setStatus(written.getStatus());
+    }
+  }
+
   @SuppressWarnings("unchecked")
   private static <T extends CustomResource<?, ?>> T apply(
       KubernetesClient client, T resource, ObjectNode patch) {

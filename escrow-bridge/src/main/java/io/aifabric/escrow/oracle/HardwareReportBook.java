@@ -1,5 +1,6 @@
 package io.aifabric.escrow.oracle;
 
+import io.aifabric.escrow.bridge.BrokerMessages;
 import io.aifabric.escrow.bridge.SignerRecovery;
 import io.aifabric.protocol.BoundedHandoff;
 import io.aifabric.protocol.HardwareReport;
@@ -7,7 +8,6 @@ import io.aifabric.protocol.HardwareReportCodec;
 import io.aifabric.protocol.MalformedMessageException;
 import io.aifabric.protocol.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.reactive.messaging.mqtt.ReceivingMqttMessageMetadata;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -65,15 +65,7 @@ public class HardwareReportBook {
 
   @Incoming("hardware")
   public CompletionStage<Void> onMessage(Message<byte[]> message) {
-    String topic =
-        message
-            .getMetadata(ReceivingMqttMessageMetadata.class)
-            .map(ReceivingMqttMessageMetadata::getTopic)
-            .orElse(null);
-    if (!handoff.offer(topic, message.getPayload())) {
-      count("dropped");
-    }
-    return message.ack();
+    return BrokerMessages.handOff(handoff, message, this::count);
   }
 
   /**

@@ -188,6 +188,11 @@ public class ChainSubmission {
     conditions.set(s.getConditions(), type, status, reason, msg, null);
   }
 
+  /** A step's name as a metric label: {@code NonceGap} is {@code nonce_gap}. */
+  public static String stepLabel(String step) {
+    return step.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+  }
+
   private boolean stuck(BatchTransaction tx) {
     return Instant.parse(tx.getSignedAt())
         .plus(config.relayer().stuckAfter())

@@ -25,8 +25,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
@@ -282,11 +280,7 @@ public class RelayerDuty {
 
   private static void write(
       KubernetesClient client, SettlementBatch batch, SettlementBatchStatus s) {
-    if (!Objects.equals(batch.getStatus(), s)) {
-      SettlementBatch written = SubmissionStatusPatch.relay(client, batch, s);
-      batch.setMetadata(written.getMetadata());
-      batch.setStatus(written.getStatus());
-    }
+    SubmissionStatusPatch.relayIfChanged(client, batch, s);
   }
 
   /** A batch as the submission steps see it: the escrow's settle call under its nonce. */
@@ -409,7 +403,8 @@ public class RelayerDuty {
 
   /** Counts a step in {@code aifabric_bridge_relay_steps_total{step}}, labelled in snake case. */
   private void count(String step) {
-    String label = step.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
-    registry.counter("aifabric_bridge_relay_steps_total", "step", label).increment();
+    registry
+        .counter("aifabric_bridge_relay_steps_total", "step", ChainSubmission.stepLabel(step))
+        .increment();
   }
 }

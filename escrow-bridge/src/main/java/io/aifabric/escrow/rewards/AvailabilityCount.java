@@ -3,6 +3,7 @@ package io.aifabric.escrow.rewards;
 import io.aifabric.escrow.RewardTree;
 import io.aifabric.escrow.audit.ReceiptAdmission;
 import io.aifabric.escrow.bridge.BridgeConfig;
+import io.aifabric.escrow.bridge.BrokerMessages;
 import io.aifabric.escrow.bridge.SignerRecovery;
 import io.aifabric.protocol.BoundedHandoff;
 import io.aifabric.protocol.Heartbeat;
@@ -10,7 +11,6 @@ import io.aifabric.protocol.HeartbeatCodec;
 import io.aifabric.protocol.MalformedMessageException;
 import io.aifabric.protocol.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.reactive.messaging.mqtt.ReceivingMqttMessageMetadata;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -54,15 +54,7 @@ public class AvailabilityCount {
 
   @Incoming("heartbeats")
   public CompletionStage<Void> onMessage(Message<byte[]> message) {
-    String topic =
-        message
-            .getMetadata(ReceivingMqttMessageMetadata.class)
-            .map(ReceivingMqttMessageMetadata::getTopic)
-            .orElse(null);
-    if (!handoff.offer(topic, message.getPayload())) {
-      count("dropped");
-    }
-    return message.ack();
+    return BrokerMessages.handOff(handoff, message, this::count);
   }
 
   private String take(String topic, byte[] payload) {
@@ -100,11 +92,11 @@ public class AvailabilityCount {
   /**
    * A closed epoch's table as this oracle counted it.
    *
-   * @return empty while the epoch is not over (by this clock plus the skew a heartbeat may still
-   *     arrive with), or when no node scored in it
+   * @return empty while the epoch is not closed ({@link EpochTally#closed}, by this clock), or when
+   *     no node scored in it
    */
-  public Optional<RewardTree> table(long epoch, java.time.Duration maxSkew) {
-    if (clock.millis() < tally.endOf(epoch) + maxSkew.toMillis()) {
+  public Optional<RewardTree> table(long epoch) {
+    if (!tally.closed(epoch, clock.millis())) {
       return Optional.empty();
     }
     synchronized (tally) {

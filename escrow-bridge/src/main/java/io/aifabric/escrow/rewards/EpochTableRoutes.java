@@ -3,7 +3,6 @@ package io.aifabric.escrow.rewards;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aifabric.escrow.RewardTree;
-import io.aifabric.escrow.bridge.BridgeConfig;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,11 +20,9 @@ public class EpochTableRoutes {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final AvailabilityCount count;
-  private final BridgeConfig config;
 
-  public EpochTableRoutes(AvailabilityCount count, BridgeConfig config) {
+  public EpochTableRoutes(AvailabilityCount count) {
     this.count = count;
-    this.config = config;
   }
 
   void routes(@Observes Router router) {
@@ -40,7 +37,7 @@ public class EpochTableRoutes {
       ctx.response().setStatusCode(400).end("an epoch is a whole number");
       return;
     }
-    Optional<RewardTree> table = count.table(epoch, config.rewards().maxSkew());
+    Optional<RewardTree> table = count.table(epoch);
     if (table.isEmpty()) {
       ctx.response()
           .setStatusCode(404)

@@ -81,9 +81,12 @@ public final class EpochTally {
     return Math.floorDiv(millis, epochMillis);
   }
 
-  /** The first instant (epoch milliseconds) after the epoch. */
-  public long endOf(long epoch) {
-    return (epoch + 1) * epochMillis;
+  /**
+   * Whether no heartbeat can count in the epoch any more at {@code nowMillis}: it is over, and so
+   * is the skew a heartbeat signed in its last slot may still arrive with.
+   */
+  public boolean closed(long epoch, long nowMillis) {
+    return nowMillis >= (epoch + 1) * epochMillis + maxSkewMillis;
   }
 
   /**

@@ -21,8 +21,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
-import java.util.Objects;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -199,11 +197,7 @@ public class SlashRelay {
 
     @Override
     public void write() {
-      if (!Objects.equals(slash.getStatus(), s)) {
-        Slash written = SubmissionStatusPatch.relay(client, slash, s);
-        slash.setMetadata(written.getMetadata());
-        slash.setStatus(written.getStatus());
-      }
+      SubmissionStatusPatch.relayIfChanged(client, slash, s);
     }
 
     @Override
@@ -280,8 +274,9 @@ public class SlashRelay {
 
     @Override
     public void count(String step) {
-      String label = step.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
-      metrics.counter("aifabric_bridge_slash_steps_total", "step", label).increment();
+      metrics
+          .counter("aifabric_bridge_slash_steps_total", "step", ChainSubmission.stepLabel(step))
+          .increment();
     }
   }
 }

@@ -100,6 +100,15 @@ class EpochTallyTest {
   }
 
   @Test
+  void anEpochClosesOnlyOnceTheSkewAfterItsEndHasPassed() {
+    EpochTally t = tally();
+    long end = EPOCH_7 + EPOCH.toMillis();
+    assertThat(t.closed(7, end - 1)).isFalse();
+    assertThat(t.closed(7, end + SKEW.toMillis() - 1)).isFalse();
+    assertThat(t.closed(7, end + SKEW.toMillis())).isTrue();
+  }
+
+  @Test
   void anEpochMustBeAWholeNumberOfIntervals() {
     assertThatThrownBy(() -> new EpochTally(Duration.ofSeconds(7), EPOCH, SKEW, 4))
         .isInstanceOf(IllegalArgumentException.class)

@@ -53,7 +53,7 @@ public class SlashSpec {
   @Required
   @Size(max = 66)
   @ValidationRule(
-      value = "self.matches('^0x[0-9a-f]{64}$')",
+      value = Formats.BYTES32_RULE,
       message = "report must be 0x and 64 lowercase hex digits")
   private String report;
 
@@ -64,7 +64,7 @@ public class SlashSpec {
   @Required
   @Size(max = 66)
   @ValidationRule(
-      value = "self.matches('^0x[0-9a-f]{64}$')",
+      value = Formats.BYTES32_RULE,
       message = "evidence must be 0x and 64 lowercase hex digits")
   private String evidence;
 

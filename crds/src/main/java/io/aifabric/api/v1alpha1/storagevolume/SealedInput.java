@@ -1,6 +1,7 @@
 package io.aifabric.api.v1alpha1.storagevolume;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.aifabric.api.v1alpha1.Formats;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -34,7 +35,7 @@ public class SealedInput {
   @Required
   @Size(max = 66)
   @ValidationRule(
-      value = "self.matches('^0x[0-9a-f]{64}$')",
+      value = Formats.BYTES32_RULE,
       message =
           "contentAddress is 0x and 64 lowercase hex digits (the SHA-256 of the sealed bytes)")
   private String contentAddress;
