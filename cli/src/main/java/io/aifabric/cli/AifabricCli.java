@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       WithdrawCommand.class,
       StakeCommand.class,
       RegisterNodeCommand.class,
+      ClaimCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class AifabricCli implements Runnable {

@@ -29,6 +29,25 @@ final class ChainOptions {
       defaultValue = "${env:AIFABRIC_REGISTRY}")
   String registry;
 
+  @Option(
+      names = "--rewards",
+      description = "The network's AvailabilityRewards contract (default: $AIFABRIC_REWARDS).",
+      defaultValue = "${env:AIFABRIC_REWARDS}")
+  String rewards;
+
+  /** Opens the rewards contract with the key in {@code keyFile}, or says what is missing. */
+  RewardsClient openRewards(Path keyFile) throws IOException {
+    requireRpc();
+    if (rewards == null || !rewards.matches("0x[0-9a-fA-F]{40}")) {
+      throw new IllegalArgumentException(
+          "no rewards address: give --rewards 0x… (or set AIFABRIC_REWARDS)");
+    }
+    if (keyFile == null) {
+      throw new IllegalArgumentException("no chain key: give the file that holds yours");
+    }
+    return new RewardsClient(rpcUrl, rewards, readKey(keyFile));
+  }
+
   /** Opens the registry with the key in {@code keyFile}, or says what is missing. */
   RegistryClient openRegistry(Path keyFile) throws IOException {
     requireRpc();

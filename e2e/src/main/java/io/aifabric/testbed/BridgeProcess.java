@@ -90,6 +90,11 @@ public final class BridgeProcess implements AutoCloseable {
     return process.get(path);
   }
 
+  /** Where its HTTP endpoints answer (the epoch tables a claim's proof comes from). */
+  public String url() {
+    return "http://127.0.0.1:" + process.port();
+  }
+
   public String metrics() throws IOException {
     return process.get("/metrics");
   }

@@ -39,7 +39,13 @@ class ApiInstallIT {
     assertThat(installed)
         .extracting(crd -> crd.getSpec().getNames().getKind())
         .containsExactlyInAnyOrder(
-            "AIJob", "ComputeNode", "MemberCluster", "StorageVolume", "SettlementBatch", "Slash");
+            "AIJob",
+            "ComputeNode",
+            "MemberCluster",
+            "StorageVolume",
+            "SettlementBatch",
+            "Slash",
+            "EpochReward");
     for (CustomResourceDefinition crd : installed) {
       var version = crd.getSpec().getVersions().get(0);
       assertThat(version.getName()).isEqualTo("v1alpha1");

@@ -106,12 +106,17 @@ class BridgeChartIT {
     "oracle, patch, slashes.aifabric.io/status, yes",
     "oracle, create, slashes.aifabric.io, no",
     "oracle, delete, slashes.aifabric.io, no",
+    "oracle, patch, epochrewards.aifabric.io/status, yes",
+    "oracle, create, epochrewards.aifabric.io, no",
     "oracle, list, aijobs.aifabric.io, yes",
     "oracle, patch, aijobs.aifabric.io/status, no",
     "oracle, get, secrets, no",
     "relayer, create, settlementbatches.aifabric.io, yes",
     "relayer, create, slashes.aifabric.io, yes",
     "relayer, delete, slashes.aifabric.io, no",
+    "relayer, create, epochrewards.aifabric.io, yes",
+    "relayer, delete, epochrewards.aifabric.io, no",
+    "relayer, patch, epochrewards.aifabric.io, no",
     "relayer, patch, computenodes.aifabric.io/status, no",
     "relayer, patch, aijobs.aifabric.io/status, yes",
     "relayer, patch, aijobs.aifabric.io, no",
@@ -133,7 +138,9 @@ class BridgeChartIT {
             parts[0],
             "--subresource=" + (parts.length > 1 ? parts[1] : ""),
             "--all-namespaces="
-                + !(resource.startsWith("settlementbatches") || resource.startsWith("slashes")),
+                + !(resource.startsWith("settlementbatches")
+                    || resource.startsWith("slashes")
+                    || resource.startsWith("epochrewards")),
             "--namespace=" + NS,
             "--as=system:serviceaccount:" + NS + ":" + release + "-escrow-bridge");
     assertThat(answer.stdout().strip()).isEqualTo(expected);

@@ -1,6 +1,7 @@
 package io.aifabric.e2e;
 
 import io.aifabric.api.v1alpha1.aijob.AIJob;
+import io.aifabric.escrow.contracts.AvailabilityRewards;
 import io.aifabric.escrow.contracts.JobEscrow;
 import io.aifabric.escrow.contracts.NodeRegistry;
 import io.aifabric.protocol.broker.BrokerIdentities;
@@ -44,6 +45,10 @@ final class SettlementNetwork implements AutoCloseable {
   final AnvilChain chain;
   final JobEscrow escrow;
   final NodeRegistry registry;
+
+  /** AvailabilityRewards (funded with 10 ether), which the bridges post epochs to when asked. */
+  final AvailabilityRewards rewards;
+
   final Credentials governance;
   final Credentials relayerKey;
 
@@ -63,6 +68,7 @@ final class SettlementNetwork implements AutoCloseable {
       AnvilChain chain,
       JobEscrow escrow,
       NodeRegistry registry,
+      AvailabilityRewards rewards,
       Credentials governance,
       Credentials relayerKey,
       List<Credentials> oracles,
@@ -71,6 +77,7 @@ final class SettlementNetwork implements AutoCloseable {
     this.chain = chain;
     this.escrow = escrow;
     this.registry = registry;
+    this.rewards = rewards;
     this.governance = governance;
     this.relayerKey = relayerKey;
     this.oracles = List.copyOf(oracles);
@@ -93,6 +100,25 @@ final class SettlementNetwork implements AutoCloseable {
       Federation federation,
       Map<String, String> relayerSettings,
       Map<String, String> everyBridge)
+      throws Exception {
+    return start(bed, federation, relayerSettings, everyBridge, false);
+  }
+
+  /**
+   * As {@link #start(TestBed, Federation, Map, Map)}, with the bridges also signing and posting
+   * availability epochs to {@link #rewards} (each epoch shares out 1 ether, the chart's default).
+   */
+  static SettlementNetwork startWithRewards(
+      TestBed bed, Federation federation, Map<String, String> everyBridge) throws Exception {
+    return start(bed, federation, Map.of(), everyBridge, true);
+  }
+
+  private static SettlementNetwork start(
+      TestBed bed,
+      Federation federation,
+      Map<String, String> relayerSettings,
+      Map<String, String> everyBridge,
+      boolean postRewards)
       throws Exception {
     AnvilChain chain = AnvilChain.start(bed.dir().resolve("anvil/anvil.log"), 1);
     Credentials deployer = chain.fundedAccount(100);
@@ -123,6 +149,18 @@ final class SettlementNetwork implements AutoCloseable {
                 List.of(
                     ETHER, ETHER.multiply(BigInteger.TWO), ETHER.multiply(BigInteger.valueOf(3))))
             .send();
+    AvailabilityRewards rewards =
+        AvailabilityRewards.deploy(
+                chain.web3j,
+                chain.transactions(deployer),
+                AnvilChain.gas(),
+                deployer.getAddress(),
+                oracles.stream().map(Credentials::getAddress).toList(),
+                BigInteger.TWO,
+                registry.getContractAddress(),
+                BigInteger.valueOf(86_400))
+            .send();
+    rewards.fund(ETHER.multiply(BigInteger.TEN)).send();
     // The operator reads deposits (read-only) to gate dispatch on them (Funded), and the
     // registry's stakes, tiers and slashes into ComputeNode status.
     federation.operator.restartWith(
@@ -134,7 +172,7 @@ final class SettlementNetwork implements AutoCloseable {
     BridgeChart chart = new BridgeChart(bed, Federation.SECRETS_NAMESPACE);
     SettlementNetwork network =
         new SettlementNetwork(
-            federation, chain, escrow, registry, deployer, relayerKey, oracles, chart);
+            federation, chain, escrow, registry, rewards, deployer, relayerKey, oracles, chart);
 
     Path keys = Files.createDirectories(bed.dir().resolve("bridge-keys"));
     for (int i = 0; i < 3; i++) {
@@ -152,6 +190,9 @@ final class SettlementNetwork implements AutoCloseable {
                   "oracle.keySecret.name=" + release + "-oracle-key"));
       if (i == 0) {
         values.addAll(List.of("relayer.enabled=true", "relayer.keySecret.name=relayer-key"));
+      }
+      if (postRewards) {
+        values.add("rewards.contract=" + rewards.getContractAddress());
       }
       chart.install(release, values.toArray(String[]::new));
       Map<String, String> settings = new HashMap<>();
@@ -175,6 +216,9 @@ final class SettlementNetwork implements AutoCloseable {
       settings.put(
           "AIFABRIC_BRIDGE_ORACLE_KEY_FILE",
           keyFile(keys, "oracle-" + i, oracles.get(i)).toString());
+      if (postRewards) {
+        settings.put("AIFABRIC_BRIDGE_REWARDS_CONTRACT", rewards.getContractAddress());
+      }
       settings.putAll(everyBridge);
       if (i == 0) {
         settings.put(

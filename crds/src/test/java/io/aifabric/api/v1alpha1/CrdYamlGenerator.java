@@ -3,6 +3,7 @@ package io.aifabric.api.v1alpha1;
 import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
+import io.aifabric.api.v1alpha1.settlement.EpochReward;
 import io.aifabric.api.v1alpha1.settlement.SettlementBatch;
 import io.aifabric.api.v1alpha1.settlement.Slash;
 import io.aifabric.api.v1alpha1.storagevolume.StorageVolume;
@@ -46,7 +47,8 @@ public final class CrdYamlGenerator {
           AIJob.class,
           StorageVolume.class,
           SettlementBatch.class,
-          Slash.class);
+          Slash.class,
+          EpochReward.class);
 
   public static void main(String[] args) throws IOException {
     Path out = Path.of(args[0]);

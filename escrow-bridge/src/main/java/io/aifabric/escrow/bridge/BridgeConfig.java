@@ -71,6 +71,19 @@ public interface BridgeConfig {
     /** How far a heartbeat's signed time may lie from when this oracle heard it. */
     @WithDefault("30s")
     Duration maxSkew();
+
+    /**
+     * The AvailabilityRewards contract's address. Absent: this bridge counts availability but
+     * neither signs nor posts epochs.
+     */
+    Optional<String> contract();
+
+    /**
+     * What each epoch shares out among its nodes, in wei. Every oracle signs only this amount, so
+     * set it alike on all of them; the relayer asks for it, the contract pays it from its pool.
+     */
+    @WithDefault("1000000000000000000")
+    java.math.BigInteger rewardWei();
   }
 
   /** Slashing a provider for a finding against one of its nodes. */

@@ -29,8 +29,26 @@ import org.web3j.crypto.ECKeyPair;
 public final class OracleAnswer {
   private static final Logger LOG = Logger.getLogger(OracleAnswer.class);
 
-  /** What an oracle's own audit found: why it will not sign, and the ids of what it refused. */
-  public record Findings(List<String> refusals, List<String> refusedItems) {}
+  /**
+   * What an oracle's own audit found: why it will not sign, the ids of what it refused, and — when
+   * it signs — what the answer states beside the signature that the signature covers (an epoch's
+   * root and total, which each oracle counted itself).
+   */
+  public record Findings(
+      List<String> refusals, List<String> refusedItems, Consumer<Attestation> statement) {
+    public Findings(List<String> refusals, List<String> refusedItems) {
+      this(refusals, refusedItems, answer -> {});
+    }
+  }
+
+  /** What an answer's signature covers, given what the answer itself states. */
+  @FunctionalInterface
+  public interface Digest {
+    /**
+     * @throws IllegalArgumentException when the answer states something that cannot be signed
+     */
+    byte[] of(Attestation answer);
+  }
 
   /** The oracle's own audit of what it is asked to sign. */
   @FunctionalInterface
@@ -96,11 +114,32 @@ public final class OracleAnswer {
       BridgeEvents events,
       Consumer<String> count)
       throws Exception {
+    return file(client, resource, oracle, key, answer -> digest, domain, audit, events, count);
+  }
+
+  /**
+   * Files the oracle's answer unless it answered already, where what it signs depends on what its
+   * answer states ({@link Findings#statement}).
+   *
+   * @param count counts the outcome (signed, refused, forged_replaced)
+   * @return the resource as written, or as given when it had answered
+   */
+  public static <T extends CustomResource<?, ? extends ChainSubmissionStatus>> T file(
+      KubernetesClient client,
+      T resource,
+      String oracle,
+      ECKeyPair key,
+      Digest digestOf,
+      ContractDomain domain,
+      Audit audit,
+      BridgeEvents events,
+      Consumer<String> count)
+      throws Exception {
     String what = resource.getKind() + " " + resource.getMetadata().getName();
     ChainSubmissionStatus status = resource.getStatus();
     Attestation filed = status == null ? null : status.getAttestations().get(oracle);
     if (filed != null) {
-      if (AttestationCheck.verify(oracle, filed, digest, domain).isPresent()) {
+      if (verify(oracle, filed, digestOf, domain)) {
         return resource; // answered already
       }
       LOG.warnf(
@@ -116,13 +155,14 @@ public final class OracleAnswer {
     Attestation answer = new Attestation();
     answer.setAt(Instant.now().toString());
     if (findings.refusals().isEmpty()) {
-      answer.setSignature(Hex.encode(OracleSignatures.sign(digest, key).rsv()));
+      findings.statement().accept(answer);
+      answer.setSignature(Hex.encode(OracleSignatures.sign(digestOf.of(answer), key).rsv()));
       events.record(resource, BridgeEvents.NORMAL, "Attested", "oracle " + oracle + " signed");
       count.accept("signed");
     } else {
       answer.setRefusals(List.copyOf(findings.refusals()));
       answer.setRefusedJobs(List.copyOf(findings.refusedItems()));
-      byte[] refusal = BatchSpecs.refusalDigest(digest, answer, domain);
+      byte[] refusal = BatchSpecs.refusalDigest(digestOf.of(answer), answer, domain);
       answer.setRefusalSignature(Hex.encode(OracleSignatures.sign(refusal, key).rsv()));
       String reasons = String.join("; ", findings.refusals());
       events.record(
@@ -134,5 +174,14 @@ public final class OracleAnswer {
       count.accept("refused");
     }
     return SubmissionStatusPatch.attest(client, resource, oracle, answer);
+  }
+
+  private static boolean verify(
+      String oracle, Attestation filed, Digest digestOf, ContractDomain domain) {
+    try {
+      return AttestationCheck.verify(oracle, filed, digestOf.of(filed), domain).isPresent();
+    } catch (IllegalArgumentException malformed) {
+      return false;
+    }
   }
 }

@@ -105,6 +105,30 @@ public class TransactionSender {
             List.of()));
   }
 
+  /**
+   * The calldata of {@code AvailabilityRewards.postEpoch(epoch, root, totalScore, reward, deadline,
+   * signatures)}.
+   */
+  public static String postEpochCall(
+      long epoch,
+      byte[] root,
+      long totalScore,
+      BigInteger reward,
+      long deadline,
+      byte[] signatures) {
+    return FunctionEncoder.encode(
+        new Function(
+            "postEpoch",
+            List.of(
+                new Uint64(epoch),
+                new Bytes32(root),
+                new Uint64(totalScore),
+                new org.web3j.abi.datatypes.generated.Uint128(reward),
+                new Uint64(deadline),
+                new DynamicBytes(signatures)),
+            List.of()));
+  }
+
   /** Whether the transaction was signed by this relayer (records without a signer were). */
   public boolean signedHere(BatchTransaction tx) {
     return tx.getFrom() == null || tx.getFrom().equalsIgnoreCase(address());

@@ -89,6 +89,25 @@ public class AvailabilityCount {
     return tally.epochOf(clock.millis());
   }
 
+  /** Whether no heartbeat can count in the epoch any more, by this oracle's clock. */
+  public boolean closed(long epoch) {
+    return tally.closed(epoch, clock.millis());
+  }
+
+  /** The latest epoch that is closed by this oracle's clock. */
+  public long lastClosedEpoch() {
+    long epoch = currentEpoch();
+    while (!closed(epoch)) {
+      epoch--;
+    }
+    return epoch;
+  }
+
+  /** Whether this oracle still keeps the epoch's counts (it keeps the last few epochs only). */
+  public boolean keeps(long epoch) {
+    return epoch > currentEpoch() - KEPT_EPOCHS;
+  }
+
   /**
    * A closed epoch's table as this oracle counted it.
    *

@@ -13,7 +13,10 @@ import org.web3j.utils.Numeric;
 /**
  * {@code GET /rewards/epochs/<epoch>}: this oracle's table of a closed epoch — the root it would
  * sign, the total score and each node's level — read-only, for providers and for comparing oracles.
- * 404 while the epoch is open or when no node scored in it.
+ * {@code GET /rewards/epochs/<epoch>/nodes/<address>}: one node's score and Merkle proof in that
+ * table, what its claim carries (the contract checks the proof against the posted root, so a
+ * claimant need not trust the oracle it asked). 404 while the epoch is open, when no node scored in
+ * it, or when the node did not.
  */
 @ApplicationScoped
 public class EpochTableRoutes {
@@ -27,15 +30,17 @@ public class EpochTableRoutes {
 
   void routes(@Observes Router router) {
     router.get("/rewards/epochs/:epoch").handler(this::table);
+    router.get("/rewards/epochs/:epoch/nodes/:node").handler(this::proof);
   }
 
-  private void table(RoutingContext ctx) {
+  /** The epoch's table, or empty when the request was answered with why there is none. */
+  private Optional<RewardTree> tableOf(RoutingContext ctx) {
     long epoch;
     try {
       epoch = Long.parseLong(ctx.pathParam("epoch"));
     } catch (NumberFormatException e) {
       ctx.response().setStatusCode(400).end("an epoch is a whole number");
-      return;
+      return Optional.empty();
     }
     Optional<RewardTree> table = count.table(epoch);
     if (table.isEmpty()) {
@@ -45,6 +50,41 @@ public class EpochTableRoutes {
               "epoch "
                   + epoch
                   + (epoch >= count.currentEpoch() ? " is not over" : " has no scores here"));
+    }
+    return table;
+  }
+
+  private void proof(RoutingContext ctx) {
+    Optional<RewardTree> table = tableOf(ctx);
+    if (table.isEmpty()) {
+      return;
+    }
+    RewardTree tree = table.get();
+    String node = ctx.pathParam("node").toLowerCase(java.util.Locale.ROOT);
+    if (!node.matches("0x[0-9a-f]{40}")) {
+      ctx.response().setStatusCode(400).end("a node is its address: 0x and 40 hex digits");
+      return;
+    }
+    if (!tree.scores().containsKey(node)) {
+      ctx.response()
+          .setStatusCode(404)
+          .end("node " + node + " has no score in epoch " + tree.epoch() + " here");
+      return;
+    }
+    ObjectNode body = JSON.createObjectNode();
+    body.put("epoch", tree.epoch());
+    body.put("node", node);
+    body.put("score", tree.scoreOf(node));
+    body.put("root", Numeric.toHexString(tree.root()));
+    body.put("totalScore", tree.totalScore());
+    var proof = body.putArray("proof");
+    tree.proof(node).forEach(p -> proof.add(Numeric.toHexString(p)));
+    ctx.response().putHeader("content-type", "application/json").end(body.toString());
+  }
+
+  private void table(RoutingContext ctx) {
+    Optional<RewardTree> table = tableOf(ctx);
+    if (table.isEmpty()) {
       return;
     }
     RewardTree tree = table.get();

@@ -28,5 +28,14 @@ public class Attestation {
    */
   private String refusalSignature;
 
+  /**
+   * For an epoch's rewards: the root of the table this oracle counted itself (0x, 32 bytes), which
+   * its signature covers. Absent for anything else.
+   */
+  private String root;
+
+  /** For an epoch's rewards: the sum of the scores in that table. */
+  private Long totalScore;
+
   private String at;
 }
