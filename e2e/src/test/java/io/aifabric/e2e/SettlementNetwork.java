@@ -218,6 +218,9 @@ final class SettlementNetwork implements AutoCloseable {
           keyFile(keys, "oracle-" + i, oracles.get(i)).toString());
       if (postRewards) {
         settings.put("AIFABRIC_BRIDGE_REWARDS_CONTRACT", rewards.getContractAddress());
+        settings.put(
+            "AIFABRIC_BRIDGE_REWARDS_STATE_DIR",
+            bed.dir().resolve("bridges/" + release + "-state").toString());
       }
       settings.putAll(everyBridge);
       if (i == 0) {

@@ -84,6 +84,13 @@ public interface BridgeConfig {
      */
     @WithDefault("1000000000000000000")
     java.math.BigInteger rewardWei();
+
+    /**
+     * Where this oracle journals its counts so that a restart keeps them (the chart mounts a volume
+     * here). Absent: counts live in memory, and an oracle restarted mid-epoch signs that epoch on
+     * what it counted since (a minority root the others outvote).
+     */
+    Optional<Path> stateDir();
   }
 
   /** Slashing a provider for a finding against one of its nodes. */

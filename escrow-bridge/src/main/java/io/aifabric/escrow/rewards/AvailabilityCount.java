@@ -25,10 +25,14 @@ import org.eclipse.microprofile.reactive.messaging.Message;
  * broker itself, on the node's own topic, signed by the node (the signature recovers to the address
  * in the heartbeat), from an address a ComputeNode names as its registered key (so signed junk from
  * fresh keys costs nothing); counted per epoch as {@link EpochTally} says. The MQTT loop only
- * queues; one worker checks and counts.
+ * queues; one worker checks and counts. With a state directory, every count is journalled ({@link
+ * EpochJournal}) and replayed at start, so a restarted oracle still signs the epochs it counted.
  */
 @ApplicationScoped
 public class AvailabilityCount {
+  private static final org.jboss.logging.Logger LOG =
+      org.jboss.logging.Logger.getLogger(AvailabilityCount.class);
+
   /** Epochs a node's counts are kept for: the current one and those that may still be posted. */
   static final int KEPT_EPOCHS = 4;
 
@@ -37,6 +41,7 @@ public class AvailabilityCount {
   private final MeterRegistry registry;
   private final Clock clock = Clock.systemUTC();
   private final BoundedHandoff handoff;
+  private final Optional<EpochJournal> journal;
 
   public AvailabilityCount(
       BridgeConfig config, ReceiptAdmission registered, MeterRegistry registry) {
@@ -48,6 +53,15 @@ public class AvailabilityCount {
             KEPT_EPOCHS);
     this.registered = registered;
     this.registry = registry;
+    this.journal = config.rewards().stateDir().map(EpochJournal::new);
+    if (journal.isPresent()) {
+      try {
+        int replayed = journal.get().replay(tally, oldestKept());
+        LOG.infof("availability: %d heartbeats counted before a restart replayed", replayed);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot read the availability journal", e);
+      }
+    }
     this.handoff =
         new BoundedHandoff("heartbeats", 8L << 20, (topic, payload) -> count(take(topic, payload)));
   }
@@ -77,11 +91,20 @@ public class AvailabilityCount {
       return "bad_signature";
     }
     synchronized (tally) {
-      return tally
-          .count(node, hb.timestampMillis(), clock.millis())
-          .name()
-          .toLowerCase(Locale.ROOT);
+      EpochTally.Counted counted = tally.count(node, hb.timestampMillis(), clock.millis());
+      if (counted == EpochTally.Counted.COUNTED) {
+        journal.ifPresent(
+            j ->
+                j.record(
+                    node, hb.timestampMillis(), tally.epochOf(hb.timestampMillis()), oldestKept()));
+      }
+      return counted.name().toLowerCase(Locale.ROOT);
     }
+  }
+
+  /** The oldest epoch whose counts are kept. */
+  private long oldestKept() {
+    return currentEpoch() - KEPT_EPOCHS + 1;
   }
 
   /** The epoch now, by this oracle's clock. */
@@ -130,5 +153,8 @@ public class AvailabilityCount {
   @PreDestroy
   void close() {
     handoff.close();
+    synchronized (tally) {
+      journal.ifPresent(EpochJournal::close);
+    }
   }
 }

@@ -99,14 +99,12 @@ public class EpochRewardRelay {
       return a.abandon("Malformed", e.getMessage());
     }
     int threshold = rewards.threshold();
-    int oracles = rewards.oracleCount();
     EpochRewardStatus s = a.status();
-    Optional<Map.Entry<String, List<OracleSignatures.Signed>>> agreed =
-        answers.roots().entrySet().stream()
-            .filter(r -> r.getValue().size() >= threshold)
-            .findFirst();
-    if (agreed.isPresent()) {
-      Attestation statement = answers.statementOf(agreed.get().getKey());
+    RootQuorum.Decision decision =
+        RootQuorum.of(answers.roots(), answers.refusals().size(), rewards.oracleCount(), threshold)
+            .decide();
+    if (decision instanceof RootQuorum.Agreed agreed) {
+      Attestation statement = answers.statementOf(agreed.root());
       s.setRoot(statement.getRoot());
       s.setTotalScore(statement.getTotalScore());
       s.setPhase(BatchPhase.Submitting);
@@ -115,7 +113,7 @@ public class EpochRewardRelay {
           ChainSubmission.ATTESTED,
           Conditions.TRUE,
           "QuorumReached",
-          agreed.get().getValue().size()
+          agreed.signers()
               + " oracles signed root "
               + statement.getRoot()
               + " (total score "
@@ -126,17 +124,14 @@ public class EpochRewardRelay {
       a.write();
       return Duration.ofSeconds(1);
     }
-    int largest = answers.roots().values().stream().mapToInt(List::size).max().orElse(0);
-    int answered = answers.answered();
-    if (largest + (oracles - answered) < threshold) {
+    if (decision instanceof RootQuorum.Hopeless hopeless) {
       List<String> why = new ArrayList<>();
       answers.refusals().forEach(r -> why.addAll(r.getRefusals()));
-      if (answers.roots().size() > 1 || (largest > 0 && why.isEmpty())) {
+      if (hopeless.disagreed() || why.isEmpty()) {
         why.add(answers.roots().size() + " different roots signed, none by " + threshold);
       }
       return a.abandon(
-          answers.roots().size() > 1 ? "NoAgreement" : "QuorumRefused",
-          answered + " of " + oracles + " oracles answered: " + String.join("; ", why));
+          hopeless.disagreed() ? "NoAgreement" : "QuorumRefused", String.join("; ", why));
     }
     if (chain.blockTime() >= a.deadline()) {
       return a.abandon("Expired", "the deadline passed before a quorum signed one root");
@@ -146,7 +141,7 @@ public class EpochRewardRelay {
         ChainSubmission.ATTESTED,
         Conditions.FALSE,
         "Collecting",
-        largest + " of " + threshold + " signatures on one root");
+        ((RootQuorum.Waiting) decision).best() + " of " + threshold + " signatures on one root");
     a.write();
     return Duration.ofSeconds(5);
   }
@@ -220,8 +215,7 @@ public class EpochRewardRelay {
   private record RootAnswers(
       Map<String, List<OracleSignatures.Signed>> roots,
       Map<String, Attestation> statements,
-      List<Attestation> refusals,
-      int answered) {
+      List<Attestation> refusals) {
     Attestation statementOf(String root) {
       return statements.get(root);
     }
@@ -257,7 +251,6 @@ public class EpochRewardRelay {
       Map<String, List<OracleSignatures.Signed>> roots = new LinkedHashMap<>();
       Map<String, Attestation> statements = new LinkedHashMap<>();
       List<Attestation> refusals = new ArrayList<>();
-      int answered = 0;
       for (Map<String, Attestation> group : byStatement.values()) {
         Attestation statement = group.values().iterator().next();
         OracleAnswers genuine =
@@ -268,15 +261,13 @@ public class EpochRewardRelay {
                 rewards::isOracle,
                 () -> metrics.counter("aifabric_bridge_forged_answers_total").increment());
         refusals.addAll(genuine.refusals());
-        answered += genuine.refusals().size();
         if (!genuine.signatures().isEmpty() && statement.getRoot() != null) {
           String root = statement.getRoot() + "/" + statement.getTotalScore();
           roots.put(root, genuine.signatures());
           statements.put(root, statement);
-          answered += genuine.signatures().size();
         }
       }
-      return new RootAnswers(roots, statements, refusals, answered);
+      return new RootAnswers(roots, statements, refusals);
     }
 
     @Override
