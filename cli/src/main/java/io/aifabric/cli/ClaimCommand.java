@@ -2,6 +2,7 @@ package io.aifabric.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aifabric.protocol.RewardTree;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;
@@ -28,8 +29,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Claim a node's availability reward for an epoch: asks the oracles for the node's score and",
-      "Merkle proof, takes the first whose table has the root posted on chain (no oracle is",
-      "trusted: the contract checks the proof), and sends the claim. The reward goes to the",
+      "Merkle proof, takes the first whose proof leads to the root posted on chain (no oracle is",
+      "trusted: the proof is checked here and by the contract), and sends the claim. The reward goes to the",
       "provider the node is registered to, whoever sends the claim; each node claims once."
     })
 final class ClaimCommand implements Callable<Integer> {
@@ -119,7 +120,13 @@ final class ClaimCommand implements Callable<Integer> {
       }
       List<byte[]> siblings = new ArrayList<>();
       body.path("proof").forEach(p -> siblings.add(Numeric.hexStringToByteArray(p.asText())));
-      return new Proof(body.path("score").asLong(), siblings);
+      long score = body.path("score").asLong();
+      // Checked here as the contract will check it: a wrong proof costs no gas.
+      if (!RewardTree.verify(root, node, epoch, score, siblings)) {
+        why.add(oracle + ": its proof does not lead to the posted root");
+        continue;
+      }
+      return new Proof(score, siblings);
     }
     throw new IOException(
         "no oracle has a proof for node "

@@ -1,5 +1,6 @@
 package io.aifabric.escrow;
 
+import io.aifabric.protocol.RewardTree;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import org.web3j.crypto.Hash;

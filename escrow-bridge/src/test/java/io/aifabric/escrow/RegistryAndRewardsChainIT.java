@@ -3,9 +3,10 @@ package io.aifabric.escrow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.aifabric.escrow.RewardTree.NodeScore;
 import io.aifabric.escrow.contracts.AvailabilityRewards;
 import io.aifabric.escrow.contracts.NodeRegistry;
+import io.aifabric.protocol.RewardTree;
+import io.aifabric.protocol.RewardTree.NodeScore;
 import io.aifabric.testing.AnvilChain;
 import java.math.BigInteger;
 import java.nio.file.Path;

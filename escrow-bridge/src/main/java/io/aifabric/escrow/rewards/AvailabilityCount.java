@@ -1,6 +1,5 @@
 package io.aifabric.escrow.rewards;
 
-import io.aifabric.escrow.RewardTree;
 import io.aifabric.escrow.audit.ReceiptAdmission;
 import io.aifabric.escrow.bridge.BridgeConfig;
 import io.aifabric.escrow.bridge.BrokerMessages;
@@ -9,6 +8,7 @@ import io.aifabric.protocol.BoundedHandoff;
 import io.aifabric.protocol.Heartbeat;
 import io.aifabric.protocol.HeartbeatCodec;
 import io.aifabric.protocol.MalformedMessageException;
+import io.aifabric.protocol.RewardTree;
 import io.aifabric.protocol.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;

@@ -2,7 +2,7 @@ package io.aifabric.escrow.rewards;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.aifabric.escrow.RewardTree;
+import io.aifabric.protocol.RewardTree;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;

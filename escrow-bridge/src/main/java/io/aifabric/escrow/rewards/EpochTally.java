@@ -1,6 +1,6 @@
 package io.aifabric.escrow.rewards;
 
-import io.aifabric.escrow.RewardTree;
+import io.aifabric.protocol.RewardTree;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

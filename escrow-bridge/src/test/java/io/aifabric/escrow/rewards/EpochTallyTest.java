@@ -3,7 +3,7 @@ package io.aifabric.escrow.rewards;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.aifabric.escrow.RewardTree;
+import io.aifabric.protocol.RewardTree;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

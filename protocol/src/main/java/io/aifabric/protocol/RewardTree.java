@@ -1,4 +1,4 @@
-package io.aifabric.escrow;
+package io.aifabric.protocol;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -6,8 +6,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.web3j.crypto.Hash;
-import org.web3j.utils.Numeric;
 
 /**
  * One epoch's availability scores as the Merkle tree AvailabilityRewards checks claims against:
@@ -23,7 +21,8 @@ public final class RewardTree {
       if (score <= 0) {
         throw new IllegalArgumentException("a node without a positive score gets no leaf: " + node);
       }
-      node = Numeric.prependHexPrefix(node).toLowerCase(java.util.Locale.ROOT);
+      node = (node.startsWith("0x") ? node : "0x" + node).toLowerCase(java.util.Locale.ROOT);
+      Hex.decode(node, 20); // an address, or IllegalArgumentException
     }
   }
 
@@ -51,7 +50,7 @@ public final class RewardTree {
     byte[][] level = leaves.toArray(byte[][]::new);
     Arrays.sort(level, Arrays::compareUnsigned);
     for (int i = 0; i < level.length; i++) {
-      leafIndex.put(Numeric.toHexString(level[i]), i);
+      leafIndex.put(Hex.encode(level[i]), i);
     }
     levels.add(level);
     while (level.length > 1) {
@@ -98,8 +97,7 @@ public final class RewardTree {
   /** The siblings from the node's leaf up to the root: the proof its claim carries. */
   public List<byte[]> proof(String node) {
     long score = scoreOf(node);
-    int index =
-        leafIndex.get(Numeric.toHexString(leaf(new NodeScore(node, score).node(), epoch, score)));
+    int index = leafIndex.get(Hex.encode(leaf(new NodeScore(node, score).node(), epoch, score)));
     List<byte[]> proof = new ArrayList<>();
     for (int l = 0; l < levels.size() - 1; l++) {
       byte[][] level = levels.get(l);
@@ -123,14 +121,20 @@ public final class RewardTree {
   }
 
   static byte[] leaf(String node, long epoch, long score) {
-    return Hash.sha3(
-        Hash.sha3(
-            AbiWords.concat(AbiWords.address(node), AbiWords.uint(epoch), AbiWords.uint(score))));
+    byte[] address = new byte[32];
+    System.arraycopy(Hex.decode(node, 20), 0, address, 12, 20);
+    return Keccak256.hash(Keccak256.hash(address, word(epoch), word(score)));
+  }
+
+  /** A non-negative number as an ABI uint256 word. */
+  private static byte[] word(long value) {
+    if (value < 0) {
+      throw new IllegalArgumentException("not a uint: " + value);
+    }
+    return java.nio.ByteBuffer.allocate(32).putLong(24, value).array();
   }
 
   private static byte[] pair(byte[] a, byte[] b) {
-    return Arrays.compareUnsigned(a, b) < 0
-        ? Hash.sha3(AbiWords.concat(a, b))
-        : Hash.sha3(AbiWords.concat(b, a));
+    return Arrays.compareUnsigned(a, b) < 0 ? Keccak256.hash(a, b) : Keccak256.hash(b, a);
   }
 }
