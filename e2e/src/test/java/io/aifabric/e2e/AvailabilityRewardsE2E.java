@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aifabric.api.v1alpha1.computenode.ComputeNode;
+import io.aifabric.api.v1alpha1.computenode.EpochShare;
 import io.aifabric.api.v1alpha1.settlement.BatchPhase;
 import io.aifabric.api.v1alpha1.settlement.EpochReward;
 import io.aifabric.escrow.contracts.AvailabilityRewards;
@@ -176,14 +178,20 @@ class AvailabilityRewardsE2E extends FederatedE2E {
       long total = table.get("totalScore").asLong();
       assertThat(upScore).isEqualTo(2 * halfScore);
 
+      // Each node's ComputeNode shows its score and share, not paid yet.
+      BigInteger upShare =
+          REWARD.multiply(BigInteger.valueOf(upScore)).divide(BigInteger.valueOf(total));
+      EpochShare unpaid = awaitShare(up, epoch, false);
+      assertThat(unpaid.getScore()).isEqualTo(upScore);
+      assertThat(unpaid.getTotalScore()).isEqualTo(total);
+      assertThat(unpaid.getAmount()).isEqualTo(upShare.toString());
+
       // Claims are sent (and their gas paid) by a third wallet: what each provider gains is its
       // node's share and nothing else.
       Path sender = keyFile("claim-sender", network.chain.fundedAccount(1));
       BigInteger upBefore = network.chain.balance(upProvider.getAddress());
       CommandResult claimed = claim(sender, epoch, up);
       assertThat(claimed.succeeded()).as(claimed.stderr()).isTrue();
-      BigInteger upShare =
-          REWARD.multiply(BigInteger.valueOf(upScore)).divide(BigInteger.valueOf(total));
       assertThat(network.chain.balance(upProvider.getAddress()).subtract(upBefore))
           .isEqualTo(upShare);
 
@@ -199,7 +207,37 @@ class AvailabilityRewardsE2E extends FederatedE2E {
       assertThat(again.succeeded()).isFalse();
       assertThat(again.stderr()).contains("AlreadyClaimed(uint64,address)");
       assertThat(network.chain.balance(upProvider.getAddress())).isEqualTo(upAfter);
+
+      // ... and then that it was paid, and where.
+      EpochShare paid = awaitShare(up, epoch, true);
+      assertThat(paid.getAmount()).isEqualTo(upShare.toString());
+      assertThat(paid.getTransaction()).isNotBlank();
+      assertThat(paid.getBlock()).isPositive();
     }
+  }
+
+  /** The node's share of the epoch on its ComputeNode, once it says paid (or not). */
+  private static EpochShare awaitShare(SimulatedAgent node, long epoch, boolean paid) {
+    return await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                federation.host.resources(ComputeNode.class).list().getItems().stream()
+                    .filter(
+                        c ->
+                            c.getStatus() != null
+                                && c.getStatus().getIdentity() != null
+                                && addressOf(node)
+                                    .equalsIgnoreCase(c.getStatus().getIdentity().getAddress()))
+                    .flatMap(
+                        c ->
+                            c.getStatus().getRewards() == null
+                                ? java.util.stream.Stream.empty()
+                                : c.getStatus().getRewards().stream())
+                    .filter(s -> s.getEpoch() == epoch && s.getPaid() == paid)
+                    .findFirst(),
+            java.util.Optional::isPresent)
+        .orElseThrow();
   }
 
   /** A fresh provider stakes tier 1's 1 ether and registers the agent's node key to itself. */
@@ -344,12 +382,7 @@ class AvailabilityRewardsE2E extends FederatedE2E {
     await()
         .atMost(Duration.ofSeconds(60))
         .until(
-            () ->
-                federation
-                    .host
-                    .resources(io.aifabric.api.v1alpha1.computenode.ComputeNode.class)
-                    .withName("member-a." + name)
-                    .get(),
+            () -> federation.host.resources(ComputeNode.class).withName("member-a." + name).get(),
             c ->
                 c != null
                     && c.getStatus() != null

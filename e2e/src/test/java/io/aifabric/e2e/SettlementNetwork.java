@@ -168,7 +168,9 @@ final class SettlementNetwork implements AutoCloseable {
             "AIFABRIC_CHAIN_RPC_URL", chain.url(),
             "AIFABRIC_CHAIN_ESCROW", escrow.getContractAddress(),
             "AIFABRIC_CHAIN_REGISTRY", registry.getContractAddress(),
-            "AIFABRIC_CHAIN_REGISTRY_POLL", "1s"));
+            "AIFABRIC_CHAIN_REGISTRY_POLL", "1s",
+            "AIFABRIC_CHAIN_REWARDS", rewards.getContractAddress(),
+            "AIFABRIC_CHAIN_REWARDS_ORACLES", ""));
     BridgeChart chart = new BridgeChart(bed, Federation.SECRETS_NAMESPACE);
     SettlementNetwork network =
         new SettlementNetwork(
@@ -232,6 +234,13 @@ final class SettlementNetwork implements AutoCloseable {
       network.bridges.add(
           BridgeProcess.start(
               release, chart.kubeconfig(release), bed.dir().resolve("bridges"), settings));
+    }
+    if (postRewards) {
+      // The operator reads each posted epoch's table from the oracles, for ComputeNode status.
+      federation.operator.restartWith(
+          Map.of(
+              "AIFABRIC_CHAIN_REWARDS_ORACLES",
+              String.join(",", network.bridges.stream().map(BridgeProcess::url).toList())));
     }
     return network;
   }

@@ -89,6 +89,20 @@ public interface OperatorConfig {
      */
     Optional<String> registry();
 
+    /**
+     * The AvailabilityRewards contract's address (read with the registry's events, so it needs a
+     * registry): each ComputeNode then shows its score and share of the latest posted epochs and
+     * whether they were paid.
+     */
+    Optional<String> rewards();
+
+    /**
+     * Oracle bridges' HTTP addresses: where a posted epoch's table (every node's score) is read
+     * from; a table counts only when its root is the posted one. Unset: a node's score shows once
+     * it claimed.
+     */
+    Optional<java.util.List<java.net.URI>> rewardsOracles();
+
     /** The first block to read the registry's events from (its deployment block). */
     @WithDefault("0")
     long registryFromBlock();

@@ -17,6 +17,7 @@ import io.aifabric.operator.proof.GpuUuidRegistry;
 import io.aifabric.operator.proof.HardwareReports;
 import io.aifabric.operator.proof.NodeKeys;
 import io.aifabric.operator.proof.RegistrationCheck;
+import io.aifabric.operator.stake.NodeRewardsStatus;
 import io.aifabric.operator.stake.NodeStakeStatus;
 import io.aifabric.protocol.EthAddress;
 import io.aifabric.protocol.HardwareJudge;
@@ -63,6 +64,7 @@ public class ComputeNodeSync {
   private final GpuUuidRegistry gpuUuids;
   private final ProbeWrites writes;
   private final NodeStakeStatus stakes;
+  private final NodeRewardsStatus rewards;
   private final Duration availabilityWriteInterval;
   private final Map<String, CheckedRegistration> checkedRegistrations = new ConcurrentHashMap<>();
   private final Map<String, CheckedChainRegistration> checkedChainRegistrations =
@@ -83,9 +85,11 @@ public class ComputeNodeSync {
       GpuUuidRegistry gpuUuids,
       ProbeWrites writes,
       NodeStakeStatus stakes,
+      NodeRewardsStatus rewards,
       OperatorConfig config) {
     this.writes = writes;
     this.stakes = stakes;
+    this.rewards = rewards;
     this.conditions = conditions;
     this.keys = keys;
     this.ledger = ledger;
@@ -148,6 +152,7 @@ public class ComputeNodeSync {
       }
       applyRegistration(cluster, node, cn, status);
       stakes.apply(cn, status);
+      rewards.apply(status);
       applyAvailability(node, cn, status);
       applyVerification(node, cn, status);
       statusWrites.add(new StatusWrite(cn, status));

@@ -70,8 +70,12 @@ public class RegistryView {
           topic("Slashed(address,address,bytes32,uint256,uint256)"),
           topic("FlagsChanged(address,uint8)"));
 
+  /** Epochs shown on each ComputeNode: the latest posted. */
+  static final int SHOWN_EPOCHS = 4;
+
   private final ChainRpc rpc;
   private final String registry;
+  private final String rewards;
   private final long fromBlock;
   private final long pollMillis;
   private final Clock clock;
@@ -87,6 +91,10 @@ public class RegistryView {
     this.registry =
         rpc.configured() && config.chain().registry().isPresent()
             ? config.chain().registry().get().toLowerCase(Locale.ROOT)
+            : null;
+    this.rewards =
+        registry != null && config.chain().rewards().isPresent()
+            ? config.chain().rewards().get().toLowerCase(Locale.ROOT)
             : null;
     this.fromBlock = config.chain().registryFromBlock();
     this.ledger = new Ledger(fromBlock);
@@ -108,6 +116,7 @@ public class RegistryView {
     final Map<String, ProviderStake> providers = new ConcurrentHashMap<>();
     final Map<String, List<ChainSlash>> slashesByNode = new ConcurrentHashMap<>();
     final Set<String> probationsSeenEnded = ConcurrentHashMap.newKeySet();
+    final RewardsLedger rewards = new RewardsLedger();
     long nextBlock;
 
     /** The hash of block {@code nextBlock - 1}, once a block was read. */
@@ -130,6 +139,21 @@ public class RegistryView {
 
   public String registry() {
     return registry;
+  }
+
+  /** Whether an AvailabilityRewards contract is read too. */
+  public boolean rewardsConfigured() {
+    return rewards != null;
+  }
+
+  /** The latest epochs posted to AvailabilityRewards, newest first. */
+  public List<RewardsLedger.Posted> latestEpochs() {
+    return ledger.rewards.latest(SHOWN_EPOCHS);
+  }
+
+  /** The node's claim of an epoch's reward, if it claimed. */
+  public Optional<RewardsLedger.Claim> claimOf(String nodeAddress, long epoch) {
+    return ledger.rewards.claim(nodeAddress.toLowerCase(Locale.ROOT), epoch);
   }
 
   /** The provider a node (its address) is registered to, with that provider's stake and tier. */
@@ -244,7 +268,7 @@ public class RegistryView {
         new EthFilter(
             DefaultBlockParameter.valueOf(BigInteger.valueOf(from)),
             DefaultBlockParameter.valueOf(BigInteger.valueOf(to)),
-            registry);
+            rewards == null ? List.of(registry) : List.of(registry, rewards));
     EthLog answer = rpc.web3j().ethGetLogs(filter).send();
     if (answer.hasError()) {
       throw new IOException("eth_getLogs " + from + ".." + to + ": " + ChainRpc.errorOf(answer));
@@ -252,9 +276,13 @@ public class RegistryView {
     return answer.getLogs().stream().map(r -> (Log) r.get()).toList();
   }
 
-  private static void apply(Ledger l, Log log, Set<String> dirty) {
+  private void apply(Ledger l, Log log, Set<String> dirty) {
     List<String> topics = log.getTopics();
     if (topics.isEmpty()) {
+      return;
+    }
+    if (rewards != null && rewards.equalsIgnoreCase(log.getAddress())) {
+      l.rewards.apply(log);
       return;
     }
     String kind = topics.get(0).toLowerCase(Locale.ROOT);
@@ -355,12 +383,12 @@ public class RegistryView {
         tier);
   }
 
-  private static String address(String topic) {
+  static String address(String topic) {
     String hex = Numeric.cleanHexPrefix(topic);
     return "0x" + hex.substring(hex.length() - 40).toLowerCase(Locale.ROOT);
   }
 
-  private static String topic(String signature) {
+  static String topic(String signature) {
     return Numeric.toHexString(Hash.sha3(signature.getBytes(StandardCharsets.UTF_8)))
         .toLowerCase(Locale.ROOT);
   }

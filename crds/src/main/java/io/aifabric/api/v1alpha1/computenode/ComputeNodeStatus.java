@@ -37,4 +37,10 @@ public class ComputeNodeStatus {
 
   /** Slashes of its provider NodeRegistry recorded for this node, oldest first. */
   private List<ChainSlash> slashes = new ArrayList<>();
+
+  /**
+   * Its availability rewards in the latest epochs posted on chain (newest first): score, share and
+   * whether it was paid. Absent without an AvailabilityRewards contract.
+   */
+  private List<EpochShare> rewards;
 }
