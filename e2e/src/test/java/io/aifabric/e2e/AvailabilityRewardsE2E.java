@@ -7,8 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.api.v1alpha1.computenode.EpochShare;
+import io.aifabric.api.v1alpha1.settlement.Attestation;
 import io.aifabric.api.v1alpha1.settlement.BatchPhase;
 import io.aifabric.api.v1alpha1.settlement.EpochReward;
+import io.aifabric.api.v1alpha1.settlement.EpochRewardSpec;
+import io.aifabric.api.v1alpha1.settlement.EpochRewardStatus;
+import io.aifabric.escrow.ContractDomain;
+import io.aifabric.escrow.EpochRewards;
+import io.aifabric.escrow.OracleSignatures;
 import io.aifabric.escrow.contracts.AvailabilityRewards;
 import io.aifabric.escrow.contracts.NodeRegistry;
 import io.aifabric.protocol.Heartbeat;
@@ -18,6 +24,7 @@ import io.aifabric.testbed.AifabricCli;
 import io.aifabric.testbed.BridgeProcess;
 import io.aifabric.testbed.CommandResult;
 import io.aifabric.testbed.TestBed;
+import io.aifabric.testing.AnvilChain;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +41,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.web3j.abi.EventEncoder;
 import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Keys;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.utils.Numeric;
@@ -139,6 +147,11 @@ class AvailabilityRewardsE2E extends FederatedE2E {
       long start = epoch * EPOCH_MILLIS;
       introduce(up, half, start);
       play(up, half, start, 0, slots());
+      // Before the epoch closes, someone with write access to the status files answers under two
+      // oracles' addresses: signatures by other keys over a root of their own. The relayer must
+      // not post it, and the oracles replace them with their own answers.
+      double forgedBefore = forgedAnswers();
+      fileForgedAnswers(epoch);
       JsonNode table = tables(epoch).get(0);
 
       EpochReward posted =
@@ -172,6 +185,7 @@ class AvailabilityRewardsE2E extends FederatedE2E {
       assertThat(Numeric.toHexString(onChain.root)).isEqualTo(table.get("root").asText());
       assertThat(onChain.reward).isEqualTo(REWARD);
       assertThat(epochPostedLogs(epoch)).isEqualTo(1);
+      assertThat(forgedAnswers()).isGreaterThan(forgedBefore);
 
       long upScore = table.get("scores").get(addressOf(up)).asLong();
       long halfScore = table.get("scores").get(addressOf(half)).asLong();
@@ -238,6 +252,48 @@ class AvailabilityRewardsE2E extends FederatedE2E {
                     .findFirst(),
             java.util.Optional::isPresent)
         .orElseThrow();
+  }
+
+  /**
+   * Creates the epoch's EpochReward as the relayer would, with answers filed under the first two
+   * oracles' addresses that they did not sign: a root of the forger's choosing, signed by its key.
+   */
+  private static void fileForgedAnswers(long epoch) throws Exception {
+    EpochRewardSpec spec = new EpochRewardSpec();
+    spec.setChainId(AnvilChain.CHAIN_ID);
+    spec.setContract(network.rewards.getContractAddress().toLowerCase(Locale.ROOT));
+    spec.setEpoch(epoch);
+    spec.setReward(REWARD.toString());
+    spec.setDeadline(network.chainTime() + 3_600);
+    EpochReward reward = new EpochReward();
+    reward.getMetadata().setName(EpochReward.nameFor(epoch));
+    reward.getMetadata().setNamespace(Federation.SECRETS_NAMESPACE);
+    reward.setSpec(spec);
+    EpochReward created = federation.host.resource(reward).create();
+
+    byte[] bogusRoot = new byte[32];
+    java.util.Arrays.fill(bogusRoot, (byte) 0x42);
+    byte[] digest =
+        new EpochRewards(epoch, bogusRoot, 1, REWARD, spec.getDeadline())
+            .digest(
+                ContractDomain.availabilityRewards(
+                    AnvilChain.CHAIN_ID, network.rewards.getContractAddress()));
+    EpochRewardStatus status = new EpochRewardStatus();
+    for (Credentials oracle : network.oracles.subList(0, 2)) {
+      Attestation forged = new Attestation();
+      forged.setRoot(Numeric.toHexString(bogusRoot));
+      forged.setTotalScore(1L);
+      forged.setSignature(
+          Numeric.toHexString(OracleSignatures.sign(digest, Keys.createEcKeyPair()).rsv()));
+      status.getAttestations().put(oracle.getAddress().toLowerCase(Locale.ROOT), forged);
+    }
+    created.setStatus(status);
+    federation.host.resource(created).updateStatus();
+  }
+
+  private static double forgedAnswers() throws Exception {
+    return PrometheusText.sample(
+        network.relayer().metrics(), "aifabric_bridge_forged_answers_total");
   }
 
   /** A fresh provider stakes tier 1's 1 ether and registers the agent's node key to itself. */
