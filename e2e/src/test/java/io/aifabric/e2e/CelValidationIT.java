@@ -165,6 +165,21 @@ class CelValidationIT {
         aijob("image blank", "spec.image", "   ", "image must not be empty"),
         aijob("image missing", "spec.image", null, "spec.image: Required value"),
         aijob(
+            "image with a space (a kubelet's InvalidImageName)",
+            "spec.image",
+            "ghcr.io/org/app 1.0",
+            "image must be a container image reference"),
+        aijob(
+            "image with an uppercase repository",
+            "spec.image",
+            "ghcr.io/Org/App:1.0",
+            "image must be a container image reference"),
+        aijob(
+            "image with an empty tag",
+            "spec.image",
+            "ghcr.io/org/app:",
+            "image must be a container image reference"),
+        aijob(
             "type error: escrow as a string",
             "spec.payment.escrow",
             "deposit-42",

@@ -38,6 +38,30 @@ public final class Formats {
   /** 32 bytes as 0x and 64 lowercase hex digits: a digest, a content address, an evidence. */
   public static final String BYTES32_RULE = "self.matches('^0x[0-9a-f]{64}$')";
 
+  /**
+   * A container image reference in the OCI distribution grammar ({@code
+   * [registry[:port]/]repository[:tag][@algorithm:hex]}): registry components letters, digits and
+   * inner hyphens (a bracketed IPv6 registry is not taken), repository path components lowercase
+   * letters and digits joined by {@code .}, {@code _}, {@code __} or hyphens, a tag of up to 128
+   * word characters, dots and hyphens, a digest of at least 32 hex digits. What a kubelet refuses
+   * as InvalidImageName (a space, an uppercase repository, an empty tag) is refused here first. No
+   * backslashes, so the same string is the expression in CEL (RE2) and in Java.
+   */
+  public static final String IMAGE_REFERENCE =
+      "^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+          + "(?:[.](?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]+)?/)?"
+          + "[a-z0-9]+(?:(?:[_.]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[_.]|__|-+)[a-z0-9]+)*)*"
+          + "(?::[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127})?"
+          + "(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$";
+
+  /** The CEL rule for {@link #IMAGE_REFERENCE}; a blank image has a message of its own. */
+  public static final String IMAGE_RULE =
+      "self.trim() == '' || self.matches('" + IMAGE_REFERENCE + "')";
+
+  public static final String IMAGE_MESSAGE =
+      "image must be a container image reference, [registry[:port]/]repository[:tag][@digest]"
+          + " with a lowercase repository and no spaces, e.g. ghcr.io/org/app:1.0";
+
   /** Longest string accepted where a rule runs a regular expression; bounds CEL cost. */
   public static final int MAX_SHORT_STRING = 256;
 

@@ -1,5 +1,6 @@
 package io.aifabric.operator.aijob;
 
+import io.aifabric.api.v1alpha1.Formats;
 import io.aifabric.api.v1alpha1.aijob.AIJobSpec;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import java.time.Duration;
@@ -12,12 +13,17 @@ import java.util.List;
  * and the essentials again, for objects that reached the API some other way.
  */
 final class SpecValidator {
+  private static final java.util.regex.Pattern IMAGE =
+      java.util.regex.Pattern.compile(Formats.IMAGE_REFERENCE);
+
   private SpecValidator() {}
 
   static List<String> problems(AIJobSpec spec) {
     List<String> problems = new ArrayList<>();
     if (spec.getImage() == null || spec.getImage().isBlank()) {
       problems.add("spec.image is empty: name the container image to run");
+    } else if (!IMAGE.matcher(spec.getImage()).matches()) {
+      problems.add("spec.image: " + Formats.IMAGE_MESSAGE);
     }
     if (spec.getResources() == null || spec.getResources().getGpusPerReplica() == null) {
       problems.add("spec.resources.gpusPerReplica is missing");

@@ -1,6 +1,7 @@
 package io.aifabric.api.v1alpha1.aijob;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.aifabric.api.v1alpha1.Formats;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -19,6 +20,7 @@ public class AIJobSpec {
       value = "self.trim() != ''",
       message =
           "image must not be empty: name the container image to run, e.g. ghcr.io/org/app:1.0")
+  @ValidationRule(value = Formats.IMAGE_RULE, message = Formats.IMAGE_MESSAGE)
   private String image;
 
   @Size(max = 64)
