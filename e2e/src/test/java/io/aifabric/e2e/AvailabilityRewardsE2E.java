@@ -423,8 +423,7 @@ class AvailabilityRewardsE2E extends FederatedE2E {
   }
 
   private static double counted(BridgeProcess oracle) throws Exception {
-    return PrometheusText.sample(
-        oracle.metrics(), "aifabric_bridge_heartbeats_total{result=\"counted\"}");
+    return SettlementNetwork.countedHeartbeats(oracle);
   }
 
   /** An agent whose key a fresh GPU node of member-a registers. */

@@ -211,6 +211,9 @@ class SettlementE2E extends FederatedE2E {
   void noOracleSignsForAJobWhoseReceiptIsForged() throws Exception {
     Paid paid = runPaidJob("forged-1", false);
     String uid = paid.job().getMetadata().getUid();
+    // The refusal this test means is "no receipt from the node's key": first every oracle must
+    // know that key (else it refuses, rightly, with "has no registered key").
+    network.awaitOraclesKnow(paid.agent());
     try (SimulatedAgent forger = new SimulatedAgent(federation.broker)) {
       forger.publishForgedReceipt(paid.agent().address(), uid, 0, GPU_SECONDS);
     }

@@ -385,6 +385,38 @@ final class SettlementNetwork implements AutoCloseable {
     return hash;
   }
 
+  /**
+   * Waits until every oracle knows the agent's node as registered (its ComputeNode's key is in the
+   * oracle's view of the host): each has counted one of the agent's heartbeats, which an oracle
+   * counts only from a registered node. The agent heartbeats meanwhile, one a second.
+   */
+  void awaitOraclesKnow(SimulatedAgent agent) throws Exception {
+    List<BridgeProcess> oracles = bridges.subList(0, 3);
+    List<Double> before = new ArrayList<>();
+    for (BridgeProcess oracle : oracles) {
+      before.add(countedHeartbeats(oracle));
+    }
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(60))
+        .pollInterval(java.time.Duration.ofSeconds(1))
+        .until(
+            () -> {
+              agent.publish(agent.heartbeatAt(System.currentTimeMillis()));
+              for (int i = 0; i < oracles.size(); i++) {
+                if (countedHeartbeats(oracles.get(i)) <= before.get(i)) {
+                  return false;
+                }
+              }
+              return true;
+            });
+  }
+
+  /** Heartbeats an oracle counted (from registered nodes, signed by them, within the skew). */
+  static double countedHeartbeats(BridgeProcess oracle) throws Exception {
+    return PrometheusText.sample(
+        oracle.metrics(), "aifabric_bridge_heartbeats_total{result=\"counted\"}");
+  }
+
   /** The latest block's timestamp: the chain's clock, which deadlines are measured on. */
   long chainTime() throws Exception {
     return chain
