@@ -1,5 +1,6 @@
 package io.aifabric.extender;
 
+import io.aifabric.contract.NodeLabels;
 import io.aifabric.extender.wire.FailedNode;
 import io.aifabric.extender.wire.JsonString;
 import java.util.ArrayList;
@@ -22,9 +23,9 @@ public final class GpuFilter {
 
   private static final JsonString NO_GPUS = JsonString.of("node has no " + GpuRequest.GPU);
   private static final JsonString NOT_VERIFIED =
-      JsonString.of("GPUs not verified by the network (" + NodeGpus.VERIFIED + ")");
+      JsonString.of("GPUs not verified by the network (" + NodeLabels.VERIFIED + ")");
   private static final JsonString NOT_AVAILABLE =
-      JsonString.of("node agent's heartbeats are not fresh (" + NodeGpus.AVAILABLE + ")");
+      JsonString.of("node agent's heartbeats are not fresh (" + NodeLabels.AVAILABLE + ")");
 
   public static Result filter(GpuRequest pod, List<NodeGpus> nodes, FilterPolicy policy) {
     List<JsonString> fit = new ArrayList<>(nodes.size());
@@ -128,7 +129,7 @@ public final class GpuFilter {
       return switch (kind) {
         case MEMORY ->
             a == 0
-                ? "node does not report its GPU memory (" + NodeGpus.MEMORY + ")"
+                ? "node does not report its GPU memory (" + NodeLabels.GFD_MEMORY + ")"
                 : "GPUs have " + a + " MiB, the pod needs " + pod.minMemoryMiB() + " MiB";
         case COUNT -> "node has " + a + " GPUs, the pod needs " + pod.count();
         case SCORE -> "availability score " + a + " is below " + policy.minAvailabilityScore();

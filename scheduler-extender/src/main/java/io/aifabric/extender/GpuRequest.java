@@ -1,5 +1,6 @@
 package io.aifabric.extender;
 
+import io.aifabric.contract.NodeLabels;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -15,14 +16,14 @@ import java.util.Set;
  * names any (a node selector or required node affinity on {@code nvidia.com/gpu.product}).
  */
 public record GpuRequest(int count, Set<String> models, int minMemoryMiB) {
-  public static final String GPU = "nvidia.com/gpu";
-  public static final String PRODUCT = "nvidia.com/gpu.product";
+  public static final String GPU = NodeLabels.GPU_RESOURCE;
+  public static final String PRODUCT = NodeLabels.GFD_PRODUCT;
 
   /**
    * Minimum memory per GPU in MiB, as the operator writes it on the pods of an AIJob that asks for
    * one ({@code spec.resources.minGpuMemoryMiB}).
    */
-  public static final String MIN_MEMORY = "aifabric.io/min-gpu-memory-mib";
+  public static final String MIN_MEMORY = NodeLabels.MIN_GPU_MEMORY_ANNOTATION;
 
   public GpuRequest(int count, Set<String> models) {
     this(count, models, 0);

@@ -1,5 +1,6 @@
 package io.aifabric.extender;
 
+import io.aifabric.contract.NodeLabels;
 import io.aifabric.extender.wire.JsonString;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -24,20 +25,6 @@ public record NodeGpus(
     int memoryMiB,
     Double pricePerGpuHour,
     JsonString wireName) {
-  public static final String VERIFIED = "aifabric.io/verified";
-  public static final String AVAILABLE = "aifabric.io/available";
-  public static final String SCORE = "aifabric.io/availability-score";
-  public static final String TIER = "aifabric.io/tier";
-
-  /** GPU Feature Discovery's memory per GPU, in MiB. */
-  public static final String MEMORY = "nvidia.com/gpu.memory";
-
-  /**
-   * The provider's price per GPU-hour on this node, where it sets one (a decimal number). Nodes of
-   * one member usually share the member's price; this lets a provider price racks differently.
-   */
-  public static final String PRICE = "aifabric.io/price-per-gpu-hour";
-
   public NodeGpus(
       String name,
       String product,
@@ -76,12 +63,12 @@ public record NodeGpus(
         labels.get(GpuRequest.PRODUCT),
         gpus == null ? 0 : gpus.getNumericalAmount().intValue(),
         inUse,
-        "true".equals(labels.get(VERIFIED)),
-        "true".equals(labels.get(AVAILABLE)),
-        integer(labels.get(SCORE)),
-        integer(labels.get(TIER)),
-        integer(labels.get(MEMORY)),
-        price(labels.get(PRICE)));
+        "true".equals(labels.get(NodeLabels.VERIFIED)),
+        "true".equals(labels.get(NodeLabels.AVAILABLE)),
+        NodeLabels.wholeNumber(labels.get(NodeLabels.SCORE)),
+        NodeLabels.wholeNumber(labels.get(NodeLabels.TIER)),
+        NodeLabels.gpuMemoryMiB(labels),
+        price(labels.get(NodeLabels.PRICE)));
   }
 
   private static Double price(String label) {
@@ -109,14 +96,6 @@ public record NodeGpus(
             memoryMiB,
             pricePerGpuHour,
             wireName);
-  }
-
-  private static int integer(String label) {
-    try {
-      return label == null ? 0 : Integer.parseInt(label);
-    } catch (NumberFormatException e) {
-      return 0;
-    }
   }
 
   public int free() {

@@ -5,6 +5,7 @@ import static io.aifabric.extender.FilterAnswers.reasons;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.aifabric.contract.NodeLabels;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -184,13 +185,13 @@ class GpuFilterTest {
       labels.put("nvidia.com/gpu.product", product);
     }
     if (verified != null) {
-      labels.put(NodeGpus.VERIFIED, verified);
+      labels.put(NodeLabels.VERIFIED, verified);
     }
     if (available != null) {
-      labels.put(NodeGpus.AVAILABLE, available);
+      labels.put(NodeLabels.AVAILABLE, available);
     }
-    labels.put(NodeGpus.SCORE, String.valueOf(score));
-    labels.put(NodeGpus.TIER, String.valueOf(tier));
+    labels.put(NodeLabels.SCORE, String.valueOf(score));
+    labels.put(NodeLabels.TIER, String.valueOf(tier));
     n.getMetadata().setLabels(labels);
     if (gpus > 0) {
       n.getStatus().setAllocatable(Map.of("nvidia.com/gpu", new Quantity(String.valueOf(gpus))));

@@ -5,6 +5,7 @@ import static io.aifabric.extender.GpuFilterTest.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.aifabric.contract.NodeLabels;
 import io.aifabric.extender.wire.HostPriority;
 import java.util.List;
 import java.util.Set;
@@ -71,13 +72,13 @@ class GpuPrioritizerTest {
         new io.fabric8.kubernetes.api.model.NodeBuilder()
             .withNewMetadata()
             .withName("rack-b")
-            .addToLabels(NodeGpus.PRICE, "2.75")
-            .addToLabels(NodeGpus.MEMORY, "81559")
+            .addToLabels(NodeLabels.PRICE, "2.75")
+            .addToLabels(NodeLabels.GFD_MEMORY, "81559")
             .endMetadata()
             .build();
     assertThat(NodeGpus.of(node, 0).pricePerGpuHour()).isEqualTo(2.75);
     assertThat(NodeGpus.of(node, 0).memoryMiB()).isEqualTo(81559);
-    node.getMetadata().getLabels().put(NodeGpus.PRICE, "-1");
+    node.getMetadata().getLabels().put(NodeLabels.PRICE, "-1");
     assertThat(NodeGpus.of(node, 0).pricePerGpuHour()).isNull();
   }
 

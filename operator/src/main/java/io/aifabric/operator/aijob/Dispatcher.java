@@ -5,9 +5,9 @@ import io.aifabric.api.v1alpha1.aijob.AIJobSpec;
 import io.aifabric.api.v1alpha1.aijob.EnvVar;
 import io.aifabric.api.v1alpha1.aijob.Placement;
 import io.aifabric.api.v1alpha1.storagevolume.StorageVolume;
+import io.aifabric.contract.NodeLabels;
 import io.aifabric.operator.Failpoint;
 import io.aifabric.operator.OperatorConfig;
-import io.aifabric.operator.membercluster.VerifiedNodeLabels;
 import io.aifabric.operator.outputs.SealingSidecar;
 import io.aifabric.operator.outputs.StoreUnusableException;
 import io.aifabric.operator.outputs.UploadGrants;
@@ -207,7 +207,8 @@ public class Dispatcher {
     int replicas = spec.getReplicas() == null ? 1 : spec.getReplicas();
     Map<String, Quantity> limits = new HashMap<>();
     limits.put(
-        "nvidia.com/gpu", new Quantity(String.valueOf(spec.getResources().getGpusPerReplica())));
+        NodeLabels.GPU_RESOURCE,
+        new Quantity(String.valueOf(spec.getResources().getGpusPerReplica())));
     Map<String, Quantity> requests = new HashMap<>(limits);
     if (spec.getResources().getCpu() != null) {
       requests.put("cpu", spec.getResources().getCpu());
@@ -261,7 +262,7 @@ public class Dispatcher {
             .withSubdomain(name)
             .withRestartPolicy("Never")
             .withAutomountServiceAccountToken(false)
-            .withNodeSelector(Map.of("nvidia.com/gpu.product", gpuModel))
+            .withNodeSelector(Map.of(NodeLabels.GFD_PRODUCT, gpuModel))
             .withNewSecurityContext()
             .withRunAsNonRoot(true)
             .withRunAsUser(1000L)
@@ -322,11 +323,11 @@ public class Dispatcher {
     }
     Integer minTier = spec.getPlacement().getMinTier();
     if (minTier != null && minTier > 0) {
-      RequiredNodeTerm.requireLabel(pod, greaterThan(VerifiedNodeLabels.TIER, minTier - 1));
+      RequiredNodeTerm.requireLabel(pod, greaterThan(NodeLabels.TIER, minTier - 1));
     }
     Integer minScore = spec.getPlacement().getMinAvailabilityScore();
     if (minScore != null && minScore > 0) {
-      RequiredNodeTerm.requireLabel(pod, greaterThan(VerifiedNodeLabels.SCORE, minScore - 1));
+      RequiredNodeTerm.requireLabel(pod, greaterThan(NodeLabels.SCORE, minScore - 1));
     }
   }
 
@@ -348,7 +349,7 @@ public class Dispatcher {
         spec.getResources() == null ? null : spec.getResources().getMinGpuMemoryMiB();
     Map<String, String> annotations = new HashMap<>();
     if (minMemory != null) {
-      annotations.put("aifabric.io/min-gpu-memory-mib", String.valueOf(minMemory));
+      annotations.put(NodeLabels.MIN_GPU_MEMORY_ANNOTATION, String.valueOf(minMemory));
     }
     return annotations;
   }

@@ -1,5 +1,6 @@
 package io.aifabric.operator.membercluster;
 
+import io.aifabric.contract.NodeLabels;
 import io.aifabric.protocol.RegistrationCodec;
 import io.aifabric.protocol.chain.SignedChainRegistration;
 import io.fabric8.kubernetes.api.model.Node;
@@ -27,7 +28,7 @@ public record GpuNodeInventory(
     String brokerCertificate,
     Map<String, String> aifabricLabels) {
 
-  public static final String GPU_RESOURCE = "nvidia.com/gpu";
+  public static final String GPU_RESOURCE = NodeLabels.GPU_RESOURCE;
 
   /** The node's GPU inventory, or empty for a node without GPUs. */
   public static Optional<GpuNodeInventory> of(Node node) {
@@ -44,8 +45,8 @@ public record GpuNodeInventory(
     return Optional.of(
         new GpuNodeInventory(
             node.getMetadata().getName(),
-            labels.getOrDefault("nvidia.com/gpu.product", "unknown"),
-            parseInt(labels.get("nvidia.com/gpu.memory")),
+            labels.getOrDefault(NodeLabels.GFD_PRODUCT, "unknown"),
+            NodeLabels.gpuMemoryMiB(labels),
             capacity,
             gpus(node.getStatus().getAllocatable()),
             version(

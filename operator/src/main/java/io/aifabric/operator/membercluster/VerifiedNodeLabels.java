@@ -3,6 +3,7 @@ package io.aifabric.operator.membercluster;
 import io.aifabric.api.v1alpha1.Conditions;
 import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.api.v1alpha1.computenode.ComputeNodeStatus;
+import io.aifabric.contract.NodeLabels;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,22 +24,18 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class VerifiedNodeLabels {
   private static final Logger LOG = Logger.getLogger(VerifiedNodeLabels.class);
-  public static final String VERIFIED = "aifabric.io/verified";
-  public static final String AVAILABLE = "aifabric.io/available";
-  public static final String SCORE = "aifabric.io/availability-score";
-  public static final String TIER = "aifabric.io/tier";
 
   /** The labels a node should carry, by what its ComputeNode says (null: the label goes). */
   static Map<String, String> desired(ComputeNodeStatus status) {
     Map<String, String> labels = new HashMap<>();
-    labels.put(VERIFIED, word(status, "Verified"));
-    labels.put(AVAILABLE, word(status, "Available"));
+    labels.put(NodeLabels.VERIFIED, word(status, "Verified"));
+    labels.put(NodeLabels.AVAILABLE, word(status, "Available"));
     labels.put(
-        SCORE,
+        NodeLabels.SCORE,
         status.getAvailability() == null || status.getAvailability().getScore() == null
             ? null
             : String.valueOf(status.getAvailability().getScore()));
-    labels.put(TIER, status.getTier() == null ? null : String.valueOf(status.getTier()));
+    labels.put(NodeLabels.TIER, status.getTier() == null ? null : String.valueOf(status.getTier()));
     return labels;
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aifabric.api.v1alpha1.computenode.Availability;
 import io.aifabric.api.v1alpha1.computenode.ComputeNodeStatus;
+import io.aifabric.contract.NodeLabels;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import org.junit.jupiter.api.Test;
 
@@ -23,17 +24,17 @@ class VerifiedNodeLabelsTest {
     status.setTier(2);
     var labels = VerifiedNodeLabels.desired(status);
     assertThat(labels)
-        .containsEntry(VerifiedNodeLabels.VERIFIED, "false")
-        .containsEntry(VerifiedNodeLabels.AVAILABLE, "true")
-        .containsEntry(VerifiedNodeLabels.SCORE, "201")
-        .containsEntry(VerifiedNodeLabels.TIER, "2");
+        .containsEntry(NodeLabels.VERIFIED, "false")
+        .containsEntry(NodeLabels.AVAILABLE, "true")
+        .containsEntry(NodeLabels.SCORE, "201")
+        .containsEntry(NodeLabels.TIER, "2");
   }
 
   @Test
   void whatIsNotKnownIsSaidSoOrLeftOff() {
     var labels = VerifiedNodeLabels.desired(new ComputeNodeStatus());
-    assertThat(labels).containsEntry(VerifiedNodeLabels.VERIFIED, "unknown");
-    assertThat(labels.get(VerifiedNodeLabels.SCORE)).isNull();
-    assertThat(labels.get(VerifiedNodeLabels.TIER)).isNull();
+    assertThat(labels).containsEntry(NodeLabels.VERIFIED, "unknown");
+    assertThat(labels.get(NodeLabels.SCORE)).isNull();
+    assertThat(labels.get(NodeLabels.TIER)).isNull();
   }
 }

@@ -5,6 +5,7 @@ import static io.aifabric.extender.FilterAnswers.reasons;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.aifabric.contract.NodeLabels;
 import io.aifabric.extender.FilterPolicy;
 import io.aifabric.extender.GpuPrioritizer;
 import io.aifabric.extender.NodeGpus;
@@ -60,8 +61,8 @@ class ExtenderVerbsTest {
             .withNewMetadata()
             .withName("whole")
             .addToLabels("nvidia.com/gpu.product", H100)
-            .addToLabels(NodeGpus.VERIFIED, "true")
-            .addToLabels(NodeGpus.AVAILABLE, "true")
+            .addToLabels(NodeLabels.VERIFIED, "true")
+            .addToLabels(NodeLabels.AVAILABLE, "true")
             .endMetadata()
             .withNewStatus()
             .addToAllocatable("nvidia.com/gpu", new Quantity("4"))
