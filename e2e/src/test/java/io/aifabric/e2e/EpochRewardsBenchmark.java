@@ -2,8 +2,8 @@ package io.aifabric.e2e;
 
 import io.aifabric.escrow.ContractDomain;
 import io.aifabric.escrow.EpochRewards;
-import io.aifabric.escrow.NodeRegistration;
 import io.aifabric.escrow.OracleSignatures;
+import io.aifabric.escrow.RegistrySignup;
 import io.aifabric.escrow.contracts.AvailabilityRewards;
 import io.aifabric.escrow.contracts.NodeRegistry;
 import io.aifabric.protocol.RewardTree;
@@ -137,7 +137,7 @@ class EpochRewardsBenchmark {
       asProvider.stake(ETHER).send();
       byte[] registration =
           OracleSignatures.sign(
-                  new NodeRegistration(node.getAddress(), provider.getAddress(), 0)
+                  new RegistrySignup(node.getAddress(), provider.getAddress(), 0)
                       .digest(registryDomain),
                   node.getEcKeyPair())
               .rsv();

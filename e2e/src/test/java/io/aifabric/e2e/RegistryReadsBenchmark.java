@@ -1,8 +1,8 @@
 package io.aifabric.e2e;
 
 import io.aifabric.escrow.ContractDomain;
-import io.aifabric.escrow.NodeRegistration;
 import io.aifabric.escrow.OracleSignatures;
+import io.aifabric.escrow.RegistrySignup;
 import io.aifabric.escrow.contracts.NodeRegistry;
 import io.aifabric.testbed.TestBed;
 import io.aifabric.testbed.TestBedExtension;
@@ -84,7 +84,7 @@ class RegistryReadsBenchmark {
           Credentials node = Credentials.create(Keys.createEcKeyPair());
           byte[] signature =
               OracleSignatures.sign(
-                      new NodeRegistration(node.getAddress(), provider.getAddress(), 0)
+                      new RegistrySignup(node.getAddress(), provider.getAddress(), 0)
                           .digest(domain),
                       node.getEcKeyPair())
                   .rsv();

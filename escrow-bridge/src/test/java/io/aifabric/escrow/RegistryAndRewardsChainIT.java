@@ -85,7 +85,7 @@ class RegistryAndRewardsChainIT {
   void theDigestsComputedInJavaAreTheOnesTheContractsCheck() throws Exception {
     String node = chain.fundedAccount(0).getAddress();
     String provider = chain.fundedAccount(0).getAddress();
-    assertThat(new NodeRegistration(node, provider, 0).digest(registryDomain))
+    assertThat(new RegistrySignup(node, provider, 0).digest(registryDomain))
         .isEqualTo(registry.registrationDigest(node, provider).send());
     byte[] evidence = Hash.sha3("forged receipt".getBytes());
     assertThat(
@@ -193,7 +193,7 @@ class RegistryAndRewardsChainIT {
 
   private static byte[] nodeSignature(Credentials node, String provider) throws Exception {
     long nonce = registry.registrationNonce(node.getAddress()).send().longValue();
-    byte[] digest = new NodeRegistration(node.getAddress(), provider, nonce).digest(registryDomain);
+    byte[] digest = new RegistrySignup(node.getAddress(), provider, nonce).digest(registryDomain);
     return OracleSignatures.sign(digest, node.getEcKeyPair()).rsv();
   }
 

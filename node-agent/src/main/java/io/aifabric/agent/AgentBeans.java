@@ -3,7 +3,7 @@ package io.aifabric.agent;
 import io.aifabric.agent.gpu.DeclaredInventory;
 import io.aifabric.agent.gpu.GpuDiscovery;
 import io.aifabric.agent.gpu.NvidiaSmi;
-import io.aifabric.agent.identity.NodeIdentity;
+import io.aifabric.agent.identity.NodeKeyring;
 import io.aifabric.agent.verify.CudaProbe;
 import io.aifabric.agent.verify.GpuProbe;
 import io.aifabric.agent.verify.HardwareVerifier;
@@ -25,9 +25,9 @@ public class AgentBeans {
 
   @Produces
   @Singleton
-  NodeIdentity identity(AgentConfig config) {
+  NodeKeyring identity(AgentConfig config) {
     try {
-      return NodeIdentity.loadOrCreate(config.keyFile(), new SecureRandom());
+      return NodeKeyring.loadOrCreate(config.keyFile(), new SecureRandom());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot load or create the node's keys", e);
     }

@@ -39,13 +39,13 @@ public final class DeclaredInventory implements GpuDiscovery {
   }
 
   @Override
-  public GpuInventory discover() {
+  public DiscoveredGpus discover() {
     List<GpuDevice> gpus = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       String uuid =
           "GPU-" + UUID.nameUUIDFromBytes((nodeName + "/" + i).getBytes(StandardCharsets.UTF_8));
       gpus.add(new GpuDevice(i, uuid, model, memoryMiB, 0, 0, 30, false, List.of()));
     }
-    return new GpuInventory(driverVersion, cudaVersion, gpus);
+    return new DiscoveredGpus(driverVersion, cudaVersion, gpus);
   }
 }

@@ -2,5 +2,5 @@ package io.aifabric.agent.gpu;
 
 /** Where the agent learns what GPUs its node has: nvidia-smi, or a declared inventory. */
 public interface GpuDiscovery {
-  GpuInventory discover() throws GpuDiscoveryException;
+  DiscoveredGpus discover() throws GpuDiscoveryException;
 }

@@ -27,11 +27,11 @@ public final class NvidiaSmi implements GpuDiscovery {
   }
 
   @Override
-  public GpuInventory discover() throws GpuDiscoveryException {
+  public DiscoveredGpus discover() throws GpuDiscoveryException {
     BoundedCommand.Result query = run(QUERY, "--format=csv,noheader,nounits");
     if (query.exitCode() != 0) {
       if (NvidiaSmiParser.noDevices(query.exitCode(), query.output())) {
-        return GpuInventory.none();
+        return DiscoveredGpus.none();
       }
     }
     List<GpuDevice> gpus = NvidiaSmiParser.parseQuery(query.output());
@@ -45,7 +45,7 @@ public final class NvidiaSmi implements GpuDiscovery {
       gpus = withMig;
     }
     String cuda = NvidiaSmiParser.cudaVersion(run().output());
-    return new GpuInventory(NvidiaSmiParser.driverVersion(query.output()), cuda, gpus);
+    return new DiscoveredGpus(NvidiaSmiParser.driverVersion(query.output()), cuda, gpus);
   }
 
   private BoundedCommand.Result run(String... args) throws GpuDiscoveryException {

@@ -1,10 +1,10 @@
 package io.aifabric.agent.heartbeat;
 
 import io.aifabric.agent.AgentConfig;
+import io.aifabric.agent.gpu.DiscoveredGpus;
 import io.aifabric.agent.gpu.GpuDiscovery;
 import io.aifabric.agent.gpu.GpuDiscoveryException;
-import io.aifabric.agent.gpu.GpuInventory;
-import io.aifabric.agent.identity.NodeIdentity;
+import io.aifabric.agent.identity.NodeKeyring;
 import io.aifabric.protocol.Heartbeat;
 import io.aifabric.protocol.HeartbeatCodec;
 import io.aifabric.protocol.Topics;
@@ -35,7 +35,7 @@ public class HeartbeatPublisher {
 
   private final Emitter<byte[]> emitter;
   private final GpuDiscovery discovery;
-  private final NodeIdentity identity;
+  private final NodeKeyring identity;
   private final AgentConfig config;
   private final Clock clock;
   private final AtomicLong lastSequence = new AtomicLong();
@@ -44,7 +44,7 @@ public class HeartbeatPublisher {
   public HeartbeatPublisher(
       @Channel("heartbeats") @OnOverflow(OnOverflow.Strategy.DROP) Emitter<byte[]> emitter,
       GpuDiscovery discovery,
-      NodeIdentity identity,
+      NodeKeyring identity,
       AgentConfig config,
       Clock clock) {
     this.emitter = emitter;
@@ -58,7 +58,7 @@ public class HeartbeatPublisher {
       every = "${aifabric.agent.heartbeat-interval:10s}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void beat() {
-    GpuInventory inventory;
+    DiscoveredGpus inventory;
     try {
       inventory = discovery.discover();
     } catch (GpuDiscoveryException e) {

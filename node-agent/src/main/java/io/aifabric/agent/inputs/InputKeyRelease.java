@@ -1,7 +1,7 @@
 package io.aifabric.agent.inputs;
 
 import io.aifabric.agent.AgentConfig;
-import io.aifabric.agent.identity.NodeIdentity;
+import io.aifabric.agent.identity.NodeKeyring;
 import io.aifabric.protocol.seal.KeyGrant;
 import io.aifabric.protocol.seal.SealedInputManifest;
 import io.aifabric.protocol.seal.SealedOutputException;
@@ -35,14 +35,14 @@ public class InputKeyRelease {
   private static final Logger LOG = Logger.getLogger(InputKeyRelease.class);
   static final String JOB_UID = "aifabric.io/job-uid";
 
-  private final NodeIdentity identity;
+  private final NodeKeyring identity;
   private final AgentConfig config;
   private final Instance<KubernetesClient> client;
   private final Set<String> released = ConcurrentHashMap.newKeySet();
   private final Set<String> refused = ConcurrentHashMap.newKeySet();
 
   public InputKeyRelease(
-      NodeIdentity identity, AgentConfig config, Instance<KubernetesClient> client) {
+      NodeKeyring identity, AgentConfig config, Instance<KubernetesClient> client) {
     this.identity = identity;
     this.config = config;
     this.client = client;
@@ -96,7 +96,7 @@ public class InputKeyRelease {
    * The Secret to write for a pod on this node ({@code computeNode}), a refusal, or empty when the
    * pod has no sealed inputs.
    */
-  static Optional<Release> releaseFor(Pod pod, String computeNode, NodeIdentity identity) {
+  static Optional<Release> releaseFor(Pod pod, String computeNode, NodeKeyring identity) {
     Map<String, String> annotations = pod.getMetadata().getAnnotations();
     String json = annotations == null ? null : annotations.get(SealedInputManifest.ANNOTATION);
     if (json == null) {

@@ -1,7 +1,7 @@
 package io.aifabric.agent.kube;
 
 import io.aifabric.agent.AgentConfig;
-import io.aifabric.agent.identity.NodeIdentity;
+import io.aifabric.agent.identity.NodeKeyring;
 import io.aifabric.protocol.MalformedMessageException;
 import io.aifabric.protocol.RegistrationCodec;
 import io.aifabric.protocol.chain.ChainRegistration;
@@ -28,14 +28,14 @@ import org.jboss.logging.Logger;
 public class NodeRegistrar {
   private static final Logger LOG = Logger.getLogger(NodeRegistrar.class);
 
-  private final NodeIdentity identity;
+  private final NodeKeyring identity;
   private final AgentConfig config;
   private final Instance<KubernetesClient> client;
   private final Clock clock;
   private final AtomicBoolean registered = new AtomicBoolean();
 
   public NodeRegistrar(
-      NodeIdentity identity, AgentConfig config, Instance<KubernetesClient> client, Clock clock) {
+      NodeKeyring identity, AgentConfig config, Instance<KubernetesClient> client, Clock clock) {
     this.identity = identity;
     this.config = config;
     this.client = client;

@@ -1,7 +1,7 @@
 package io.aifabric.agent.mqtt;
 
 import io.aifabric.agent.AgentConfig;
-import io.aifabric.agent.identity.NodeIdentity;
+import io.aifabric.agent.identity.NodeKeyring;
 import io.aifabric.protocol.broker.BrokerIdentities;
 import io.aifabric.protocol.broker.ClientCertificateCheck;
 import io.aifabric.protocol.broker.Pem;
@@ -44,14 +44,14 @@ public class BrokerCredentials {
   public static final String KEY_FILE = "broker.key";
   public static final String CERTIFICATE_FILE = "broker.crt";
 
-  private final NodeIdentity identity;
+  private final NodeKeyring identity;
   private final AgentConfig config;
   private final Instance<KubernetesClient> client;
   private final Clock clock;
   private volatile Instant renewFrom = Instant.MIN;
 
   public BrokerCredentials(
-      NodeIdentity identity, AgentConfig config, Instance<KubernetesClient> client, Clock clock) {
+      NodeKeyring identity, AgentConfig config, Instance<KubernetesClient> client, Clock clock) {
     this.identity = identity;
     this.config = config;
     this.client = client;

@@ -1,6 +1,6 @@
 package io.aifabric.agent.receipt;
 
-import io.aifabric.agent.identity.NodeIdentity;
+import io.aifabric.agent.identity.NodeKeyring;
 import io.aifabric.agent.mqtt.RetainedUntilAcknowledged;
 import io.aifabric.protocol.ReceiptCodec;
 import io.aifabric.protocol.Topics;
@@ -23,10 +23,10 @@ import org.jboss.logging.Logger;
 public class ReceiptPublisher {
   private static final Logger LOG = Logger.getLogger(ReceiptPublisher.class);
   private final RetainedUntilAcknowledged retained;
-  private final NodeIdentity identity;
+  private final NodeKeyring identity;
   private final Set<String> made = ConcurrentHashMap.newKeySet();
 
-  public ReceiptPublisher(@Channel("receipts") Emitter<byte[]> emitter, NodeIdentity identity) {
+  public ReceiptPublisher(@Channel("receipts") Emitter<byte[]> emitter, NodeKeyring identity) {
     this.retained = new RetainedUntilAcknowledged(emitter);
     this.identity = identity;
   }

@@ -2,7 +2,7 @@ package io.aifabric.agent.verify;
 
 import io.aifabric.agent.gpu.GpuDiscovery;
 import io.aifabric.agent.gpu.GpuDiscoveryException;
-import io.aifabric.agent.identity.NodeIdentity;
+import io.aifabric.agent.identity.NodeKeyring;
 import io.aifabric.agent.mqtt.RetainedUntilAcknowledged;
 import io.aifabric.protocol.HardwareReport;
 import io.aifabric.protocol.HardwareReportCodec;
@@ -26,7 +26,7 @@ public class HardwareReportPublisher {
   private final RetainedUntilAcknowledged retained;
   private final GpuDiscovery discovery;
   private final HardwareVerifier verifier;
-  private final NodeIdentity identity;
+  private final NodeKeyring identity;
   private final Clock clock;
   private volatile boolean measured;
 
@@ -34,7 +34,7 @@ public class HardwareReportPublisher {
       @Channel("hardware") Emitter<byte[]> emitter,
       GpuDiscovery discovery,
       HardwareVerifier verifier,
-      NodeIdentity identity,
+      NodeKeyring identity,
       Clock clock) {
     this.retained = new RetainedUntilAcknowledged(emitter);
     this.discovery = discovery;

@@ -1,8 +1,8 @@
 package io.aifabric.agent.verify;
 
+import io.aifabric.agent.gpu.DiscoveredGpus;
 import io.aifabric.agent.gpu.GpuDevice;
 import io.aifabric.agent.gpu.GpuDiscoveryException;
-import io.aifabric.agent.gpu.GpuInventory;
 import io.aifabric.protocol.EthAddress;
 import io.aifabric.protocol.HardwareReport;
 import java.util.ArrayList;
@@ -20,7 +20,7 @@ public final class HardwareVerifier {
     this.probe = probe;
   }
 
-  public HardwareReport verify(EthAddress node, GpuInventory inventory, long nowMillis)
+  public HardwareReport verify(EthAddress node, DiscoveredGpus inventory, long nowMillis)
       throws GpuDiscoveryException {
     List<HardwareReport.Gpu> gpus = new ArrayList<>();
     for (GpuDevice gpu : inventory.gpus()) {

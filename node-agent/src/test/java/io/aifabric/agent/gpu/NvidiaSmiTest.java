@@ -39,7 +39,7 @@ class NvidiaSmiTest {
 
   @Test
   void eightH100s() throws Exception {
-    GpuInventory inv = recorded("h100x8").discover();
+    DiscoveredGpus inv = recorded("h100x8").discover();
     assertThat(inv.gpus()).hasSize(8);
     assertThat(inv.driverVersion()).isEqualTo("550.54.15");
     assertThat(inv.cudaVersion()).isEqualTo("12.4");
@@ -53,7 +53,7 @@ class NvidiaSmiTest {
 
   @Test
   void fourA100s() throws Exception {
-    GpuInventory inv = recorded("a100-40gb").discover();
+    DiscoveredGpus inv = recorded("a100-40gb").discover();
     assertThat(inv.gpus()).hasSize(4).allMatch(g -> g.product().equals("NVIDIA-A100-SXM4-40GB"));
     assertThat(inv.gpus().get(2).memoryUsedMiB()).isEqualTo(38912);
     assertThat(inv.cudaVersion()).isEqualTo("12.2");
@@ -61,7 +61,7 @@ class NvidiaSmiTest {
 
   @Test
   void geforceCardsHaveNoMigMode() throws Exception {
-    GpuInventory inv = recorded("rtx4090").discover();
+    DiscoveredGpus inv = recorded("rtx4090").discover();
     assertThat(inv.gpus()).hasSize(4).noneMatch(GpuDevice::migEnabled);
     assertThat(inv.gpus().get(0).product()).isEqualTo("NVIDIA-GeForce-RTX-4090");
     assertThat(inv.gpus().get(0).memoryTotalMiB()).isEqualTo(24564);
@@ -69,7 +69,7 @@ class NvidiaSmiTest {
 
   @Test
   void migInstancesAreListedUnderTheirGpu() throws Exception {
-    GpuInventory inv = recorded("a100-80gb-mig").discover();
+    DiscoveredGpus inv = recorded("a100-80gb-mig").discover();
     GpuDevice mig = inv.gpus().get(0);
     assertThat(mig.migEnabled()).isTrue();
     assertThat(mig.utilizationPercent()).as("[N/A] under MIG").isNull();

@@ -3,7 +3,7 @@ package io.aifabric.agent.heartbeat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.aifabric.agent.identity.NodeIdentity;
+import io.aifabric.agent.identity.NodeKeyring;
 import io.aifabric.agent.testing.MosquittoResource;
 import io.aifabric.agent.testing.TopicRecorder;
 import io.aifabric.protocol.HardwareReportCodec;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 // The broker restart goes last: a broker without persistence forgets retained messages.
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HeartbeatOverMqttTest {
-  @Inject NodeIdentity identity;
+  @Inject NodeKeyring identity;
 
   HeartbeatVerifier verifier() {
     return new HeartbeatVerifier(

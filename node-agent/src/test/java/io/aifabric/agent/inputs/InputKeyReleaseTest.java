@@ -2,7 +2,7 @@ package io.aifabric.agent.inputs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aifabric.agent.identity.NodeIdentity;
+import io.aifabric.agent.identity.NodeKeyring;
 import io.aifabric.protocol.seal.KeyGrant;
 import io.aifabric.protocol.seal.SealedInputManifest;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -29,7 +29,7 @@ class InputKeyReleaseTest {
 
   @Test
   void aGrantForThisNodeIsOpenedIntoTheJobsKeySecret(@TempDir Path dir) throws Exception {
-    NodeIdentity node = NodeIdentity.loadOrCreate(dir.resolve("key"), RANDOM);
+    NodeKeyring node = NodeKeyring.loadOrCreate(dir.resolve("key"), RANDOM);
     Pod pod = pod("job-uid", manifest("job-uid", Map.of(NODE, grantFor(node, "job-uid", NODE))));
 
     InputKeyRelease.Release release = InputKeyRelease.releaseFor(pod, NODE, node).orElseThrow();
@@ -50,8 +50,8 @@ class InputKeyReleaseTest {
 
   @Test
   void grantsForOtherNodesOrJobsAreNotOpened(@TempDir Path dir) throws Exception {
-    NodeIdentity node = NodeIdentity.loadOrCreate(dir.resolve("key"), RANDOM);
-    NodeIdentity other = NodeIdentity.loadOrCreate(dir.resolve("other"), RANDOM);
+    NodeKeyring node = NodeKeyring.loadOrCreate(dir.resolve("key"), RANDOM);
+    NodeKeyring other = NodeKeyring.loadOrCreate(dir.resolve("other"), RANDOM);
 
     // Only another node has a grant.
     Pod onlyOther =
@@ -81,7 +81,7 @@ class InputKeyReleaseTest {
     assertThat(InputKeyRelease.releaseFor(plain, NODE, node)).isEmpty();
   }
 
-  private static byte[] grantFor(NodeIdentity node, String jobUid, String nodeName) {
+  private static byte[] grantFor(NodeKeyring node, String jobUid, String nodeName) {
     return KeyGrant.wrap(
         PAYLOAD_KEY,
         node.x25519PublicKey(),

@@ -1,6 +1,6 @@
 package io.aifabric.agent.testing;
 
-import io.aifabric.agent.identity.NodeIdentity;
+import io.aifabric.agent.identity.NodeKeyring;
 import io.aifabric.agent.mqtt.BrokerCredentials;
 import io.aifabric.protocol.broker.BrokerIdentities;
 import io.aifabric.testing.MosquittoBroker;
@@ -27,7 +27,7 @@ public class MosquittoResource implements QuarkusTestResourceLifecycleManager {
       Path dir = Files.createTempDirectory("aifabric-mqtt");
       broker = MosquittoBroker.start(dir.resolve("broker"));
       keyFile = dir.resolve("keys/node-keys.json");
-      NodeIdentity node = NodeIdentity.loadOrCreate(keyFile, new SecureRandom());
+      NodeKeyring node = NodeKeyring.loadOrCreate(keyFile, new SecureRandom());
       Path tls = dir.resolve("broker-tls");
       TestPki.ClientTls issued =
           broker.pki().client(BrokerIdentities.node(node.address()), node.brokerKey());

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aifabric.agent.gpu.DeclaredInventory;
+import io.aifabric.agent.gpu.DiscoveredGpus;
 import io.aifabric.agent.gpu.GpuDevice;
 import io.aifabric.agent.gpu.GpuDiscoveryException;
-import io.aifabric.agent.gpu.GpuInventory;
 import io.aifabric.protocol.NodeKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HardwareVerifierTest {
   @TempDir Path tmp;
   final NodeKey key = NodeKey.generate(new SecureRandom());
-  final GpuInventory eightH100 =
+  final DiscoveredGpus eightH100 =
       new DeclaredInventory("n", "NVIDIA H100 80GB HBM3", 8, 81559, "550", "12.4").discover();
 
   /** A fake device: one GPU of the eight has half its memory. */

@@ -4,13 +4,13 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /** What a node has: its GPUs and the driver and CUDA versions they run with. */
-public record GpuInventory(String driverVersion, String cudaVersion, List<GpuDevice> gpus) {
-  public GpuInventory {
+public record DiscoveredGpus(String driverVersion, String cudaVersion, List<GpuDevice> gpus) {
+  public DiscoveredGpus {
     gpus = List.copyOf(gpus);
   }
 
-  public static GpuInventory none() {
-    return new GpuInventory(null, null, List.of());
+  public static DiscoveredGpus none() {
+    return new DiscoveredGpus(null, null, List.of());
   }
 
   /**

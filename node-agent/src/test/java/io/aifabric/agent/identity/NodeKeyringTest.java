@@ -12,14 +12,14 @@ import java.security.SecureRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class NodeIdentityTest {
+class NodeKeyringTest {
   @TempDir Path dir;
 
   @Test
   void keysAreCreatedOnceAndSurviveARestart() throws IOException {
     Path file = dir.resolve("keys/node-keys.json");
-    NodeIdentity first = NodeIdentity.loadOrCreate(file, new SecureRandom());
-    NodeIdentity again = NodeIdentity.loadOrCreate(file, new SecureRandom());
+    NodeKeyring first = NodeKeyring.loadOrCreate(file, new SecureRandom());
+    NodeKeyring again = NodeKeyring.loadOrCreate(file, new SecureRandom());
     assertThat(again.address()).isEqualTo(first.address());
     assertThat(again.x25519PublicKey()).isEqualTo(first.x25519PublicKey());
     assertThat(again.brokerKey().getPublic()).isEqualTo(first.brokerKey().getPublic());
@@ -30,9 +30,9 @@ class NodeIdentityTest {
   @Test
   void theKeyFileIsTightenedIfSomeoneLoosenedIt() throws IOException {
     Path file = dir.resolve("node-keys.json");
-    NodeIdentity.loadOrCreate(file, new SecureRandom());
+    NodeKeyring.loadOrCreate(file, new SecureRandom());
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-    NodeIdentity.loadOrCreate(file, new SecureRandom());
+    NodeKeyring.loadOrCreate(file, new SecureRandom());
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
         .isEqualTo("rw-------");
   }
@@ -40,7 +40,7 @@ class NodeIdentityTest {
   @Test
   void privateKeysNeverAppearInItsTextForm() throws IOException {
     Path file = dir.resolve("node-keys.json");
-    NodeIdentity id = NodeIdentity.loadOrCreate(file, new SecureRandom());
+    NodeKeyring id = NodeKeyring.loadOrCreate(file, new SecureRandom());
     String secret = Hex.encode(id.signingKey().privateBytes()).substring(2);
     assertThat(id.toString()).doesNotContain(secret).contains(id.address().toString());
     assertThat(id.signingKey().toString()).doesNotContain(secret);
@@ -48,7 +48,7 @@ class NodeIdentityTest {
 
   @Test
   void theRegistrationIsSignedByTheNodeKeyAndNamesItsBrokerKey() throws IOException {
-    NodeIdentity id = NodeIdentity.loadOrCreate(dir.resolve("k.json"), new SecureRandom());
+    NodeKeyring id = NodeKeyring.loadOrCreate(dir.resolve("k.json"), new SecureRandom());
     var signed = id.register("member-a", "gpu-h100-00", 1_000L);
     assertThat(signed.isValid()).isTrue();
     assertThat(signed.registration().key().address()).isEqualTo(id.address());
@@ -59,16 +59,16 @@ class NodeIdentityTest {
   @Test
   void aKeyFileFromBeforeTheBrokerKeyKeepsItsIdentityAndGainsOne() throws IOException {
     Path file = dir.resolve("node-keys.json");
-    NodeIdentity original = NodeIdentity.loadOrCreate(file, new SecureRandom());
+    NodeKeyring original = NodeKeyring.loadOrCreate(file, new SecureRandom());
     var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
     ((com.fasterxml.jackson.databind.node.ObjectNode) json).remove("p256");
     Files.writeString(file, json.toString());
 
-    NodeIdentity upgraded = NodeIdentity.loadOrCreate(file, new SecureRandom());
+    NodeKeyring upgraded = NodeKeyring.loadOrCreate(file, new SecureRandom());
     assertThat(upgraded.address()).isEqualTo(original.address());
     assertThat(upgraded.x25519PublicKey()).isEqualTo(original.x25519PublicKey());
     assertThat(Files.readString(file)).contains("\"p256\"");
-    assertThat(NodeIdentity.loadOrCreate(file, new SecureRandom()).brokerKey().getPublic())
+    assertThat(NodeKeyring.loadOrCreate(file, new SecureRandom()).brokerKey().getPublic())
         .isEqualTo(upgraded.brokerKey().getPublic());
   }
 
@@ -76,7 +76,7 @@ class NodeIdentityTest {
   void aDamagedKeyFileIsAnErrorNotANewIdentity() throws IOException {
     Path file = dir.resolve("node-keys.json");
     Files.writeString(file, "{\"secp256k1\":\"0x12\",\"x25519\":\"0x34\"}");
-    assertThatThrownBy(() -> NodeIdentity.loadOrCreate(file, new SecureRandom()))
+    assertThatThrownBy(() -> NodeKeyring.loadOrCreate(file, new SecureRandom()))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("unreadable key");
   }

@@ -30,8 +30,8 @@ import org.jboss.logging.Logger;
  * start (a key file from before the broker key gets one added). Nothing here ever prints a private
  * key: {@link #toString()} shows the address.
  */
-public final class NodeIdentity {
-  private static final Logger LOG = Logger.getLogger(NodeIdentity.class);
+public final class NodeKeyring {
+  private static final Logger LOG = Logger.getLogger(NodeKeyring.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<PosixFilePermission> OWNER_ONLY =
       PosixFilePermissions.fromString("rw-------");
@@ -40,7 +40,7 @@ public final class NodeIdentity {
   private final X25519PrivateKeyParameters exchangeKey;
   private final KeyPair brokerKey;
 
-  private NodeIdentity(
+  private NodeKeyring(
       NodeKey signingKey, X25519PrivateKeyParameters exchangeKey, KeyPair brokerKey) {
     this.signingKey = signingKey;
     this.exchangeKey = exchangeKey;
@@ -48,17 +48,17 @@ public final class NodeIdentity {
   }
 
   /** Loads the node's keys from the file, creating both (and the file) the first time. */
-  public static NodeIdentity loadOrCreate(Path file, SecureRandom random) throws IOException {
+  public static NodeKeyring loadOrCreate(Path file, SecureRandom random) throws IOException {
     if (Files.exists(file)) {
       tightenPermissions(file);
       var node = JSON.readTree(file.toFile());
       if (node == null || node.get("secp256k1") == null || node.get("x25519") == null) {
         throw new IOException(file + " is not an aifabric key file (secp256k1, x25519)");
       }
-      NodeIdentity loaded;
+      NodeKeyring loaded;
       try {
         loaded =
-            new NodeIdentity(
+            new NodeKeyring(
                 NodeKey.fromPrivateBytes(Hex.decode(node.get("secp256k1").asText(), 32)),
                 new X25519PrivateKeyParameters(Hex.decode(node.get("x25519").asText(), 32), 0),
                 node.hasNonNull("p256")
@@ -73,8 +73,8 @@ public final class NodeIdentity {
       }
       return loaded;
     }
-    NodeIdentity created =
-        new NodeIdentity(
+    NodeKeyring created =
+        new NodeKeyring(
             NodeKey.generate(random),
             new X25519PrivateKeyParameters(random),
             BrokerAuthority.newKeyPair(random));
@@ -123,7 +123,7 @@ public final class NodeIdentity {
 
   @Override
   public String toString() {
-    return "NodeIdentity[" + address() + "]";
+    return "NodeKeyring[" + address() + "]";
   }
 
   private void write(Path file) throws IOException {

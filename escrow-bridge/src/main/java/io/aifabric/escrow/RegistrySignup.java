@@ -8,7 +8,7 @@ import io.aifabric.protocol.chain.ChainRegistration;
  * signature registers the node once. The encoding is the protocol's ({@link ChainRegistration}),
  * which node agents sign without a chain library.
  */
-public record NodeRegistration(String node, String provider, long nonce) {
+public record RegistrySignup(String node, String provider, long nonce) {
   /** The EIP-712 digest under a NodeRegistry deployment's domain. */
   public byte[] digest(ContractDomain domain) {
     return domain.digest(new ChainRegistration(node, provider, nonce).structHash());
