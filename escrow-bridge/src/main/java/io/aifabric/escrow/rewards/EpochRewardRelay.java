@@ -12,8 +12,8 @@ import io.aifabric.escrow.bridge.EscrowChain;
 import io.aifabric.escrow.bridge.SubmissionStatusPatch;
 import io.aifabric.escrow.relayer.ChainSubmission;
 import io.aifabric.escrow.relayer.Landing;
-import io.aifabric.escrow.relayer.OnChainAction;
 import io.aifabric.escrow.relayer.OracleAnswers;
+import io.aifabric.escrow.relayer.RelayedResource;
 import io.aifabric.escrow.relayer.TransactionSender;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -222,19 +222,25 @@ public class EpochRewardRelay {
   }
 
   /** An EpochReward as the submission steps see it: the contract's postEpoch for one epoch. */
-  private final class EpochAction implements OnChainAction<RewardsChain.Posted> {
-    private final KubernetesClient client;
-    private final EpochReward reward;
+  private final class EpochAction
+      extends RelayedResource<EpochReward, EpochRewardStatus, RewardsChain.Posted> {
     private final EpochRewardStatus s;
 
     EpochAction(KubernetesClient client, EpochReward reward, EpochRewardStatus s) {
-      this.client = client;
-      this.reward = reward;
+      super(
+          client,
+          reward,
+          s,
+          submission,
+          events,
+          metrics,
+          POSTED,
+          "aifabric_bridge_epoch_steps_total");
       this.s = s;
     }
 
     EpochRewardSpec spec() {
-      return reward.getSpec();
+      return resource().getSpec();
     }
 
     /**
@@ -268,21 +274,6 @@ public class EpochRewardRelay {
         }
       }
       return new RootAnswers(roots, statements, refusals);
-    }
-
-    @Override
-    public EpochReward resource() {
-      return reward;
-    }
-
-    @Override
-    public EpochRewardStatus status() {
-      return s;
-    }
-
-    @Override
-    public void write() {
-      SubmissionStatusPatch.relayIfChanged(client, reward, s);
     }
 
     @Override
@@ -351,30 +342,6 @@ public class EpochRewardRelay {
     public void landed(RewardsChain.Posted posted) {
       s.setRoot(Numeric.toHexString(posted.root()));
       s.setTotalScore(posted.totalScore());
-    }
-
-    @Override
-    public Duration abandon(String reason, String message) {
-      s.setPhase(BatchPhase.Abandoned);
-      submission.set(s, POSTED, Conditions.FALSE, reason, message);
-      write();
-      event(BridgeEvents.WARNING, reason, message);
-      LOG.warnf(
-          "epoch reward %s abandoned (%s): %s", reward.getMetadata().getName(), reason, message);
-      count("Abandoned" + reason);
-      return null;
-    }
-
-    @Override
-    public void event(String type, String reason, String message) {
-      events.record(reward, type, reason, message);
-    }
-
-    @Override
-    public void count(String step) {
-      metrics
-          .counter("aifabric_bridge_epoch_steps_total", "step", ChainSubmission.stepLabel(step))
-          .increment();
     }
   }
 }

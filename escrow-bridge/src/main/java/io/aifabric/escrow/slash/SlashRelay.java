@@ -12,8 +12,8 @@ import io.aifabric.escrow.bridge.RegistryChain;
 import io.aifabric.escrow.bridge.SubmissionStatusPatch;
 import io.aifabric.escrow.relayer.ChainSubmission;
 import io.aifabric.escrow.relayer.Landing;
-import io.aifabric.escrow.relayer.OnChainAction;
 import io.aifabric.escrow.relayer.OracleAnswers;
+import io.aifabric.escrow.relayer.RelayedResource;
 import io.aifabric.escrow.relayer.TransactionSender;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -161,19 +161,24 @@ public class SlashRelay {
   }
 
   /** A Slash as the submission steps see it: the registry's slash call for one evidence. */
-  private final class SlashAction implements OnChainAction<BigInteger> {
-    private final KubernetesClient client;
-    private final Slash slash;
+  private final class SlashAction extends RelayedResource<Slash, SlashStatus, BigInteger> {
     private final SlashStatus s;
 
     SlashAction(KubernetesClient client, Slash slash, SlashStatus s) {
-      this.client = client;
-      this.slash = slash;
+      super(
+          client,
+          slash,
+          s,
+          submission,
+          events,
+          metrics,
+          SLASHED,
+          "aifabric_bridge_slash_steps_total");
       this.s = s;
     }
 
     SlashSpec spec() {
-      return slash.getSpec();
+      return resource().getSpec();
     }
 
     OracleAnswers answers() throws Exception {
@@ -183,21 +188,6 @@ public class SlashRelay {
           registry.domain(),
           registry::isOracle,
           () -> metrics.counter("aifabric_bridge_forged_answers_total").increment());
-    }
-
-    @Override
-    public Slash resource() {
-      return slash;
-    }
-
-    @Override
-    public SlashStatus status() {
-      return s;
-    }
-
-    @Override
-    public void write() {
-      SubmissionStatusPatch.relayIfChanged(client, slash, s);
     }
 
     @Override
@@ -254,29 +244,6 @@ public class SlashRelay {
     @Override
     public void landed(BigInteger taken) {
       s.setTaken(taken.toString());
-    }
-
-    @Override
-    public Duration abandon(String reason, String message) {
-      s.setPhase(BatchPhase.Abandoned);
-      submission.set(s, SLASHED, Conditions.FALSE, reason, message);
-      write();
-      event(BridgeEvents.WARNING, reason, message);
-      LOG.warnf("slash %s abandoned (%s): %s", slash.getMetadata().getName(), reason, message);
-      count("Abandoned" + reason);
-      return null;
-    }
-
-    @Override
-    public void event(String type, String reason, String message) {
-      events.record(slash, type, reason, message);
-    }
-
-    @Override
-    public void count(String step) {
-      metrics
-          .counter("aifabric_bridge_slash_steps_total", "step", ChainSubmission.stepLabel(step))
-          .increment();
     }
   }
 }
