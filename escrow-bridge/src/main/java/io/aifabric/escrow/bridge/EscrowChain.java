@@ -68,6 +68,23 @@ public class EscrowChain {
     checkChain(config);
   }
 
+  /**
+   * Refuses to go on when no contract is deployed at the address (a typo, another chain).
+   *
+   * @param role the contract's role for the message ("registry", "rewards")
+   */
+  public void requireContract(String address, String role) {
+    String code;
+    try {
+      code = web3j.ethGetCode(address, DefaultBlockParameterName.LATEST).send().getCode();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot reach the chain: " + e.getMessage(), e);
+    }
+    if (code == null || code.equals("0x")) {
+      throw new IllegalStateException("no contract at the " + role + " address " + address);
+    }
+  }
+
   private void checkChain(BridgeConfig config) {
     long served;
     String code;

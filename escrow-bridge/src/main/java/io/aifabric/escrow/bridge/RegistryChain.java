@@ -57,19 +57,7 @@ public class RegistryChain {
                         new ReadonlyTransactionManager(chain.web3j(), a),
                         new DefaultGasProvider()))
             .orElse(null);
-    address.ifPresent(this::checkDeployed);
-  }
-
-  private void checkDeployed(String at) {
-    String code;
-    try {
-      code = chain.web3j().ethGetCode(at, DefaultBlockParameterName.LATEST).send().getCode();
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot reach the chain: " + e.getMessage(), e);
-    }
-    if (code == null || code.equals("0x")) {
-      throw new IllegalStateException("no contract at the registry address " + at);
-    }
+    address.ifPresent(a -> chain.requireContract(a, "registry"));
   }
 
   public boolean enabled() {
