@@ -70,6 +70,29 @@ public final class OperatorProcess implements AutoCloseable {
     return start();
   }
 
+  /**
+   * Another operator with this one's settings and some changed, its own credentials and logs: a
+   * second replica (not started).
+   */
+  public OperatorProcess replica(
+      Path replicaKubeconfig, Path replicaLogDir, Map<String, String> changes) {
+    Map<String, String> merged = new HashMap<>(settings);
+    merged.putAll(changes);
+    return new OperatorProcess(jar, replicaKubeconfig, replicaLogDir, merged);
+  }
+
+  /** Everything its runs have logged so far, oldest run first. */
+  public String logs() throws IOException {
+    StringBuilder all = new StringBuilder();
+    for (int run = 1; run <= starts; run++) {
+      Path log = logDir.resolve("operator-" + run + ".log");
+      if (java.nio.file.Files.exists(log)) {
+        all.append(java.nio.file.Files.readString(log));
+      }
+    }
+    return all.toString();
+  }
+
   public boolean alive() {
     return process != null && process.alive();
   }

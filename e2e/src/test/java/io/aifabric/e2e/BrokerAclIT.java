@@ -11,9 +11,7 @@ import io.aifabric.protocol.broker.BrokerIdentities;
 import io.aifabric.protocol.broker.Pem;
 import io.aifabric.testing.MosquittoBroker;
 import io.aifabric.testing.TestPki;
-import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
@@ -187,15 +185,6 @@ class BrokerAclIT {
     return messages;
   }
 
-  /** Subscribes at QoS 1 and returns what the broker granted (0x80: refused). */
-  private static List<Integer> subscribe(MqttClient client, String filter) throws Exception {
-    java.util.concurrent.CompletableFuture<List<Integer>> ack =
-        new java.util.concurrent.CompletableFuture<>();
-    client.subscribeCompletionHandler(m -> ack.complete(m.grantedQoSLevels()));
-    client.subscribe(filter, MqttQoS.AT_LEAST_ONCE.value());
-    return ack.get(30, TimeUnit.SECONDS);
-  }
-
   private MqttClient connected(TestPki.ClientTls tls) throws Exception {
     return connected(tls, m -> {});
   }
@@ -210,24 +199,15 @@ class BrokerAclIT {
   }
 
   private static void connect(MqttClient client) throws Exception {
-    client
-        .connect(broker.port(), "127.0.0.1")
-        .toCompletionStage()
-        .toCompletableFuture()
-        .get(30, TimeUnit.SECONDS);
+    BrokerClients.connect(client, broker.port());
+  }
+
+  private static List<Integer> subscribe(MqttClient client, String filter) throws Exception {
+    return BrokerClients.subscribe(client, filter);
   }
 
   private static void publish(MqttClient client, String topic, String payload, boolean retain)
       throws Exception {
-    client
-        .publish(
-            topic,
-            Buffer.buffer(payload.getBytes(StandardCharsets.UTF_8)),
-            MqttQoS.AT_LEAST_ONCE,
-            false,
-            retain)
-        .toCompletionStage()
-        .toCompletableFuture()
-        .get(30, TimeUnit.SECONDS);
+    BrokerClients.publish(client, topic, payload, retain);
   }
 }

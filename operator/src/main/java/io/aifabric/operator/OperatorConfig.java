@@ -30,6 +30,43 @@ public interface OperatorConfig {
 
   Sealing sealing();
 
+  LeaderElection leaderElection();
+
+  /**
+   * This instance's name: its identity in the leader election and the suffix of its MQTT client ids
+   * (two replicas with one client id would disconnect each other at the broker). In a pod, the
+   * pod's name.
+   */
+  @WithDefault("${HOSTNAME:aifabric-operator}")
+  String instanceName();
+
+  /**
+   * One active operator among replicas: the one that holds a Lease reconciles; the others keep
+   * their caches and the broker's messages warm and take over when the Lease is not renewed. Off
+   * for a single operator run as a jar; the control-plane chart turns it on with two replicas.
+   */
+  interface LeaderElection {
+    @WithDefault("false")
+    boolean enabled();
+
+    @WithDefault("aifabric-operator")
+    String leaseName();
+
+    /** The Lease's namespace: the operator's own (the chart sets it); required when enabled. */
+    Optional<String> namespace();
+
+    /** How long a Lease not renewed is still the leader's: the longest a takeover waits. */
+    @WithDefault("15s")
+    Duration leaseDuration();
+
+    /** How long the leader keeps trying to renew before it stops (and exits, to start clean). */
+    @WithDefault("10s")
+    Duration renewDeadline();
+
+    @WithDefault("2s")
+    Duration retryPeriod();
+  }
+
   /**
    * How jobs with spec.encryption seal their outputs: a sidecar in each pod seals the output
    * directory to the user's key once the job's container ends, and uploads it to the member's
@@ -37,7 +74,7 @@ public interface OperatorConfig {
    */
   interface Sealing {
     /** The sealing sidecar's image (the output-sealer module's). */
-    @WithDefault("ghcr.io/aifabric/output-sealer:0.1.0-SNAPSHOT")
+    @WithDefault("ghcr.io/aifabric/output-sealer:0.1.0")
     String image();
 
     /**

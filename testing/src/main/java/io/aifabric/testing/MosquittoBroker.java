@@ -31,10 +31,7 @@ public final class MosquittoBroker implements AutoCloseable {
   }
 
   public static MosquittoBroker start(Path dir) throws IOException, InterruptedException {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
-    }
+    int port = freePort();
     Files.createDirectories(dir);
     TestPki pki = TestPki.create(dir.resolve("pki"));
     Path acl = dir.resolve("aifabric.acl");
@@ -72,6 +69,26 @@ public final class MosquittoBroker implements AutoCloseable {
     MosquittoBroker broker = new MosquittoBroker(dir, port, pki);
     broker.startAgain();
     return broker;
+  }
+
+  /**
+   * A broker run with a configuration of one's own (a chart's, its paths made local), on {@code
+   * port}; {@link #pki()} is null: the configuration names its own certificates.
+   */
+  public static MosquittoBroker withConfiguration(Path dir, int port, String configuration)
+      throws IOException, InterruptedException {
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("mosquitto.conf"), configuration);
+    MosquittoBroker broker = new MosquittoBroker(dir, port, null);
+    broker.startAgain();
+    return broker;
+  }
+
+  /** A free loopback port for {@link #withConfiguration}. */
+  public static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
   }
 
   public int port() {
