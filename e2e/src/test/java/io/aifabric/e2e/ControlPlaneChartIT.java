@@ -9,6 +9,7 @@ import io.aifabric.protocol.Topics;
 import io.aifabric.protocol.broker.BrokerAuthority;
 import io.aifabric.protocol.broker.BrokerIdentities;
 import io.aifabric.protocol.broker.Pem;
+import io.aifabric.testbed.AifabricApi;
 import io.aifabric.testbed.CommandResult;
 import io.aifabric.testbed.ControlPlaneChart;
 import io.aifabric.testbed.TestBed;
@@ -30,6 +31,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -58,7 +60,10 @@ class ControlPlaneChartIT {
   private static final Path DIR = Path.of("target", "control-plane-chart-it");
 
   @BeforeAll
-  static void install(TestBed bed) {
+  static void install(TestBed bed) throws java.io.IOException {
+    // Whether an earlier test installed the API or not, it is installed (as the tests install it)
+    // and the chart goes over it: Helm leaves CRDs another field manager owns alone.
+    AifabricApi.install(bed.client(TestBed.HOST));
     bed.client(TestBed.HOST)
         .namespaces()
         .resource(
@@ -69,7 +74,36 @@ class ControlPlaneChartIT {
                 .endMetadata()
                 .build())
         .serverSideApply();
-    new ControlPlaneChart(bed, NS).install(RELEASE, SETTINGS);
+    chart(bed).install(RELEASE, SETTINGS);
+  }
+
+  private static ControlPlaneChart chart(TestBed bed) {
+    return new ControlPlaneChart(bed, NS).overTheInstalledApi();
+  }
+
+  /** The packaged chart carries the API as generated (crds/ links to crds/generated). */
+  @Test
+  void itsPackageCarriesTheGeneratedCrds(TestBed bed) throws Exception {
+    Path out = Files.createDirectories(DIR.resolve("package-" + System.nanoTime()));
+    CommandResult packaged =
+        bed.helm(
+            TestBed.HOST, "package", ControlPlaneChart.chart().toString(), "-d", out.toString());
+    assertThat(packaged.succeeded()).as(packaged.stderr()).isTrue();
+    Path archive;
+    try (var files = Files.list(out)) {
+      archive = files.filter(f -> f.toString().endsWith(".tgz")).findFirst().orElseThrow();
+    }
+    CommandResult crds = bed.helm(TestBed.HOST, "show", "crds", archive.toString());
+    assertThat(crds.succeeded()).as(crds.stderr()).isTrue();
+    Path generated = AifabricApi.repoRoot().resolve("crds/generated");
+    List<Path> files;
+    try (var listed = Files.list(generated)) {
+      files = listed.filter(f -> f.toString().endsWith(".yaml")).toList();
+    }
+    assertThat(files).hasSize(7);
+    for (Path file : files) {
+      assertThat(crds.stdout()).as(file.getFileName().toString()).contains(Files.readString(file));
+    }
   }
 
   @Test
@@ -255,7 +289,7 @@ class ControlPlaneChartIT {
             () ->
                 host.secrets().inNamespace(NS).withName(RELEASE + "-broker-relayer").get() == null);
 
-    new ControlPlaneChart(bed, NS).install(RELEASE, SETTINGS);
+    chart(bed).install(RELEASE, SETTINGS);
 
     String authorityAfter = field(secret(host, RELEASE + "-broker-authority"), "ca.crt");
     String relayerAfter = field(secret(host, RELEASE + "-broker-relayer"), "tls.crt");
