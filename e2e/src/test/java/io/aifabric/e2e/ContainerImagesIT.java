@@ -5,9 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aifabric.protocol.broker.BrokerIdentities;
 import io.aifabric.testbed.AifabricApi;
 import io.aifabric.testbed.TestBed;
 import io.aifabric.testbed.TestBedExtension;
+import io.aifabric.testing.MosquittoBroker;
 import io.aifabric.testing.TestPki;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -136,25 +138,112 @@ class ContainerImagesIT {
             "QUARKUS_MANAGEMENT_PORT=" + management,
             image));
     try {
-      HttpClient http = HttpClient.newHttpClient();
-      HttpResponse<String> ready =
-          await()
-              .atMost(Duration.ofSeconds(90))
-              .pollInterval(Duration.ofSeconds(1))
-              .ignoreExceptions()
-              .until(
-                  () ->
-                      http.send(
-                          HttpRequest.newBuilder(
-                                  URI.create("http://127.0.0.1:" + management + "/q/health/ready"))
-                              .timeout(Duration.ofSeconds(5))
-                              .build(),
-                          HttpResponse.BodyHandlers.ofString()),
-                  r -> r.statusCode() == 200);
-      assertThat(ready.body()).contains("\"status\": \"UP\"");
+      assertThat(awaitReady(management)).contains("\"status\": \"UP\"");
     } finally {
       run(List.of("podman", "rm", "-f", name));
     }
+  }
+
+  /**
+   * The operator's image as the control-plane chart runs it (leader election on, its broker
+   * identity and the broker authority from mounted files), against the test bed's host with the API
+   * installed and a real broker configured as the network's: it takes the Lease and is ready (its
+   * controllers started, its three MQTT channels connected).
+   */
+  @Test
+  void theOperatorsImageStartsLeadsAndAnswersItsHealthEndpoint() throws Exception {
+    String image = load(images.resolve("operator.tar"));
+    var host = bed.client(TestBed.HOST);
+    AifabricApi.install(host);
+    Path dir = Files.createDirectories(bed.dir().resolve("image-operator-" + System.nanoTime()));
+    try (MosquittoBroker broker = MosquittoBroker.start(dir.resolve("broker"))) {
+      Path mounted = Files.createDirectories(dir.resolve("mounted"));
+      TestPki.ClientTls tls = broker.pki().client(BrokerIdentities.OPERATOR);
+      Files.copy(tls.certificate(), mounted.resolve("tls.crt"));
+      Files.copy(tls.key(), mounted.resolve("tls.key"));
+      Files.copy(tls.ca(), mounted.resolve("ca.crt"));
+      Files.copy(broker.pki().caKey(), mounted.resolve("ca.key"));
+      Files.copy(bed.kubeconfig(TestBed.HOST), mounted.resolve("kubeconfig"));
+      // The chart mounts them readable by the pod's user; here, test files for uid 10001.
+      try (var files = Files.list(mounted)) {
+        for (Path f : files.toList()) {
+          Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
+        }
+      }
+      int http = freePort();
+      String name = "aifabric-operator-image-" + http;
+      String lease = "image-operator-" + http;
+      String at = "/var/run/aifabric/";
+      run(
+          List.of(
+              "podman",
+              "run",
+              "-d",
+              "--name",
+              name,
+              "--network",
+              "host",
+              "-v",
+              mounted + ":" + at + ":ro",
+              "-e",
+              "KUBECONFIG=" + at + "kubeconfig",
+              "-e",
+              "QUARKUS_HTTP_PORT=" + http,
+              "-e",
+              "AIFABRIC_INSTANCE_NAME=" + name,
+              "-e",
+              "AIFABRIC_LEADER_ELECTION_ENABLED=true",
+              "-e",
+              "AIFABRIC_LEADER_ELECTION_NAMESPACE=default",
+              "-e",
+              "AIFABRIC_LEADER_ELECTION_LEASE_NAME=" + lease,
+              "-e",
+              "AIFABRIC_BROKER_HOST=127.0.0.1",
+              "-e",
+              "AIFABRIC_BROKER_PORT=" + broker.port(),
+              "-e",
+              "AIFABRIC_BROKER_TLS_CERTIFICATE=" + at + "tls.crt",
+              "-e",
+              "AIFABRIC_BROKER_TLS_KEY=" + at + "tls.key",
+              "-e",
+              "AIFABRIC_BROKER_TLS_CA=" + at + "ca.crt",
+              "-e",
+              "AIFABRIC_BROKER_AUTHORITY_CERTIFICATE=" + at + "ca.crt",
+              "-e",
+              "AIFABRIC_BROKER_AUTHORITY_KEY=" + at + "ca.key",
+              image));
+      try {
+        assertThat(awaitReady(http)).contains("\"status\": \"UP\"");
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () -> {
+                  var held = host.leases().inNamespace("default").withName(lease).get();
+                  return held != null && name.equals(held.getSpec().getHolderIdentity());
+                });
+      } finally {
+        run(List.of("podman", "rm", "-f", name));
+      }
+    }
+  }
+
+  /** Polls the health endpoint on this port until it answers 200; returns its body. */
+  private static String awaitReady(int port) {
+    HttpClient http = HttpClient.newHttpClient();
+    return await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofSeconds(1))
+        .ignoreExceptions()
+        .until(
+            () ->
+                http.send(
+                    HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                        .timeout(Duration.ofSeconds(5))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString()),
+            r -> r.statusCode() == 200)
+        .body();
   }
 
   /** Loads the archive into podman's store; returns the image's name. */
