@@ -1,7 +1,6 @@
 package io.aifabric.testbed;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -29,22 +28,7 @@ public final class BridgeChart {
    * @param settings {@code --set} values, e.g. {@code relayer.enabled=true}
    */
   public BridgeChart install(String release, String... settings) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "upgrade",
-                "--install",
-                release,
-                chart().toString(),
-                "--namespace=" + namespace,
-                "--timeout=60s"));
-    for (String setting : settings) {
-      args.add("--set=" + setting);
-    }
-    CommandResult result = bed.helm(TestBed.HOST, args.toArray(String[]::new));
-    if (!result.succeeded()) {
-      throw new IllegalStateException("helm install failed: " + result.stderr());
-    }
+    bed.helmInstall(TestBed.HOST, namespace, release, chart(), List.of("--timeout=60s"), settings);
     return this;
   }
 

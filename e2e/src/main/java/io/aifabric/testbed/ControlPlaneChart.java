@@ -1,7 +1,6 @@
 package io.aifabric.testbed;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -43,25 +42,8 @@ public final class ControlPlaneChart {
    * @param settings {@code --set} values, e.g. {@code operator.replicas=3}
    */
   public ControlPlaneChart install(String release, String... settings) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "upgrade",
-                "--install",
-                release,
-                chart().toString(),
-                "--namespace=" + namespace,
-                "--timeout=60s"));
-    if (!crds) {
-      args.add("--skip-crds");
-    }
-    for (String setting : settings) {
-      args.add("--set=" + setting);
-    }
-    CommandResult result = bed.helm(TestBed.HOST, args.toArray(String[]::new));
-    if (!result.succeeded()) {
-      throw new IllegalStateException("helm install failed: " + result.stderr());
-    }
+    List<String> flags = crds ? List.of("--timeout=60s") : List.of("--timeout=60s", "--skip-crds");
+    bed.helmInstall(TestBed.HOST, namespace, release, chart(), flags, settings);
     return this;
   }
 

@@ -1,5 +1,6 @@
 package io.aifabric.testbed;
 
+import io.aifabric.testing.FreePort;
 import io.aifabric.testing.TestPki;
 import io.aifabric.testing.TestPki.ClientTls;
 import java.io.IOException;

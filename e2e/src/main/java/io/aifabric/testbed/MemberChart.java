@@ -97,32 +97,21 @@ public final class MemberChart {
   private MemberChart install(
       boolean waitForAll, String brokerHost, int brokerPort, Path brokerCa, String... settings) {
     ensureNamespace(bed.client(cluster));
-    List<String> args = new ArrayList<>();
-    args.addAll(
-        List.of(
-            "upgrade",
-            "--install",
-            RELEASE,
-            chart().toString(),
-            "--namespace=" + NAMESPACE,
-            "--set=cluster.name=" + cluster,
-            "--set=broker.host=" + brokerHost,
-            "--set=broker.port=" + brokerPort,
-            "--set-file=broker.tls.caCertificate=" + brokerCa,
-            "--timeout=120s",
-            // Objects the tests applied ahead of the chart (the host's RBAC and admission policy,
-            // see hostAccessKubeconfig) are the chart's own: Helm takes them over.
-            "--force-conflicts"));
+    List<String> flags =
+        new ArrayList<>(
+            List.of(
+                "--set=cluster.name=" + cluster,
+                "--set=broker.host=" + brokerHost,
+                "--set=broker.port=" + brokerPort,
+                "--set-file=broker.tls.caCertificate=" + brokerCa,
+                "--timeout=120s",
+                // Objects the tests applied ahead of the chart (the host's RBAC and admission
+                // policy, see hostAccessKubeconfig) are the chart's own: Helm takes them over.
+                "--force-conflicts"));
     if (waitForAll) {
-      args.add("--wait");
+      flags.add("--wait");
     }
-    for (String setting : settings) {
-      args.add("--set=" + setting);
-    }
-    CommandResult result = bed.helm(cluster, args.toArray(String[]::new));
-    if (!result.succeeded()) {
-      throw new IllegalStateException("helm install failed: " + result.stderr());
-    }
+    bed.helmInstall(cluster, NAMESPACE, RELEASE, chart(), flags, settings);
     return this;
   }
 

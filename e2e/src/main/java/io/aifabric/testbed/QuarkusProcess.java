@@ -1,5 +1,6 @@
 package io.aifabric.testbed;
 
+import io.aifabric.testing.FreePort;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;

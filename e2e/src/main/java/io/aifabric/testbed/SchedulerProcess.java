@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.aifabric.testing.FreePort;
 import io.aifabric.testing.TestPki.ClientTls;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -205,6 +205,56 @@ public final class TestBed implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code helm upgrade --install} of one release of a chart into a namespace of the cluster.
+   *
+   * @param flags Helm flags beyond these (e.g. {@code --wait}, {@code --skip-crds})
+   * @param settings {@code --set} values
+   * @throws IllegalStateException with Helm's error when the install fails
+   */
+  public void helmInstall(
+      String cluster,
+      String namespace,
+      String release,
+      Path chart,
+      List<String> flags,
+      String... settings) {
+    List<String> args =
+        new ArrayList<>(
+            List.of("upgrade", "--install", release, chart.toString(), "--namespace=" + namespace));
+    args.addAll(flags);
+    for (String setting : settings) {
+      args.add("--set=" + setting);
+    }
+    CommandResult result = helm(cluster, args.toArray(String[]::new));
+    if (!result.succeeded()) {
+      throw new IllegalStateException("helm install failed: " + result.stderr());
+    }
+  }
+
+  /**
+   * The API server's answer, "yes" or "no", to whether a ServiceAccount may do something ({@code
+   * kubectl auth can-i}).
+   *
+   * @param resource a resource, or {@code resource/subresource}
+   * @param namespace a namespace, or {@code *} for all of them (and cluster-scoped resources)
+   */
+  public String canI(
+      String cluster, String serviceAccount, String verb, String resource, String namespace) {
+    String[] parts = resource.split("/");
+    return kubectl(
+            cluster,
+            "auth",
+            "can-i",
+            verb,
+            parts[0],
+            "--subresource=" + (parts.length > 1 ? parts[1] : ""),
+            "*".equals(namespace) ? "--all-namespaces" : "--namespace=" + namespace,
+            "--as=system:serviceaccount:" + serviceAccount)
+        .stdout()
+        .strip();
+  }
+
   /** Runs the Helm CLI built with the test bed (e2e/tools/helm) against the cluster. */
   public CommandResult helm(String cluster, String... args) {
     List<String> command = new ArrayList<>();

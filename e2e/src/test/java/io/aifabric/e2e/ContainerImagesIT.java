@@ -9,10 +9,10 @@ import io.aifabric.protocol.broker.BrokerIdentities;
 import io.aifabric.testbed.AifabricApi;
 import io.aifabric.testbed.TestBed;
 import io.aifabric.testbed.TestBedExtension;
+import io.aifabric.testing.FreePort;
 import io.aifabric.testing.MosquittoBroker;
 import io.aifabric.testing.TestPki;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -105,13 +105,10 @@ class ContainerImagesIT {
     Path kubeconfig = tls.resolve("kubeconfig");
     Files.copy(
         bed.kubeconfig("member-a"), kubeconfig, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    // The chart mounts them readable by the pod's user; here, test files for uid 10001.
-    for (Path f :
-        List.of(pki.serverCertificate(), pki.serverKey(), pki.caCertificate(), kubeconfig)) {
-      Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
-    }
-    int port = freePort();
-    int management = freePort();
+    readableByTheImagesUser(
+        List.of(pki.serverCertificate(), pki.serverKey(), pki.caCertificate(), kubeconfig));
+    int port = FreePort.next();
+    int management = FreePort.next();
     String name = "aifabric-extender-image-" + management;
     run(
         List.of(
@@ -164,13 +161,10 @@ class ContainerImagesIT {
       Files.copy(tls.ca(), mounted.resolve("ca.crt"));
       Files.copy(broker.pki().caKey(), mounted.resolve("ca.key"));
       Files.copy(bed.kubeconfig(TestBed.HOST), mounted.resolve("kubeconfig"));
-      // The chart mounts them readable by the pod's user; here, test files for uid 10001.
       try (var files = Files.list(mounted)) {
-        for (Path f : files.toList()) {
-          Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
-        }
+        readableByTheImagesUser(files.toList());
       }
-      int http = freePort();
+      int http = FreePort.next();
       String name = "aifabric-operator-image-" + http;
       String lease = "image-operator-" + http;
       String at = "/var/run/aifabric/";
@@ -227,6 +221,13 @@ class ContainerImagesIT {
     }
   }
 
+  /** The charts mount them readable by the pod's user; here, test files for uid 10001. */
+  private static void readableByTheImagesUser(List<Path> files) throws IOException {
+    for (Path f : files) {
+      Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
+    }
+  }
+
   /** Polls the health endpoint on this port until it answers 200; returns its body. */
   private static String awaitReady(int port) {
     HttpClient http = HttpClient.newHttpClient();
@@ -261,11 +262,5 @@ class ContainerImagesIT {
       throw new IOException(String.join(" ", command) + " failed: " + out);
     }
     return out;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -14,6 +14,7 @@ import io.aifabric.testbed.CommandResult;
 import io.aifabric.testbed.ControlPlaneChart;
 import io.aifabric.testbed.TestBed;
 import io.aifabric.testbed.TestBedExtension;
+import io.aifabric.testing.FreePort;
 import io.aifabric.testing.MosquittoBroker;
 import io.aifabric.testing.TestPki;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -173,18 +174,8 @@ class ControlPlaneChartIT {
   })
   void itsOperatorMayDoWhatTheOperatorDoesAndNothingElse(
       String verb, String resource, String namespace, String expected, TestBed bed) {
-    String[] parts = resource.split("/");
-    CommandResult answer =
-        bed.kubectl(
-            TestBed.HOST,
-            "auth",
-            "can-i",
-            verb,
-            parts[0],
-            "--subresource=" + (parts.length > 1 ? parts[1] : ""),
-            "*".equals(namespace) ? "--all-namespaces" : "--namespace=" + namespace,
-            "--as=system:serviceaccount:" + NS + ":" + ControlPlaneChart.operatorAccount(RELEASE));
-    assertThat(answer.stdout().strip()).isEqualTo(expected);
+    String operator = NS + ":" + ControlPlaneChart.operatorAccount(RELEASE);
+    assertThat(bed.canI(TestBed.HOST, operator, verb, resource, namespace)).isEqualTo(expected);
   }
 
   /**
@@ -206,7 +197,7 @@ class ControlPlaneChartIT {
     Pem.writeSecret(tls.resolve("tls.key"), field(server, "tls.key"));
     var config = host.configMaps().inNamespace(NS).withName(RELEASE + "-broker").get().getData();
     Files.writeString(dir.resolve("aifabric.acl"), config.get("aifabric.acl"));
-    int port = MosquittoBroker.freePort();
+    int port = FreePort.next();
     String local =
         config
                 .get("mosquitto.conf")

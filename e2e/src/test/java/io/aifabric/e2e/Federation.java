@@ -155,6 +155,27 @@ final class Federation implements AutoCloseable {
     return AifabricApi.repoRoot().resolve("examples").resolve(name);
   }
 
+  /**
+   * A PersistentVolume a provider offers in a member for the training-data StorageVolume
+   * (examples/30) to bind to: 1000Gi, read-only by many, a host path.
+   */
+  static io.fabric8.kubernetes.api.model.PersistentVolume trainingDataVolume(String name) {
+    return new io.fabric8.kubernetes.api.model.PersistentVolumeBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withNewSpec()
+        .withCapacity(Map.of("storage", new io.fabric8.kubernetes.api.model.Quantity("1000Gi")))
+        .withAccessModes("ReadOnlyMany")
+        .withPersistentVolumeReclaimPolicy("Retain")
+        .withStorageClassName("")
+        .withNewHostPath()
+        .withPath("/srv/training-data")
+        .endHostPath()
+        .endSpec()
+        .build();
+  }
+
   /** An example AIJob as written in examples/, moved into the given namespace and renamed. */
   static AIJob exampleJob(String file, String namespace, String name) throws IOException {
     AIJob job = Serialization.unmarshal(Files.readString(example(file)), AIJob.class);
@@ -240,6 +261,19 @@ final class Federation implements AutoCloseable {
 
   private static Optional<Condition> condition(List<Condition> conditions, String type) {
     return conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+
+  /**
+   * Of these jobs, those with a Job in a member that their status does not record as dispatched:
+   * what an operator halted between creating the member Job and recording it leaves behind.
+   */
+  List<AIJob> createdButNotRecorded(List<AIJob> jobs) {
+    return jobs.stream()
+        .map(this::get)
+        .filter(j -> !memberJobs(j).isEmpty())
+        .filter(
+            j -> condition(j, "Dispatched").map(c -> !"True".equals(c.getStatus())).orElse(true))
+        .toList();
   }
 
   /** The member Jobs of an AIJob, in every member cluster, as "cluster/namespace/name". */

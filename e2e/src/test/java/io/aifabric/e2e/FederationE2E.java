@@ -618,22 +618,7 @@ class FederationE2E extends FederatedE2E {
     // that fits is what other tests' volumes bind to).
     bed.client("member-a")
         .persistentVolumes()
-        .resource(
-            new io.fabric8.kubernetes.api.model.PersistentVolumeBuilder()
-                .withNewMetadata()
-                .withName("training-data-" + ns)
-                .endMetadata()
-                .withNewSpec()
-                .withCapacity(
-                    Map.of("storage", new io.fabric8.kubernetes.api.model.Quantity("1000Gi")))
-                .withAccessModes("ReadOnlyMany")
-                .withPersistentVolumeReclaimPolicy("Retain")
-                .withStorageClassName("")
-                .withNewHostPath()
-                .withPath("/srv/training-data")
-                .endHostPath()
-                .endSpec()
-                .build())
+        .resource(Federation.trainingDataVolume("training-data-" + ns))
         .create();
     var volume =
         io.fabric8.kubernetes.client.utils.Serialization.unmarshal(

@@ -4,8 +4,6 @@ import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.aijob.JobPhase;
 import io.aifabric.testbed.CommandResult;
 import io.aifabric.testbed.TestBed;
-import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -133,21 +131,7 @@ public final class LocalNetwork {
   private static void offerTrainingData(TestBed bed) {
     bed.client("member-a")
         .persistentVolumes()
-        .resource(
-            new PersistentVolumeBuilder()
-                .withNewMetadata()
-                .withName("dc-eu-training-data")
-                .endMetadata()
-                .withNewSpec()
-                .withCapacity(Map.of("storage", new Quantity("1000Gi")))
-                .withAccessModes("ReadOnlyMany")
-                .withPersistentVolumeReclaimPolicy("Retain")
-                .withStorageClassName("")
-                .withNewHostPath()
-                .withPath("/srv/training-data")
-                .endHostPath()
-                .endSpec()
-                .build())
+        .resource(Federation.trainingDataVolume("dc-eu-training-data"))
         .serverSideApply();
   }
 

@@ -34,16 +34,7 @@ class OperatorRestartE2E extends FederatedE2E {
       jobs.add(federation.create(job));
     }
     await().atMost(Duration.ofSeconds(60)).until(() -> !federation.operator.alive());
-    List<AIJob> createdUnrecorded =
-        jobs.stream()
-            .map(federation::get)
-            .filter(j -> !federation.memberJobs(j).isEmpty())
-            .filter(
-                j ->
-                    Federation.condition(j, "Dispatched")
-                        .map(c -> !"True".equals(c.getStatus()))
-                        .orElse(true))
-            .toList();
+    List<AIJob> createdUnrecorded = federation.createdButNotRecorded(jobs);
     long dispatchedAtHalt = jobs.stream().filter(j -> !federation.memberJobs(j).isEmpty()).count();
     assertThat(createdUnrecorded).as("member Jobs the status does not know of").isNotEmpty();
     assertThat(dispatchedAtHalt).as("the halt came mid-dispatch").isLessThan(jobs.size());

@@ -2,7 +2,6 @@ package io.aifabric.testing;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +30,7 @@ public final class MosquittoBroker implements AutoCloseable {
   }
 
   public static MosquittoBroker start(Path dir) throws IOException, InterruptedException {
-    int port = freePort();
+    int port = FreePort.next();
     Files.createDirectories(dir);
     TestPki pki = TestPki.create(dir.resolve("pki"));
     Path acl = dir.resolve("aifabric.acl");
@@ -73,7 +72,8 @@ public final class MosquittoBroker implements AutoCloseable {
 
   /**
    * A broker run with a configuration of one's own (a chart's, its paths made local), on {@code
-   * port}; {@link #pki()} is null: the configuration names its own certificates.
+   * port} (a {@link FreePort}); {@link #pki()} is null: the configuration names its own
+   * certificates.
    */
   public static MosquittoBroker withConfiguration(Path dir, int port, String configuration)
       throws IOException, InterruptedException {
@@ -82,13 +82,6 @@ public final class MosquittoBroker implements AutoCloseable {
     MosquittoBroker broker = new MosquittoBroker(dir, port, null);
     broker.startAgain();
     return broker;
-  }
-
-  /** A free loopback port for {@link #withConfiguration}. */
-  public static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 
   public int port() {

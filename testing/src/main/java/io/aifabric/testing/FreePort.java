@@ -1,14 +1,14 @@
-package io.aifabric.testbed;
+package io.aifabric.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 
-/** A loopback port nothing listens on now, for a process the test bed starts. */
-final class FreePort {
+/** A port nothing listens on now, for a process a test starts (a broker, a service). */
+public final class FreePort {
   private FreePort() {}
 
-  static int next() {
+  public static int next() {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     } catch (IOException e) {
