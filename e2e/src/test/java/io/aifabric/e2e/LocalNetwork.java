@@ -2,7 +2,12 @@ package io.aifabric.e2e;
 
 import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.aijob.JobPhase;
+import io.aifabric.api.v1alpha1.computenode.ComputeNode;
+import io.aifabric.testbed.AgentProcess;
 import io.aifabric.testbed.CommandResult;
+import io.aifabric.testbed.ExtenderProcess;
+import io.aifabric.testbed.MemberChart;
+import io.aifabric.testbed.SchedulerProcess;
 import io.aifabric.testbed.TestBed;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -60,8 +65,33 @@ public final class LocalNetwork {
     TestBed bed = TestBed.start(bin, dir, 2, 20);
     running.add(bed);
     say("the aifabric API on the host, the members joined, the operator and the MQTT broker");
-    Federation federation = Federation.start(bed);
+    // The safe defaults: only Verified and Available nodes get work, placed by the aifabric
+    // scheduler (the extender admits only such nodes and binds without double allocation).
+    Federation federation =
+        Federation.start(
+            bed,
+            Map.of(
+                "AIFABRIC_DISPATCH_SCHEDULER_NAME",
+                ExtenderProcess.SCHEDULER,
+                "AIFABRIC_PLACEMENT_UNVERIFIED_NODES",
+                "false"));
     running.add(federation);
+    for (String member : bed.members()) {
+      say("the aifabric scheduler and its GPU extender on " + member);
+      ExtenderProcess extender =
+          ExtenderProcess.start(
+              new MemberChart(bed, member).extenderKubeconfig(),
+              bed.dir().resolve("extender-" + member),
+              Map.of());
+      running.add(extender);
+      String config =
+          new MemberChart(bed, member)
+              .schedulerConfig("extender.urlPrefix=" + extender.urlPrefix());
+      running.add(
+          SchedulerProcess.start(
+              bed, member, config, ExtenderProcess.SCHEDULER, extender.schedulerTls()));
+    }
+    startAgents(bed, federation, running);
     offerTrainingData(bed);
     say(
         "anvil with JobEscrow, NodeRegistry and AvailabilityRewards; three oracle bridges, one relaying");
@@ -93,15 +123,16 @@ public final class LocalNetwork {
     story.add(
         "%s: placed on %s/%s at %s ETH per GPU-hour, ran and succeeded",
         PAID_JOB, cluster, node, done.getStatus().getPlacement().getPricePerGpuHour());
-    SimulatedAgent agent = chain.agentOn(cluster, node);
-    // Its registration recorded and known to every oracle, as a running agent's long would be.
-    chain.awaitOraclesKnow(agent);
-    Long used = done.getStatus().getGpuSeconds();
-    long gpuSeconds = used == null || used < 1 ? 1 : used;
-    agent.publishReceipt(done.getMetadata().getUid(), 0, gpuSeconds);
+    AIJob receipted =
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () -> federation.get(paid),
+                j ->
+                    j.getStatus().getReceiptCount() != null && j.getStatus().getReceiptCount() > 0);
     story.add(
-        "%s: the node agent of %s (key %s, simulated) signed its receipt: %d GPU-seconds",
-        PAID_JOB, node, agent.address(), gpuSeconds);
+        "%s: the node agent of %s signed its receipt: %d GPU-seconds",
+        PAID_JOB, node, receipted.getStatus().getGpuSeconds());
     AIJob settled =
         Awaitility.await()
             .atMost(Duration.ofSeconds(120))
@@ -125,6 +156,75 @@ public final class LocalNetwork {
     story.add(
         "first job settled %d s after the start", (System.nanoTime() - started) / 1_000_000_000L);
     stopped.await();
+  }
+
+  /**
+   * The packaged node agent (as the member chart's DaemonSet runs it) on the GPU nodes the examples
+   * need — four H100 and one A100 node in member-a, two RTX 4090 nodes in member-b — and waits
+   * until their ComputeNodes are Registered, Verified (the signed hardware report matched the
+   * listing) and Available (signed heartbeats arrive). The other KWOK nodes run none, so they get
+   * no work.
+   */
+  private static void startAgents(TestBed bed, Federation federation, List<AutoCloseable> running)
+      throws IOException {
+    Map<String, Map<String, Integer>> wanted =
+        Map.of(
+            "member-a", Map.of("NVIDIA-H100-80GB-HBM3", 4, "NVIDIA-A100-SXM4-40GB", 1),
+            "member-b", Map.of("NVIDIA-GeForce-RTX-4090", 2));
+    List<String> computeNodes = new ArrayList<>();
+    List<java.util.concurrent.Callable<AgentProcess>> starts = new ArrayList<>();
+    for (var member : wanted.entrySet()) {
+      for (var model : member.getValue().entrySet()) {
+        List<String> nodes =
+            bed
+                .client(member.getKey())
+                .nodes()
+                .withLabel("nvidia.com/gpu.product", model.getKey())
+                .list()
+                .getItems()
+                .stream()
+                .map(n -> n.getMetadata().getName())
+                .sorted()
+                .limit(model.getValue())
+                .toList();
+        for (String node : nodes) {
+          say("  the node agent on " + member.getKey() + "/" + node);
+          // The member chart's credentials one at a time (each is a Helm upgrade of one release).
+          Map<String, String> settings = NodeAgents.settings(federation, member.getKey(), node);
+          Path credentials = NodeAgents.credentials(bed, federation, member.getKey(), node);
+          starts.add(() -> AgentProcess.start(credentials, bed.dir().resolve("agents"), settings));
+          computeNodes.add(member.getKey() + "." + node);
+        }
+      }
+    }
+    // The agents' JVMs started side by side: each takes a few seconds to come up.
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(starts.size());
+    try {
+      for (var started : pool.invokeAll(starts)) {
+        running.add(started.get());
+      }
+    } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+      throw new IOException("a node agent did not start", e);
+    } finally {
+      pool.shutdown();
+    }
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () ->
+                computeNodes.stream()
+                    .map(n -> federation.host.resources(ComputeNode.class).withName(n).get())
+                    .allMatch(
+                        cn ->
+                            cn != null
+                                && Federation.condition(cn, "Verified")
+                                    .map(c -> "True".equals(c.getStatus()))
+                                    .orElse(false)
+                                && Federation.condition(cn, "Available")
+                                    .map(c -> "True".equals(c.getStatus()))
+                                    .orElse(false)));
+    say("  " + computeNodes.size() + " GPU nodes Registered, Verified and Available");
   }
 
   /** member-a offers a volume the training-data StorageVolume (examples/30) binds to. */
