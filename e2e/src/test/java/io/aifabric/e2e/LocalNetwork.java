@@ -2,13 +2,21 @@ package io.aifabric.e2e;
 
 import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.aijob.JobPhase;
+import io.aifabric.api.v1alpha1.aijob.ReplicaOutput;
 import io.aifabric.api.v1alpha1.computenode.ComputeNode;
+import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
+import io.aifabric.api.v1alpha1.membercluster.ObjectStore;
+import io.aifabric.api.v1alpha1.membercluster.SecretRef;
 import io.aifabric.testbed.AgentProcess;
+import io.aifabric.testbed.AifabricCli;
 import io.aifabric.testbed.CommandResult;
 import io.aifabric.testbed.ExtenderProcess;
 import io.aifabric.testbed.MemberChart;
+import io.aifabric.testbed.ObjectStoreProcess;
 import io.aifabric.testbed.SchedulerProcess;
+import io.aifabric.testbed.SealingSidecars;
 import io.aifabric.testbed.TestBed;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -16,9 +24,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 
@@ -37,6 +52,7 @@ import org.awaitility.Awaitility;
 public final class LocalNetwork {
   private static final String NAMESPACE = "ml-team";
   private static final String PAID_JOB = "paid-inference";
+  private static final String SEALED_JOB = "summarize-reports";
   private static final BigInteger DEPOSIT = new BigDecimal("0.1").movePointRight(18).toBigInteger();
 
   private LocalNetwork() {}
@@ -44,16 +60,21 @@ public final class LocalNetwork {
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]).toAbsolutePath();
     Path bin = Path.of(System.getProperty("aifabric.testbed.bin", "e2e/bin"));
-    long started = System.nanoTime();
-    List<AutoCloseable> running = new ArrayList<>();
+    // What is running, stopped in reverse order by the shutdown hook (SIGTERM from run-local.sh).
+    List<AutoCloseable> running = Collections.synchronizedList(new ArrayList<>());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  for (int i = running.size() - 1; i >= 0; i--) {
+                  List<AutoCloseable> started;
+                  synchronized (running) {
+                    started = new ArrayList<>(running);
+                  }
+                  Collections.reverse(started);
+                  for (AutoCloseable part : started) {
                     try {
-                      running.get(i).close();
+                      part.close();
                     } catch (Exception e) {
                       System.err.println("stopping: " + e.getMessage());
                     }
@@ -76,38 +97,26 @@ public final class LocalNetwork {
                 "AIFABRIC_PLACEMENT_UNVERIFIED_NODES",
                 "false"));
     running.add(federation);
+    // What needs only the federation comes up side by side: the chain and its oracles, each
+    // member's scheduler, the object stores, the node agents. Jobs wait for Verified nodes.
+    CompletableFuture<SettlementNetwork> chainStarted =
+        inBackground(() -> startSettlement(bed, federation, running));
+    List<CompletableFuture<String>> schedulers = new ArrayList<>();
     for (String member : bed.members()) {
-      say("the aifabric scheduler and its GPU extender on " + member);
-      ExtenderProcess extender =
-          ExtenderProcess.start(
-              new MemberChart(bed, member).extenderKubeconfig(),
-              bed.dir().resolve("extender-" + member),
-              Map.of());
-      running.add(extender);
-      String config =
-          new MemberChart(bed, member)
-              .schedulerConfig("extender.urlPrefix=" + extender.urlPrefix());
-      running.add(
-          SchedulerProcess.start(
-              bed, member, config, ExtenderProcess.SCHEDULER, extender.schedulerTls()));
+      schedulers.add(inBackground(() -> startScheduler(bed, member, running)));
     }
-    startAgents(bed, federation, running);
+    CompletableFuture<UserKey> stores =
+        inBackground(() -> offerObjectStores(bed, federation, running));
+    Map<String, CompletableFuture<AgentProcess>> agents = startAgents(bed, federation, running);
     offerTrainingData(bed);
-    say(
-        "anvil with JobEscrow, NodeRegistry and AvailabilityRewards; three oracle bridges, one relaying");
-    SettlementNetwork chain =
-        SettlementNetwork.start(
-            bed,
-            federation,
-            Map.of(
-                "AIFABRIC_BRIDGE_RELAYER_BATCH_INTERVAL", "2s",
-                "AIFABRIC_BRIDGE_RELAYER_CONFIRMATIONS", "2"));
-    running.add(chain);
-    say("chain " + chain.chain.url() + ", escrow " + chain.escrow.getContractAddress());
+    UserKey userKey = stores.join();
+    schedulers.forEach(CompletableFuture::join);
+    SettlementNetwork chain = chainStarted.join();
 
-    say("applying examples/");
-    applyExamples(bed);
+    say("applying examples/ (jobs wait for Verified and Available nodes)");
+    applyExamples(bed, userKey);
     Files.writeString(dir.resolve("ready"), "");
+    awaitVerified(federation, agents);
 
     Story story = new Story(dir.resolve("story.txt"));
     AIJob paid =
@@ -153,26 +162,188 @@ public final class LocalNetwork {
         PAID_JOB,
         new BigDecimal(credit).movePointLeft(18).stripTrailingZeros().toPlainString(),
         credit);
-    story.add(
-        "first job settled %d s after the start", (System.nanoTime() - started) / 1_000_000_000L);
+    story.add("first job settled %d s after the start", elapsedSeconds());
+    fetchSealedOutputs(bed, federation, story, userKey);
     stopped.await();
+  }
+
+  /** anvil with the contracts, three oracle bridges (one also relaying) and the operator told. */
+  private static SettlementNetwork startSettlement(
+      TestBed bed, Federation federation, List<AutoCloseable> running) throws Exception {
+    SettlementNetwork chain =
+        SettlementNetwork.start(
+            bed,
+            federation,
+            Map.of(
+                "AIFABRIC_BRIDGE_RELAYER_BATCH_INTERVAL", "2s",
+                "AIFABRIC_BRIDGE_RELAYER_CONFIRMATIONS", "2"));
+    running.add(chain);
+    say(
+        "anvil %s with JobEscrow %s, NodeRegistry and AvailabilityRewards; three oracle bridges,"
+            + " one relaying",
+        chain.chain.url(), chain.escrow.getContractAddress());
+    return chain;
+  }
+
+  /**
+   * A step run on a thread of its own (not the common pool, which has one thread on a two-CPU
+   * machine and would run the steps one after the other).
+   */
+  private static <T> CompletableFuture<T> inBackground(Callable<T> step) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                result.complete(step.call());
+              } catch (Exception | Error e) {
+                result.completeExceptionally(e);
+              }
+            });
+    thread.setDaemon(true);
+    thread.start();
+    return result;
+  }
+
+  /** The aifabric scheduler and its GPU extender on a member, as the member chart runs them. */
+  private static String startScheduler(TestBed bed, String member, List<AutoCloseable> running) {
+    say("the aifabric scheduler and its GPU extender on " + member);
+    MemberChart chart = new MemberChart(bed, member);
+    ExtenderProcess extender =
+        ExtenderProcess.start(
+            chart.extenderKubeconfig(), bed.dir().resolve("extender-" + member), Map.of());
+    running.add(extender);
+    String config = chart.schedulerConfig("extender.urlPrefix=" + extender.urlPrefix());
+    running.add(
+        SchedulerProcess.start(
+            bed, member, config, ExtenderProcess.SCHEDULER, extender.schedulerTls()));
+    return member;
+  }
+
+  /**
+   * Each member's S3 store (SeaweedFS) named in its MemberCluster, with the credential the provider
+   * hands the host; the sealing sidecars run as a kubelet runs native sidecars; and the user's key,
+   * made with the CLI, that examples/24's outputs are sealed to.
+   *
+   * @return the user's key
+   */
+  private static UserKey offerObjectStores(
+      TestBed bed, Federation federation, List<AutoCloseable> running) {
+    for (String member : bed.members()) {
+      say("the object store of " + member + " and its sealing sidecars");
+      ObjectStoreProcess store =
+          ObjectStoreProcess.start(
+              ObjectStoreProcess.defaultBinary(), bed.dir().resolve("stores/" + member), "outputs");
+      running.add(store);
+      federation
+          .host
+          .secrets()
+          .inNamespace(Federation.SECRETS_NAMESPACE)
+          .resource(
+              new SecretBuilder()
+                  .withNewMetadata()
+                  .withName(member + "-store")
+                  .withNamespace(Federation.SECRETS_NAMESPACE)
+                  .endMetadata()
+                  .addToStringData("accessKeyId", store.accessKeyId())
+                  .addToStringData("secretAccessKey", store.secretAccessKey())
+                  .build())
+          .serverSideApply();
+      ObjectStore spec = new ObjectStore();
+      spec.setEndpoint(store.endpoint());
+      spec.setBucket(store.bucket());
+      spec.setRegion("us-east-1");
+      spec.setCredentialsSecretRef(new SecretRef(member + "-store", Federation.SECRETS_NAMESPACE));
+      federation
+          .host
+          .resources(MemberCluster.class)
+          .withName(member)
+          .edit(
+              m -> {
+                m.getSpec().setObjectStore(spec);
+                return m;
+              });
+      running.add(
+          SealingSidecars.start(bed.client(member), bed.dir().resolve("sidecars/" + member)));
+    }
+    Path key = bed.dir().resolve("user/key");
+    CommandResult keygen = AifabricCli.run("keygen", "--out", key.toString());
+    if (keygen.exitCode() != 0) {
+      throw new IllegalStateException("aifabric keygen: " + keygen.stderr());
+    }
+    String publicKey = keygen.stdout().strip();
+    say("the user's key %s (aifabric keygen), public key %s", key, publicKey);
+    return new UserKey(key, publicKey);
+  }
+
+  /**
+   * examples/24's outputs, sealed to the user's key in the members' stores, fetched and opened with
+   * the CLI as the user would, once the nodes' agents signed receipts naming them.
+   */
+  private static void fetchSealedOutputs(
+      TestBed bed, Federation federation, Story story, UserKey key) throws IOException {
+    AIJob job =
+        federation.host.resources(AIJob.class).inNamespace(NAMESPACE).withName(SEALED_JOB).get();
+    AIJob sealed =
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofMillis(500))
+            .until(
+                () -> federation.get(job),
+                j ->
+                    Federation.condition(j, "OutputsSealed")
+                        .map(c -> "True".equals(c.getStatus()))
+                        .orElse(false));
+    for (ReplicaOutput output : sealed.getStatus().getOutputs()) {
+      story.add(
+          "%s: replica %d's output sealed to the user's key, %d bytes at %s, receipted by node %s",
+          SEALED_JOB,
+          output.getReplica(),
+          output.getSealedBytes(),
+          output.getUrl(),
+          output.getNodeAddress());
+    }
+    Path out = bed.dir().resolve("user/" + SEALED_JOB);
+    CommandResult fetched =
+        AifabricCli.run(
+            "fetch",
+            SEALED_JOB,
+            "-n",
+            NAMESPACE,
+            "--kubeconfig",
+            bed.kubeconfig(TestBed.HOST).toString(),
+            "--key",
+            key.file().toString(),
+            "--out",
+            out.toString());
+    if (fetched.exitCode() != 0) {
+      throw new IllegalStateException("aifabric fetch: " + fetched.stderr());
+    }
+    fetched.stdout().lines().forEach(line -> say("  %s", line));
+    story.add(
+        "%s: fetched and opened with the user's key (aifabric fetch): %s/replica-0/result.txt"
+            + " says \"%s\"",
+        SEALED_JOB, out, Files.readString(out.resolve("replica-0/result.txt")));
   }
 
   /**
    * The packaged node agent (as the member chart's DaemonSet runs it) on the GPU nodes the examples
-   * need — four H100 and one A100 node in member-a, two RTX 4090 nodes in member-b — and waits
-   * until their ComputeNodes are Registered, Verified (the signed hardware report matched the
-   * listing) and Available (signed heartbeats arrive). The other KWOK nodes run none, so they get
-   * no work.
+   * need — four H100 and one A100 node in member-a, two RTX 4090 nodes in member-b; the other KWOK
+   * nodes run none, so they get no work. The member chart's credentials are made one at a time
+   * (each is a Helm upgrade of one release); the agents' JVMs start side by side.
+   *
+   * @return each agent's ComputeNode name and its start
    */
-  private static void startAgents(TestBed bed, Federation federation, List<AutoCloseable> running)
-      throws IOException {
+  private static Map<String, CompletableFuture<AgentProcess>> startAgents(
+      TestBed bed, Federation federation, List<AutoCloseable> running) throws IOException {
     Map<String, Map<String, Integer>> wanted =
         Map.of(
             "member-a", Map.of("NVIDIA-H100-80GB-HBM3", 4, "NVIDIA-A100-SXM4-40GB", 1),
             "member-b", Map.of("NVIDIA-GeForce-RTX-4090", 2));
-    List<String> computeNodes = new ArrayList<>();
-    List<java.util.concurrent.Callable<AgentProcess>> starts = new ArrayList<>();
+    Map<String, CompletableFuture<AgentProcess>> agents = new TreeMap<>();
+    List<AgentProcess> started = Collections.synchronizedList(new ArrayList<>());
+    // Stopped side by side too: each takes a few seconds to close.
+    running.add(() -> closeTogether(started));
     for (var member : wanted.entrySet()) {
       for (var model : member.getValue().entrySet()) {
         List<String> nodes =
@@ -188,32 +359,37 @@ public final class LocalNetwork {
                 .limit(model.getValue())
                 .toList();
         for (String node : nodes) {
-          say("  the node agent on " + member.getKey() + "/" + node);
-          // The member chart's credentials one at a time (each is a Helm upgrade of one release).
+          say("the node agent on %s/%s", member.getKey(), node);
           Map<String, String> settings = NodeAgents.settings(federation, member.getKey(), node);
           Path credentials = NodeAgents.credentials(bed, federation, member.getKey(), node);
-          starts.add(() -> AgentProcess.start(credentials, bed.dir().resolve("agents"), settings));
-          computeNodes.add(member.getKey() + "." + node);
+          agents.put(
+              member.getKey() + "." + node,
+              inBackground(
+                  () -> {
+                    AgentProcess agent =
+                        AgentProcess.start(credentials, bed.dir().resolve("agents"), settings);
+                    started.add(agent);
+                    return agent;
+                  }));
         }
       }
     }
-    // The agents' JVMs started side by side: each takes a few seconds to come up.
-    var pool = java.util.concurrent.Executors.newFixedThreadPool(starts.size());
-    try {
-      for (var started : pool.invokeAll(starts)) {
-        running.add(started.get());
-      }
-    } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
-      throw new IOException("a node agent did not start", e);
-    } finally {
-      pool.shutdown();
-    }
+    return agents;
+  }
+
+  /**
+   * Waits until the agents' ComputeNodes are Verified (the signed hardware report matched the
+   * listing) and Available (signed heartbeats arrive).
+   */
+  private static void awaitVerified(
+      Federation federation, Map<String, CompletableFuture<AgentProcess>> agents) {
+    agents.values().forEach(CompletableFuture::join);
     Awaitility.await()
         .atMost(Duration.ofSeconds(120))
         .pollInterval(Duration.ofSeconds(1))
         .until(
             () ->
-                computeNodes.stream()
+                agents.keySet().stream()
                     .map(n -> federation.host.resources(ComputeNode.class).withName(n).get())
                     .allMatch(
                         cn ->
@@ -224,7 +400,18 @@ public final class LocalNetwork {
                                 && Federation.condition(cn, "Available")
                                     .map(c -> "True".equals(c.getStatus()))
                                     .orElse(false)));
-    say("  " + computeNodes.size() + " GPU nodes Registered, Verified and Available");
+    say("%d GPU nodes Registered, Verified and Available", agents.size());
+  }
+
+  private static void closeTogether(List<AgentProcess> agents) throws InterruptedException {
+    List<AgentProcess> started;
+    synchronized (agents) {
+      started = List.copyOf(agents);
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, started.size()));
+    started.forEach(agent -> pool.execute(agent::close));
+    pool.shutdown();
+    pool.awaitTermination(1, TimeUnit.MINUTES);
   }
 
   /** member-a offers a volume the training-data StorageVolume (examples/30) binds to. */
@@ -235,34 +422,52 @@ public final class LocalNetwork {
         .serverSideApply();
   }
 
-  private static void applyExamples(TestBed bed) throws IOException {
-    List<Path> files;
+  /**
+   * Applies examples/ (one kubectl apply, files in name order); examples/24 with the user's public
+   * key in place of the example's, so that its outputs are sealed to a key this network's user
+   * holds.
+   */
+  private static void applyExamples(TestBed bed, UserKey userKey) throws IOException {
+    Path applied = Files.createDirectories(bed.dir().resolve("user/examples"));
     try (Stream<Path> listed = Files.list(Federation.example(""))) {
-      files = listed.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
-    }
-    for (Path file : files) {
-      CommandResult applied = bed.kubectl(TestBed.HOST, "apply", "-f", file.toString());
-      if (!applied.succeeded()) {
-        throw new IllegalStateException("kubectl apply -f " + file + ": " + applied.stderr());
+      for (Path file : listed.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+        Files.writeString(
+            applied.resolve(file.getFileName()),
+            Files.readString(file)
+                .replaceAll(
+                    "userPublicKey: \"[^\"]*\"", "userPublicKey: \"" + userKey.publicKey() + "\""));
       }
-      applied.stdout().lines().forEach(line -> say("  " + line));
     }
+    CommandResult result = bed.kubectl(TestBed.HOST, "apply", "-f", applied.toString());
+    if (!result.succeeded()) {
+      throw new IllegalStateException("kubectl apply -f examples/: " + result.stderr());
+    }
+    result.stdout().lines().forEach(line -> say("  %s", line));
   }
 
   private static BigInteger providerId(SettlementNetwork chain, String provider) throws Exception {
     return chain.escrow.accountIdOf(provider).send();
   }
 
-  private static void say(String line) {
-    System.out.println(line);
+  private static final long STARTED = System.nanoTime();
+
+  private static long elapsedSeconds() {
+    return (System.nanoTime() - STARTED) / 1_000_000_000L;
+  }
+
+  private static void say(String format, Object... args) {
+    System.out.printf("[%3d s] %s%n", elapsedSeconds(), String.format(format, args));
     System.out.flush();
   }
+
+  /** The user's key file (aifabric keygen) and the public key it printed. */
+  private record UserKey(Path file, String publicKey) {}
 
   /** What happened to the paid job, line by line, on stdout and in a file for run-local.sh. */
   private record Story(Path file) {
     void add(String format, Object... args) throws IOException {
       String line = String.format(format, args);
-      say(line);
+      say("%s", line);
       Files.writeString(
           file,
           line + "\n",

@@ -18,7 +18,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Keys;
 import org.web3j.crypto.RawTransaction;
@@ -177,6 +182,7 @@ final class SettlementNetwork implements AutoCloseable {
             federation, chain, escrow, registry, rewards, deployer, relayerKey, oracles, chart);
 
     Path keys = Files.createDirectories(bed.dir().resolve("bridge-keys"));
+    List<Callable<BridgeProcess>> starts = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       String release = "bridge-" + i;
       List<String> values =
@@ -231,10 +237,11 @@ final class SettlementNetwork implements AutoCloseable {
         settings.putAll(relayerSettings);
       }
       // The bridge runs with its chart's ServiceAccount: exactly the RBAC the chart grants.
-      network.bridges.add(
-          BridgeProcess.start(
-              release, chart.kubeconfig(release), bed.dir().resolve("bridges"), settings));
+      Path kubeconfig = chart.kubeconfig(release);
+      starts.add(
+          () -> BridgeProcess.start(release, kubeconfig, bed.dir().resolve("bridges"), settings));
     }
+    network.bridges.addAll(startSideBySide(starts));
     if (postRewards) {
       // The operator reads each posted epoch's table from the oracles, for ComputeNode status.
       federation.operator.restartWith(
@@ -243,6 +250,34 @@ final class SettlementNetwork implements AutoCloseable {
               String.join(",", network.bridges.stream().map(BridgeProcess::url).toList())));
     }
     return network;
+  }
+
+  /**
+   * The bridges' JVMs started side by side (the charts were installed one at a time), in the order
+   * given; if one fails, the others are stopped.
+   */
+  private static List<BridgeProcess> startSideBySide(List<Callable<BridgeProcess>> starts)
+      throws InterruptedException {
+    ExecutorService pool = Executors.newFixedThreadPool(starts.size());
+    List<BridgeProcess> started = new ArrayList<>();
+    try {
+      List<Future<BridgeProcess>> futures = pool.invokeAll(starts);
+      RuntimeException failed = null;
+      for (Future<BridgeProcess> future : futures) {
+        try {
+          started.add(future.get());
+        } catch (ExecutionException e) {
+          failed = new IllegalStateException("a bridge did not start", e.getCause());
+        }
+      }
+      if (failed != null) {
+        started.forEach(BridgeProcess::close);
+        throw failed;
+      }
+      return started;
+    } finally {
+      pool.shutdown();
+    }
   }
 
   /**
