@@ -2,10 +2,13 @@
 # The local aifabric network, the whole loop: a host cluster and two member clusters (real
 # kube-apiserver, etcd, controller-manager and scheduler each, 20 KWOK-simulated GPU nodes per
 # member), the aifabric API on the host, the members joined with their least-privilege kubeconfigs,
-# the operator and the network's MQTT broker (TLS, client certificates, the topic ACL), an anvil
+# the operator (safe defaults: verified nodes only) and the network's MQTT broker (TLS, client
+# certificates, the topic ACL); on each member the aifabric scheduler and extender, an object store
+# with the sealing sidecars and the packaged node agent on the GPU nodes the examples need; an anvil
 # chain with the contracts, three oracle bridges (one also the relayer) run with their chart's
-# credentials; then examples/ applied, the example payer's escrow deposit made, and the paid job
-# followed until it is settled on chain (io.aifabric.e2e.LocalNetwork does all of that).
+# credentials; then examples/ applied, the example payer's escrow deposit made, the paid job
+# followed until it is settled on chain, and the sealed job's outputs fetched with the CLI
+# (io.aifabric.e2e.LocalNetwork does all of that).
 #
 #   ./run-local.sh          start (or restart) it and show the network's state
 #   ./run-local.sh status   show the state again

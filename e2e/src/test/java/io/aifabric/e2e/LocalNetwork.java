@@ -39,12 +39,15 @@ import org.awaitility.Awaitility;
 
 /**
  * The whole network on one machine, for {@code ./run-local.sh}: the test bed's host and two member
- * clusters (KWOK GPU nodes), the operator and the MQTT broker (the federation the E2E tests run),
- * an anvil chain with the contracts and three oracle bridges, one also the relayer, run with their
- * chart's credentials (the settlement network the E2E tests run); then {@code examples/} applied,
- * the example payer's deposit made for the escrow-paid example, and its story told as it happens:
+ * clusters (KWOK GPU nodes), the operator on its safe defaults and the MQTT broker (the federation
+ * the E2E tests run); on each member the aifabric scheduler and extender, an object store with the
+ * sealing sidecars, and the packaged node agent on the GPU nodes the examples need; an anvil chain
+ * with the contracts and three oracle bridges, one also the relayer, run with their chart's
+ * credentials (the settlement network the E2E tests run); then {@code examples/} applied, the
+ * example payer's deposit made for the escrow-paid example, and its story told as it happens:
  * placed, run, receipted by its node's agent, attested by the oracles, settled on chain, the
- * provider paid. It keeps running until it is stopped (SIGTERM: everything it started stops).
+ * provider paid; and the sealed example's outputs fetched and opened with the CLI and the user's
+ * key. It keeps running until it is stopped (SIGTERM: everything it started stops).
  *
  * <p>Arguments: the directory the network lives in. It writes {@code story.txt} there when the paid
  * job is settled, and {@code ready} once everything is up.
