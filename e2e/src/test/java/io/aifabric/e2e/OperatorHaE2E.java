@@ -5,26 +5,32 @@ import static org.awaitility.Awaitility.await;
 
 import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.aijob.JobPhase;
+import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
 import io.aifabric.testbed.ControlPlaneChart;
 import io.aifabric.testbed.OperatorProcess;
 import io.aifabric.testbed.TestBed;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two operators as the control-plane chart runs them — its ServiceAccount's credentials, leader
- * election on its Lease — on the federation: the standby does nothing while the leader lives, takes
- * over when the leader is SIGKILLed, and, when it dies itself at the worst moment (a member Job
- * created, the AIJob's status not yet recording it), the other takes over again: every job runs
- * exactly once and what status recorded before each takeover is still there after it.
+ * The operator as the control-plane chart runs it — its ServiceAccount's credentials, leader
+ * election on its Lease — on the federation. Two replicas: the standby does nothing while the
+ * leader lives, takes over when the leader is SIGKILLed, and, when it dies itself at the worst
+ * moment (a member Job created, the AIJob's status not yet recording it), the other takes over
+ * again: every job runs exactly once and what status recorded before each takeover is still there
+ * after it. And what its least privilege means for a member whose kubeconfig Secret is elsewhere.
  */
 @Order(21)
 class OperatorHaE2E extends FederatedE2E {
@@ -99,6 +105,96 @@ class OperatorHaE2E extends FederatedE2E {
       a.close();
       b.close();
     }
+  }
+
+  @Test
+  void aMemberWhoseKubeconfigSecretTheOperatorMayNotReadIsToldWhereToPutIt(TestBed bed)
+      throws IOException {
+    federation.operator.close();
+    ControlPlaneChart chart =
+        new ControlPlaneChart(bed, Federation.SECRETS_NAMESPACE)
+            .overTheInstalledApi()
+            .install(RELEASE);
+    Path kubeconfig = chart.operatorKubeconfig(RELEASE);
+    Path logs = bed.dir().resolve("operator-secrets-" + System.nanoTime());
+    // A working kubeconfig of member-a, in a namespace the chart's operator may not read Secrets
+    // in.
+    String name = "elsewhere-" + UUID.randomUUID().toString().substring(0, 8);
+    federation
+        .host
+        .secrets()
+        .inNamespace("default")
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("default")
+                .endMetadata()
+                .addToStringData("kubeconfig", Files.readString(bed.kubeconfig("member-a")))
+                .build())
+        .create();
+    MemberCluster member = FederationE2E.memberCluster(name, name);
+    member.getSpec().getKubeconfigSecretRef().setNamespace("default");
+    federation.host.resource(member).create();
+
+    // Not told the namespace: the API server refuses the read, and the member says so.
+    try (OperatorProcess operator =
+        federation.operator.replica(
+            kubeconfig, logs.resolve("untold"), Map.of("AIFABRIC_INSTANCE_NAME", "untold"))) {
+      operator.start();
+      var ready = awaitForbidden(name, "(HTTP 403)");
+      assertThat(ready.getMessage())
+          .isEqualTo(
+              "the operator may not read Secret default/"
+                  + name
+                  + " (HTTP 403): keep members' kubeconfig Secrets in the namespace its RBAC lets"
+                  + " it read (the control-plane chart's operator.memberSecretsNamespace)");
+    }
+    // Told it, as the chart tells it: refused before any read, with the namespace to use.
+    try (OperatorProcess operator =
+        federation.operator.replica(
+            kubeconfig,
+            logs.resolve("told"),
+            Map.of(
+                "AIFABRIC_INSTANCE_NAME",
+                "told",
+                "AIFABRIC_MEMBER_SECRETS_NAMESPACE",
+                Federation.SECRETS_NAMESPACE))) {
+      operator.start();
+      var ready = awaitForbidden(name, "is outside " + Federation.SECRETS_NAMESPACE);
+      assertThat(ready.getMessage())
+          .isEqualTo(
+              "Secret default/"
+                  + name
+                  + " is outside "
+                  + Federation.SECRETS_NAMESPACE
+                  + ", the one namespace this operator reads members' kubeconfigs in: create it"
+                  + " there and name it in spec.kubeconfigSecretRef");
+      assertThat(operator.logs()).doesNotContain("forbidden");
+      // The members whose Secrets are where they belong are unaffected.
+      assertThat(
+              Federation.condition(federation.member("member-a"), "Ready")
+                  .orElseThrow()
+                  .getStatus())
+          .isEqualTo("True");
+      federation.host.resource(member).delete();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> federation.host.resources(MemberCluster.class).withName(name).get() == null);
+    }
+  }
+
+  /** Waits until the member is Ready=False/KubeconfigSecretForbidden with {@code message} in it. */
+  private static Condition awaitForbidden(String member, String message) {
+    return await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> Federation.condition(federation.member(member), "Ready").orElse(null),
+            c ->
+                c != null
+                    && "False".equals(c.getStatus())
+                    && "KubeconfigSecretForbidden".equals(c.getReason())
+                    && c.getMessage().contains(message));
   }
 
   private static OperatorProcess replica(

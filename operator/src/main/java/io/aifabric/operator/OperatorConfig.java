@@ -182,6 +182,14 @@ public interface OperatorConfig {
      */
     @WithDefault("8")
     int writeConcurrency();
+
+    /**
+     * The one namespace members' kubeconfig Secrets live in, when the operator may read Secrets
+     * there only (the control-plane chart grants get on Secrets in one namespace and sets this). A
+     * MemberCluster that names a Secret elsewhere is refused with a condition saying where to put
+     * it, before any read. Unset: any namespace, as far as the operator's RBAC allows.
+     */
+    Optional<String> secretsNamespace();
   }
 
   interface Dispatch {

@@ -12,6 +12,7 @@ import io.aifabric.operator.membercluster.MemberClients.InvalidKubeconfigExcepti
 import io.aifabric.operator.status.EventRecorder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.jboss.logging.Logger;
 
@@ -224,7 +226,7 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
 
   private KubernetesClient connect(KubernetesClient host, MemberCluster member)
       throws ProbeFailure {
-    String kubeconfig = kubeconfig(host, member);
+    String kubeconfig = kubeconfig(host, member, config.member().secretsNamespace());
     try {
       return clients.clientFor(member.getMetadata().getName(), kubeconfig);
     } catch (InvalidKubeconfigException e) {
@@ -234,13 +236,44 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
     }
   }
 
-  /** The kubeconfig from the member's Secret, or why it cannot be had. */
-  private static String kubeconfig(KubernetesClient host, MemberCluster member)
-      throws ProbeFailure {
+  /**
+   * The kubeconfig from the member's Secret, or why it cannot be had.
+   *
+   * @param allowed the one namespace the operator reads members' Secrets in, if it is told one
+   */
+  private static String kubeconfig(
+      KubernetesClient host, MemberCluster member, Optional<String> allowed) throws ProbeFailure {
     SecretKeyRef ref = member.getSpec().getKubeconfigSecretRef();
     String key = ref.getKey() == null ? "kubeconfig" : ref.getKey();
     String where = ref.getNamespace() + "/" + ref.getName();
-    Secret secret = host.secrets().inNamespace(ref.getNamespace()).withName(ref.getName()).get();
+    if (allowed.isPresent() && !allowed.get().equals(ref.getNamespace())) {
+      throw new ProbeFailure(
+          "KubeconfigSecretForbidden",
+          "Secret "
+              + where
+              + " is outside "
+              + allowed.get()
+              + ", the one namespace this operator reads members' kubeconfigs in: create it there"
+              + " and name it in spec.kubeconfigSecretRef",
+          false);
+    }
+    Secret secret;
+    try {
+      secret = host.secrets().inNamespace(ref.getNamespace()).withName(ref.getName()).get();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 403) {
+        throw e;
+      }
+      // The chart's operator may get Secrets in one namespace only: say so, instead of a retry
+      // loop in the log.
+      throw new ProbeFailure(
+          "KubeconfigSecretForbidden",
+          "the operator may not read Secret "
+              + where
+              + " (HTTP 403): keep members' kubeconfig Secrets in the namespace its RBAC lets it"
+              + " read (the control-plane chart's operator.memberSecretsNamespace)",
+          false);
+    }
     if (secret == null) {
       throw new ProbeFailure(
           "KubeconfigSecretMissing",
