@@ -5,13 +5,19 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aifabric.protocol.NodeRegistration;
+import io.aifabric.protocol.RegistrationCodec;
 import io.aifabric.protocol.broker.BrokerIdentities;
 import io.aifabric.testbed.AifabricApi;
+import io.aifabric.testbed.BridgeChart;
+import io.aifabric.testbed.MemberChart;
 import io.aifabric.testbed.TestBed;
 import io.aifabric.testbed.TestBedExtension;
+import io.aifabric.testing.AnvilChain;
 import io.aifabric.testing.FreePort;
 import io.aifabric.testing.MosquittoBroker;
 import io.aifabric.testing.TestPki;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,6 +37,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Keys;
 
 /**
  * The images {@code images/build.sh} builds (no container engine, no registry pull), run with
@@ -44,6 +52,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ContainerImagesIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TAG = "0.1.0"; // the charts' appVersion
+  // An oracle's key for the bridge's image (anvil's well-known second dev key), and its address.
+  private static final String ORACLE_KEY =
+      "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+  private static final String ORACLE_KEY_ADDRESS = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
   private static Path images;
   private static Path podmanConf;
   private static TestBed bed;
@@ -216,7 +228,227 @@ class ContainerImagesIT {
                   return held != null && name.equals(held.getSpec().getHolderIdentity());
                 });
       } finally {
-        run(List.of("podman", "rm", "-f", name));
+        remove(name);
+      }
+    }
+  }
+
+  /**
+   * The escrow bridge's image as its chart runs it (an oracle: its key, its broker identity and CA
+   * mounted as files, the release's ServiceAccount token) against the test bed's host with the API
+   * installed, a real broker configured as the network's and an anvil chain: it is ready (its
+   * controller started, its broker connection up) and serves its metrics.
+   */
+  @Test
+  void theEscrowBridgesImageStartsAndAnswersItsHealthEndpoint() throws Exception {
+    String image = load(images.resolve("escrow-bridge.tar"));
+    var host = bed.client(TestBed.HOST);
+    AifabricApi.install(host);
+    String namespace = "image-bridge";
+    host.namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+        .serverSideApply();
+    Path dir = Files.createDirectories(bed.dir().resolve("image-bridge-" + System.nanoTime()));
+    try (MosquittoBroker broker = MosquittoBroker.start(dir.resolve("broker"));
+        AnvilChain chain = AnvilChain.start(dir.resolve("anvil.log"))) {
+      Credentials deployer = chain.fundedAccount(10);
+      // This oracle and two others (two of three sign).
+      List<String> oracles =
+          List.of(
+              ORACLE_KEY_ADDRESS,
+              Credentials.create(Keys.createEcKeyPair()).getAddress(),
+              Credentials.create(Keys.createEcKeyPair()).getAddress());
+      String escrow = SettlementNetwork.deployEscrow(chain, deployer, oracles).getContractAddress();
+      String registry =
+          SettlementNetwork.deployRegistry(chain, deployer, oracles).getContractAddress();
+      String release = "oracle";
+      BridgeChart chart =
+          new BridgeChart(bed, namespace)
+              .install(
+                  release,
+                  "chain.rpcUrl=" + chain.url(),
+                  "chain.id=" + AnvilChain.CHAIN_ID,
+                  "chain.escrow=" + escrow,
+                  "chain.registry=" + registry,
+                  "broker.host=127.0.0.1",
+                  "broker.port=" + broker.port(),
+                  "broker.tls.secretName=oracle-broker-tls",
+                  "oracle.keySecret.name=oracle-key");
+      Path mounted = Files.createDirectories(dir.resolve("mounted"));
+      TestPki.ClientTls tls = broker.pki().client(BrokerIdentities.ORACLE);
+      Files.copy(tls.certificate(), mounted.resolve("tls.crt"));
+      Files.copy(tls.key(), mounted.resolve("tls.key"));
+      Files.copy(tls.ca(), mounted.resolve("ca.crt"));
+      Files.writeString(mounted.resolve("oracle.key"), ORACLE_KEY);
+      Files.copy(chart.kubeconfig(release), mounted.resolve("kubeconfig"));
+      try (var files = Files.list(mounted)) {
+        readableByTheImagesUser(files.toList());
+      }
+      int http = FreePort.next();
+      String name = "aifabric-bridge-image-" + http;
+      String at = "/var/run/aifabric/";
+      run(
+          List.of(
+              "podman",
+              "run",
+              "-d",
+              "--name",
+              name,
+              "--network",
+              "host",
+              "--read-only",
+              "--tmpfs",
+              "/tmp",
+              "-v",
+              mounted + ":" + at + ":ro",
+              "-e",
+              "KUBECONFIG=" + at + "kubeconfig",
+              "-e",
+              "QUARKUS_HTTP_PORT=" + http,
+              "-e",
+              "AIFABRIC_BRIDGE_RPC_URL=" + chain.url(),
+              "-e",
+              "AIFABRIC_BRIDGE_CHAIN_ID=" + AnvilChain.CHAIN_ID,
+              "-e",
+              "AIFABRIC_BRIDGE_ESCROW=" + escrow,
+              "-e",
+              "AIFABRIC_BRIDGE_REGISTRY=" + registry,
+              "-e",
+              "AIFABRIC_BRIDGE_NAMESPACE=" + namespace,
+              "-e",
+              "AIFABRIC_BRIDGE_CLIENT_ID=" + name,
+              "-e",
+              "AIFABRIC_BRIDGE_ORACLE_KEY_FILE=" + at + "oracle.key",
+              "-e",
+              "AIFABRIC_BROKER_HOST=127.0.0.1",
+              "-e",
+              "AIFABRIC_BROKER_PORT=" + broker.port(),
+              "-e",
+              "AIFABRIC_BROKER_TLS_CERTIFICATE=" + at + "tls.crt",
+              "-e",
+              "AIFABRIC_BROKER_TLS_KEY=" + at + "tls.key",
+              "-e",
+              "AIFABRIC_BROKER_TLS_CA=" + at + "ca.crt",
+              image));
+      try {
+        assertThat(awaitReady(http)).contains("\"status\": \"UP\"");
+        String metrics =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/metrics"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(metrics).contains("jvm_threads_live_threads");
+      } finally {
+        remove(name);
+      }
+    }
+  }
+
+  /**
+   * The node agent's image as the member chart's DaemonSet runs it (root for the GPU devices, but
+   * no capabilities, no privilege escalation, a read-only root file system, its keys on the host
+   * path mounted at /var/lib/aifabric) with the credentials the kubelet would give its pod on a GPU
+   * node of its own: it makes the node's keys there, owner-only, and registers them on its Node,
+   * signed with the key it holds. It serves no HTTP: this is what "started" means for it.
+   */
+  @Test
+  void theNodeAgentsImageMakesTheNodesKeysAndRegistersThemOnItsNode() throws Exception {
+    String image = load(images.resolve("node-agent.tar"));
+    String node = "image-agent-" + System.nanoTime() % 100_000;
+    var member = bed.client("member-a");
+    member.nodes().resource(KwokGpuNode.of(node, "NVIDIA-L4", 1, 23034)).create();
+    Path dir = Files.createDirectories(bed.dir().resolve("image-agent-" + node));
+    try (MosquittoBroker broker = MosquittoBroker.start(dir.resolve("broker"))) {
+      Path mounted = Files.createDirectories(dir.resolve("mounted"));
+      Path keys = Files.createDirectories(dir.resolve("host-keys"));
+      Files.copy(broker.pki().caCertificate(), mounted.resolve("ca.crt"));
+      Files.copy(
+          new MemberChart(bed, "member-a")
+              .installFor(node, "127.0.0.1", broker.port(), broker.pki().caCertificate())
+              .agentKubeconfig(node),
+          mounted.resolve("kubeconfig"));
+      try (var files = Files.list(mounted)) {
+        readableByTheImagesUser(files.toList());
+      }
+      String name = "aifabric-agent-image-" + node;
+      run(
+          List.of(
+              "podman",
+              "run",
+              "-d",
+              "--name",
+              name,
+              "--network",
+              "host",
+              "--user",
+              "0:0",
+              "--read-only",
+              "--cap-drop",
+              "ALL",
+              "--security-opt",
+              "no-new-privileges",
+              "--tmpfs",
+              "/tmp",
+              "-v",
+              keys + ":/var/lib/aifabric",
+              "-v",
+              mounted + ":/etc/aifabric/broker:ro",
+              "-e",
+              "KUBECONFIG=/etc/aifabric/broker/kubeconfig",
+              "-e",
+              "AIFABRIC_AGENT_NODE_NAME=" + node,
+              "-e",
+              "AIFABRIC_AGENT_CLUSTER=member-a",
+              "-e",
+              "AIFABRIC_AGENT_BROKER_HOST=127.0.0.1",
+              "-e",
+              "AIFABRIC_AGENT_BROKER_PORT=" + broker.port(),
+              "-e",
+              "AIFABRIC_AGENT_BROKER_TLS_DIR=/var/lib/aifabric/broker",
+              "-e",
+              "AIFABRIC_AGENT_BROKER_TLS_CA=/etc/aifabric/broker/ca.crt",
+              "-e",
+              "AIFABRIC_AGENT_KEY_FILE=/var/lib/aifabric/node-keys.json",
+              // No nvidia-smi without a GPU: the inventory the KWOK node lists, declared.
+              "-e",
+              "AIFABRIC_AGENT_INVENTORY_SOURCE=declared",
+              "-e",
+              "AIFABRIC_AGENT_INVENTORY_MODEL=NVIDIA L4",
+              "-e",
+              "AIFABRIC_AGENT_INVENTORY_COUNT=1",
+              "-e",
+              "AIFABRIC_AGENT_INVENTORY_MEMORY_MIB=23034",
+              image));
+      try {
+        String registration =
+            await()
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(
+                    () -> {
+                      var annotations =
+                          member.nodes().withName(node).get().getMetadata().getAnnotations();
+                      return annotations == null
+                          ? null
+                          : annotations.get(RegistrationCodec.ANNOTATION);
+                    },
+                    a -> a != null);
+        NodeRegistration.Signed signed = RegistrationCodec.decode(registration);
+        assertThat(signed.isValid()).as("signed by the key it registers").isTrue();
+        assertThat(signed.registration().cluster()).isEqualTo("member-a");
+        assertThat(signed.registration().nodeName()).isEqualTo(node);
+        // The keys it registered are the ones it keeps on the host path, readable by root only.
+        Path keyFile = keys.resolve("node-keys.json");
+        assertThat(Files.getPosixFilePermissions(keyFile))
+            .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(JSON.readTree(keyFile.toFile()).path("address").asText())
+            .isEqualTo(signed.registration().key().address().checksummed());
+      } finally {
+        remove(name);
+        member.nodes().withName(node).delete();
       }
     }
   }
@@ -245,6 +477,13 @@ class ContainerImagesIT {
                     HttpResponse.BodyHandlers.ofString()),
             r -> r.statusCode() == 200)
         .body();
+  }
+
+  /** Keeps what the container logged (under the test bed's directory), then removes it. */
+  private static void remove(String container) throws IOException, InterruptedException {
+    Files.writeString(
+        bed.dir().resolve(container + ".log"), run(List.of("podman", "logs", container)));
+    run(List.of("podman", "rm", "-f", container));
   }
 
   /** Loads the archive into podman's store; returns the image's name. */

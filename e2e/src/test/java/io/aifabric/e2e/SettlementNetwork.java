@@ -132,28 +132,9 @@ final class SettlementNetwork implements AutoCloseable {
       oracles.add(Credentials.create(Keys.createEcKeyPair()));
     }
     Credentials relayerKey = chain.fundedAccount(100);
-    JobEscrow escrow =
-        JobEscrow.deploy(
-                chain.web3j,
-                chain.transactions(deployer),
-                AnvilChain.gas(),
-                deployer.getAddress(),
-                oracles.stream().map(Credentials::getAddress).toList(),
-                BigInteger.TWO)
-            .send();
-    NodeRegistry registry =
-        NodeRegistry.deploy(
-                chain.web3j,
-                chain.transactions(deployer),
-                AnvilChain.gas(),
-                deployer.getAddress(),
-                oracles.stream().map(Credentials::getAddress).toList(),
-                BigInteger.TWO,
-                BigInteger.valueOf(3600),
-                BigInteger.valueOf(3600),
-                List.of(
-                    ETHER, ETHER.multiply(BigInteger.TWO), ETHER.multiply(BigInteger.valueOf(3))))
-            .send();
+    List<String> oracleAddresses = oracles.stream().map(Credentials::getAddress).toList();
+    JobEscrow escrow = deployEscrow(chain, deployer, oracleAddresses);
+    NodeRegistry registry = deployRegistry(chain, deployer, oracleAddresses);
     AvailabilityRewards rewards =
         AvailabilityRewards.deploy(
                 chain.web3j,
@@ -250,6 +231,38 @@ final class SettlementNetwork implements AutoCloseable {
               String.join(",", network.bridges.stream().map(BridgeProcess::url).toList())));
     }
     return network;
+  }
+
+  /** JobEscrow with these oracles, two of them to settle. */
+  static JobEscrow deployEscrow(AnvilChain chain, Credentials deployer, List<String> oracles)
+      throws Exception {
+    return JobEscrow.deploy(
+            chain.web3j,
+            chain.transactions(deployer),
+            AnvilChain.gas(),
+            deployer.getAddress(),
+            oracles,
+            BigInteger.TWO)
+        .send();
+  }
+
+  /**
+   * NodeRegistry with these oracles, two of them to slash; an hour's unbonding and challenge
+   * windows; tiers at 1, 2 and 3 ether of stake.
+   */
+  static NodeRegistry deployRegistry(AnvilChain chain, Credentials deployer, List<String> oracles)
+      throws Exception {
+    return NodeRegistry.deploy(
+            chain.web3j,
+            chain.transactions(deployer),
+            AnvilChain.gas(),
+            deployer.getAddress(),
+            oracles,
+            BigInteger.TWO,
+            BigInteger.valueOf(3600),
+            BigInteger.valueOf(3600),
+            List.of(ETHER, ETHER.multiply(BigInteger.TWO), ETHER.multiply(BigInteger.valueOf(3))))
+        .send();
   }
 
   /**
