@@ -61,6 +61,9 @@ show() {
     echo "  (not fetched yet: ./run-local.sh status)"
   fi
   echo
+  if [[ -s "$dir/console-url" ]]; then
+    echo "Explore: $(cat "$dir/console-url")   (the network explorer: members, nodes and their proofs, jobs, settlement)"
+  fi
   echo "Logs:   $log (and under $dir)"
   echo "Use it: export KUBECONFIG=$dir/kubeconfig   (contexts: host, member-a, member-b)"
   echo "        kubectl --context host get aijobs -A -w"

@@ -31,10 +31,11 @@ declare -A app=(
   [node-agent]=node-agent/target/quarkus-app
   [scheduler-extender]=scheduler-extender/target/quarkus-app
   [escrow-bridge]=escrow-bridge/target/quarkus-app
+  [console]=console/target/quarkus-app
   [output-sealer]=output-sealer/target/aifabric-output-sealer.jar
 )
 services=("$@")
-[[ ${#services[@]} -gt 0 ]] || services=(operator node-agent scheduler-extender escrow-bridge output-sealer)
+[[ ${#services[@]} -gt 0 ]] || services=(operator node-agent scheduler-extender escrow-bridge output-sealer console)
 
 for tool in mmdebstrap umoci skopeo; do
   command -v "$tool" >/dev/null || { echo "$tool is needed: apt-get install mmdebstrap umoci skopeo" >&2; exit 1; }

@@ -58,3 +58,16 @@ readOnlyRootFilesystem: true
 capabilities:
   drop: [ALL]
 {{- end -}}
+
+{{- define "host.console.name" -}}
+{{- printf "%s-console" .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "host.console.clusterName" -}}
+{{- printf "aifabric-console-%s-%s" .Release.Namespace .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "host.console.selector" -}}
+app.kubernetes.io/name: aifabric-console
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}

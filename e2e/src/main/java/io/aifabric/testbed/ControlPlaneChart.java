@@ -52,6 +52,13 @@ public final class ControlPlaneChart {
     return release + "-operator";
   }
 
+  /** A kubeconfig with a token of the release's console ServiceAccount. */
+  public Path consoleKubeconfig(String release) {
+    String account = release + "-console";
+    return TokenKubeconfig.forServiceAccount(
+        bed, TestBed.HOST, namespace, account, TokenKubeconfig.anHour(), account);
+  }
+
   /** A kubeconfig with a token of the release's operator ServiceAccount. */
   public Path operatorKubeconfig(String release) {
     String account = operatorAccount(release);

@@ -81,7 +81,14 @@ class ContainerImagesIT {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"operator", "node-agent", "scheduler-extender", "escrow-bridge", "output-sealer"})
+      strings = {
+        "operator",
+        "node-agent",
+        "scheduler-extender",
+        "escrow-bridge",
+        "output-sealer",
+        "console"
+      })
   void eachImageIsTaggedAsTheChartsExpectAndRunsAsNonRoot(String service) throws Exception {
     Path archive = images.resolve(service + ".tar");
     String image = load(archive);

@@ -139,10 +139,11 @@ class ControlPlaneChartIT {
 
   @Test
   void itsPodsAreAdmittedUnderRestrictedPodSecurity(TestBed bed) {
-    // The namespace enforces "restricted": the ReplicaSets' pods exist only if they comply.
+    // The namespace enforces "restricted": the ReplicaSets' pods exist only if they comply (two
+    // operators, the broker, the console).
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> bed.client(TestBed.HOST).pods().inNamespace(NS).list().getItems().size() == 3);
+        .until(() -> bed.client(TestBed.HOST).pods().inNamespace(NS).list().getItems().size() == 4);
   }
 
   @ParameterizedTest(name = "the operator may {0} {1} in {2}: {3}")
@@ -176,6 +177,30 @@ class ControlPlaneChartIT {
       String verb, String resource, String namespace, String expected, TestBed bed) {
     String operator = NS + ":" + ControlPlaneChart.operatorAccount(RELEASE);
     assertThat(bed.canI(TestBed.HOST, operator, verb, resource, namespace)).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "the console may {0} {1} in {2}: {3}")
+  @CsvSource({
+    "watch, aijobs.aifabric.io, *, yes",
+    "list, computenodes.aifabric.io, *, yes",
+    "get, memberclusters.aifabric.io, *, yes",
+    "watch, settlementbatches.aifabric.io, *, yes",
+    "get, secrets, control-plane-chart, no",
+    "list, secrets, *, no",
+    "create, aijobs.aifabric.io, *, no",
+    "patch, aijobs.aifabric.io/status, *, no",
+    "delete, computenodes.aifabric.io, *, no",
+    "update, memberclusters.aifabric.io, *, no",
+    "patch, settlementbatches.aifabric.io/status, *, no",
+    "create, events, *, no",
+    "list, pods, *, no",
+    "get, leases.coordination.k8s.io, control-plane-chart, no",
+    "create, serviceaccounts/token, control-plane-chart, no",
+  })
+  void itsConsoleMayReadTheNetworkAndNothingElse(
+      String verb, String resource, String namespace, String expected, TestBed bed) {
+    String console = NS + ":" + RELEASE + "-console";
+    assertThat(bed.canI(TestBed.HOST, console, verb, resource, namespace)).isEqualTo(expected);
   }
 
   /**

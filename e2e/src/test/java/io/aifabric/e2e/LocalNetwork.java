@@ -10,6 +10,7 @@ import io.aifabric.api.v1alpha1.membercluster.SecretRef;
 import io.aifabric.testbed.AgentProcess;
 import io.aifabric.testbed.AifabricCli;
 import io.aifabric.testbed.CommandResult;
+import io.aifabric.testbed.ConsoleProcess;
 import io.aifabric.testbed.ExtenderProcess;
 import io.aifabric.testbed.MemberChart;
 import io.aifabric.testbed.ObjectStoreProcess;
@@ -110,10 +111,12 @@ public final class LocalNetwork {
     }
     CompletableFuture<UserKey> stores =
         inBackground(() -> offerObjectStores(bed, federation, running));
+    CompletableFuture<ConsoleProcess> explorer = inBackground(() -> startConsole(bed, running));
     Map<String, CompletableFuture<AgentProcess>> agents = startAgents(bed, federation, running);
     offerTrainingData(bed);
     UserKey userKey = stores.join();
     schedulers.forEach(CompletableFuture::join);
+    explorer.join();
     SettlementNetwork chain = chainStarted.join();
 
     say("applying examples/ (jobs wait for Verified and Available nodes)");
@@ -168,6 +171,22 @@ public final class LocalNetwork {
     story.add("first job settled %d s after the start", elapsedSeconds());
     fetchSealedOutputs(bed, federation, story, userKey);
     stopped.await();
+  }
+
+  /**
+   * The network explorer, on the host's admin kubeconfig here (the control-plane chart runs it with
+   * a ServiceAccount that may only read the aifabric kinds); its address goes to console-url for
+   * run-local.sh.
+   */
+  private static ConsoleProcess startConsole(TestBed bed, List<AutoCloseable> running)
+      throws IOException {
+    ConsoleProcess console =
+        ConsoleProcess.start(
+            bed.kubeconfig(TestBed.HOST), bed.dir().resolve("console"), "-Xmx160m");
+    running.add(console);
+    Files.writeString(bed.dir().resolve("console-url"), console.url() + "\n");
+    say("the network explorer at %s", console.url());
+    return console;
   }
 
   /** anvil with the contracts, three oracle bridges (one also relaying) and the operator told. */

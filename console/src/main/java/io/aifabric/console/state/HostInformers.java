@@ -1,0 +1,99 @@
+package io.aifabric.console.state;
+
+import io.aifabric.api.v1alpha1.aijob.AIJob;
+import io.aifabric.api.v1alpha1.computenode.ComputeNode;
+import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
+import io.aifabric.api.v1alpha1.settlement.SettlementBatch;
+import io.aifabric.console.view.BatchView;
+import io.aifabric.console.view.JobView;
+import io.aifabric.console.view.MemberView;
+import io.aifabric.console.view.NodeView;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * One informer per kind the console shows — MemberClusters, ComputeNodes, AIJobs, SettlementBatches
+ * — each a list and a watch on the host API, however many pages are served: a page reads {@link
+ * NetworkState}, never the API server. They only get, list and watch.
+ */
+@Singleton
+public class HostInformers {
+  private static final Logger LOG = Logger.getLogger(HostInformers.class);
+
+  private final KubernetesClient host;
+  private final NetworkState state;
+  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+
+  HostInformers(KubernetesClient host, NetworkState state) {
+    this.host = host;
+    this.state = state;
+  }
+
+  void start(@Observes StartupEvent start) {
+    inform(
+        MemberCluster.class,
+        MemberCluster::new,
+        m -> state.putMember(MemberView.of(m)),
+        m -> state.removeMember(m.getMetadata().getName()));
+    inform(
+        ComputeNode.class,
+        ComputeNode::new,
+        n -> state.putNode(NodeView.of(n)),
+        n -> state.removeNode(n.getMetadata().getName()));
+    inform(
+        AIJob.class,
+        AIJob::new,
+        j -> state.putJob(JobView.of(j)),
+        j -> state.removeJob(j.getMetadata().getNamespace() + "/" + j.getMetadata().getName()));
+    inform(
+        SettlementBatch.class,
+        SettlementBatch::new,
+        b -> state.putBatch(BatchView.of(b)),
+        b -> state.removeBatch(b.getMetadata().getNamespace() + "/" + b.getMetadata().getName()));
+    LOG.infof(
+        "console: %d members, %d jobs, version %d",
+        state.members().size(), state.summary().jobs(), state.version());
+  }
+
+  void stop(@Observes ShutdownEvent stop) {
+    informers.forEach(SharedIndexInformer::stop);
+  }
+
+  private <T extends HasMetadata> void inform(
+      Class<T> kind, Supplier<T> empty, Consumer<T> put, Consumer<T> remove) {
+    SharedIndexInformer<T> informer = host.resources(kind).inAnyNamespace().runnableInformer(0);
+    informer
+        .itemStore(new ShellItemStore<>(empty))
+        .addEventHandler(
+            new ResourceEventHandler<T>() {
+              @Override
+              public void onAdd(T obj) {
+                put.accept(obj);
+              }
+
+              @Override
+              public void onUpdate(T old, T now) {
+                put.accept(now);
+              }
+
+              @Override
+              public void onDelete(T obj, boolean finalStateUnknown) {
+                remove.accept(obj);
+              }
+            });
+    // Waits for the first list: the console serves pages once it knows the network.
+    informer.run();
+    informers.add(informer);
+  }
+}

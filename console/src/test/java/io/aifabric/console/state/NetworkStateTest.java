@@ -1,0 +1,100 @@
+package io.aifabric.console.state;
+
+import static io.aifabric.console.Objects.job;
+import static io.aifabric.console.Objects.member;
+import static io.aifabric.console.Objects.node;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aifabric.api.v1alpha1.aijob.JobPhase;
+import io.aifabric.console.view.JobView;
+import io.aifabric.console.view.MemberView;
+import io.aifabric.console.view.ModelGpus;
+import io.aifabric.console.view.NetworkSummary;
+import io.aifabric.console.view.NodeView;
+import io.aifabric.console.view.SearchHit;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class NetworkStateTest {
+  private static final String H100 = "NVIDIA-H100-80GB-HBM3";
+  private static final String L4 = "NVIDIA-L4";
+
+  @Test
+  void theNetworkFiguresCountGpusByVerdictAndJobsByPhaseAndSettledValue() {
+    NetworkState state = new NetworkState();
+    state.putMember(MemberView.of(member("a", true, H100, 5)));
+    state.putMember(MemberView.of(member("b", false, L4, 0)));
+    state.putNode(NodeView.of(node("a", "gpu-0", H100, 8, true, true)));
+    state.putNode(NodeView.of(node("a", "gpu-1", H100, 8, true, false)));
+    state.putNode(NodeView.of(node("a", "gpu-2", H100, 8, false, true)));
+    state.putNode(NodeView.of(node("b", "gpu-0", L4, 4, false, false)));
+    state.putJob(JobView.of(job("one", JobPhase.Succeeded, "a", 5400, "1.25", 40L)));
+    state.putJob(JobView.of(job("two", JobPhase.Succeeded, "a", 1800, "0.5", null)));
+    state.putJob(JobView.of(job("three", JobPhase.Pending, null, 0, null, null)));
+
+    NetworkSummary s = state.summary();
+
+    assertThat(s.gpusByModel())
+        .containsExactly(new ModelGpus(H100, 24, 16, 8, 5), new ModelGpus(L4, 4, 0, 0, 0));
+    assertThat(s.membersReady()).isEqualTo(1);
+    assertThat(s.members()).isEqualTo(2);
+    assertThat(s.jobsByPhase()).containsEntry("Succeeded", 2).containsEntry("Pending", 1);
+    assertThat(s.gpuHoursServed()).isEqualTo("2.00");
+    // Only what was settled on chain counts as settled value.
+    assertThat(s.settledValue()).isEqualTo("1.25");
+    assertThat(s.settledJobs()).isEqualTo(1);
+  }
+
+  @Test
+  void theFiguresAreComputedOncePerChangeNotPerRead() {
+    NetworkState state = new NetworkState();
+    state.putNode(NodeView.of(node("a", "gpu-0", H100, 8, true, true)));
+    NetworkSummary first = state.summary();
+    assertThat(state.summary()).isSameAs(first);
+
+    state.putNode(NodeView.of(node("a", "gpu-1", H100, 8, true, true)));
+    assertThat(state.summary()).isNotSameAs(first);
+    assertThat(state.summary().gpusByModel().get(0).total()).isEqualTo(16);
+  }
+
+  @Test
+  void everyChangeMovesTheVersionAndTellsTheListeners() {
+    NetworkState state = new NetworkState();
+    List<Long> heard = new ArrayList<>();
+    state.onChange(heard::add);
+    state.putJob(JobView.of(job("one", JobPhase.Pending, null, 0, null, null)));
+    state.removeJob("ml/one");
+    assertThat(heard).containsExactly(1L, 2L);
+    assertThat(state.version()).isEqualTo(2);
+    assertThat(state.job("ml", "one")).isEmpty();
+  }
+
+  @Test
+  void searchFindsJobsNodesAndBatchesByNameAddressOrTransaction() {
+    NetworkState state = new NetworkState();
+    NodeView node = NodeView.of(node("a", "gpu-7", H100, 8, true, true));
+    state.putNode(node);
+    state.putJob(JobView.of(job("llama", JobPhase.Succeeded, "a", 60, "0.1", 41L)));
+
+    assertThat(state.search("LLAMA"))
+        .extracting(SearchHit::kind, SearchHit::path)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("job", "/jobs/ml/llama"));
+    assertThat(state.search(node.address().substring(2, 10)))
+        .extracting(SearchHit::kind, SearchHit::label)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("node", "a.gpu-7"));
+    assertThat(state.search("0xabc41")).extracting(SearchHit::label).containsExactly("ml/llama");
+    assertThat(state.search("nothing-like-this")).isEmpty();
+    assertThat(state.search("  ")).isEmpty();
+  }
+
+  @Test
+  void aNodesJobsAreThoseWhosePlacementNamesIt() {
+    NetworkState state = new NetworkState();
+    NodeView node = NodeView.of(node("a", "gpu-0", H100, 8, true, true));
+    state.putNode(node);
+    state.putJob(JobView.of(job("here", JobPhase.Running, "a", 0, null, null)));
+    state.putJob(JobView.of(job("elsewhere", JobPhase.Running, "b", 0, null, null)));
+    assertThat(state.jobsOn(node)).extracting(JobView::name).containsExactly("here");
+  }
+}

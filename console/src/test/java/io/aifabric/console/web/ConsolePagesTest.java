@@ -1,0 +1,185 @@
+package io.aifabric.console.web;
+
+import static io.aifabric.console.Objects.condition;
+import static io.aifabric.console.Objects.job;
+import static io.aifabric.console.Objects.member;
+import static io.aifabric.console.Objects.node;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aifabric.api.v1alpha1.aijob.AIJob;
+import io.aifabric.api.v1alpha1.aijob.JobPhase;
+import io.aifabric.api.v1alpha1.computenode.ComputeNode;
+import io.aifabric.api.v1alpha1.settlement.Attestation;
+import io.aifabric.api.v1alpha1.settlement.SettlementBatch;
+import io.aifabric.api.v1alpha1.settlement.SettlementBatchStatus;
+import io.aifabric.console.state.NetworkState;
+import io.aifabric.console.view.BatchView;
+import io.aifabric.console.view.JobView;
+import io.aifabric.console.view.MemberView;
+import io.aifabric.console.view.NodeView;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.quarkus.qute.Engine;
+import io.quarkus.qute.HtmlEscaper;
+import io.quarkus.qute.ReflectionValueResolver;
+import io.quarkus.qute.TemplateLocator;
+import io.quarkus.qute.Variant;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pages rendered from the real templates by a Qute engine configured as Quarkus configures it
+ * for HTML (every value escaped): the right figures, and text that nodes and oracles provide
+ * rendered as text.
+ */
+class ConsolePagesTest {
+  private static final String SCRIPT = "<script>alert('pwned')</script>";
+  private static final String H100 = "NVIDIA-H100-80GB-HBM3";
+
+  private final NetworkState state = new NetworkState();
+  private final ConsolePages pages = pages(state);
+
+  @Test
+  void theNetworkPageShowsTheFiguresOfWhatTheHostHolds() {
+    state.putMember(MemberView.of(member("member-a", true, H100, 3)));
+    state.putNode(NodeView.of(node("member-a", "gpu-0", H100, 8, true, true)));
+    state.putNode(NodeView.of(node("member-a", "gpu-1", H100, 8, false, true)));
+    state.putJob(JobView.of(job("paid", JobPhase.Succeeded, "member-a", 7200, "4.8", 41L)));
+
+    ConsolePages.Page page = pages.network();
+
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.html())
+        .contains("<span class=\"n\" id=\"gpu-hours\">2.00</span>")
+        .contains("<span class=\"n\" id=\"settled-value\">4.8</span>")
+        .contains("<span class=\"n\" id=\"members-ready\">1/1</span>")
+        .contains(
+            "<td>"
+                + H100
+                + "</td><td class=\"num\">16</td><td class=\"num\">8</td><td class=\"num\">8</td>"
+                + "<td class=\"num\">3</td>")
+        .contains("<a href=\"/members/member-a\">member-a</a>");
+  }
+
+  @Test
+  void whatANodeReportsIsRenderedAsTextNeverAsMarkup() {
+    ComputeNode hostile = node("member-a", "gpu-9", SCRIPT, 8, false, false);
+    hostile
+        .getStatus()
+        .getConditions()
+        .add(condition("Slashed", true, "HardwareMismatch", "claimed " + SCRIPT));
+    state.putNode(NodeView.of(hostile));
+
+    String html = pages.node("member-a.gpu-9").html();
+
+    assertThat(html).doesNotContain(SCRIPT).doesNotContain("<script>alert");
+    assertThat(html)
+        .contains("&lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt;")
+        .contains("claimed &lt;script&gt;");
+    // The page's only scripts are the console's own files.
+    assertThat(html.split("<script", -1)).hasSize(3);
+  }
+
+  @Test
+  void anOraclesRefusalReasonIsRenderedAsText() {
+    SettlementBatch batch = new SettlementBatch();
+    batch.setMetadata(
+        new ObjectMetaBuilder()
+            .withNamespace("aifabric-system")
+            .withName("settlement-0-3")
+            .build());
+    SettlementBatchStatus status = new SettlementBatchStatus();
+    Attestation refusal = new Attestation();
+    refusal.setRefusals(new ArrayList<>(List.of("receipt of <img src=x onerror=alert(1)>")));
+    refusal.setRefusedJobs(new ArrayList<>(List.of("ml/paid")));
+    Attestation signature = new Attestation();
+    signature.setSignature("0x" + "ab".repeat(65));
+    status.setAttestations(
+        new java.util.LinkedHashMap<>(Map.of("0xoracle1", refusal, "0xoracle2", signature)));
+    batch.setStatus(status);
+    state.putBatch(BatchView.of(batch));
+
+    String html = pages.batch("aifabric-system", "settlement-0-3").html();
+
+    assertThat(html).doesNotContain("<img").contains("receipt of &lt;img src=x");
+    assertThat(html).contains(">refused<").contains(">signed<");
+  }
+
+  @Test
+  void aPendingJobSaysWhyItWaits() {
+    AIJob pending = job("needs-b200", JobPhase.Pending, null, 0, null, null);
+    pending
+        .getStatus()
+        .getConditions()
+        .add(condition("Placed", false, "NoFit", "no member cluster fits: no NVIDIA-B200"));
+    state.putJob(JobView.of(pending));
+
+    String html = pages.job("ml", "needs-b200").html();
+
+    assertThat(html)
+        .contains(
+            "<p class=\"waiting\" id=\"waiting\">Waiting: no member cluster fits: no NVIDIA-B200</p>");
+  }
+
+  @Test
+  void somethingTheNetworkDoesNotHaveIsA404ThatSaysSo() {
+    ConsolePages.Page page = pages.node("member-a.gone");
+    assertThat(page.status()).isEqualTo(404);
+    assertThat(page.html()).contains("node member-a.gone is not in the network");
+  }
+
+  @Test
+  void searchLinksToWhatItFound() {
+    state.putJob(JobView.of(job("llama", JobPhase.Running, "member-a", 0, null, null)));
+    String html = pages.search("lla<b>").html();
+    assertThat(html).contains("lla&lt;b&gt;").contains("nothing matches");
+    assertThat(pages.search("llama").html()).contains("<a href=\"/jobs/ml/llama\">ml/llama</a>");
+  }
+
+  /** The pages with a Qute engine set up as Quarkus sets it up for text/html templates. */
+  private static ConsolePages pages(NetworkState state) {
+    Engine engine =
+        Engine.builder()
+            .addDefaults()
+            .addValueResolver(new ReflectionValueResolver())
+            .addResultMapper(new HtmlEscaper(List.of(Variant.TEXT_HTML)))
+            .addLocator(ConsolePagesTest::template)
+            .build();
+    return new ConsolePages(
+        state,
+        engine.getTemplate("network.html"),
+        engine.getTemplate("member.html"),
+        engine.getTemplate("node.html"),
+        engine.getTemplate("job.html"),
+        engine.getTemplate("joblist.html"),
+        engine.getTemplate("batch.html"),
+        engine.getTemplate("search.html"),
+        engine.getTemplate("missing.html"));
+  }
+
+  private static Optional<TemplateLocator.TemplateLocation> template(String id) {
+    String name = id.endsWith(".html") ? id : id + ".html";
+    InputStream in = ConsolePagesTest.class.getResourceAsStream("/templates/" + name);
+    if (in == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new TemplateLocator.TemplateLocation() {
+          @Override
+          public Reader read() {
+            return new InputStreamReader(in, StandardCharsets.UTF_8);
+          }
+
+          @Override
+          public Optional<Variant> getVariant() {
+            return Optional.of(Variant.forContentType(Variant.TEXT_HTML));
+          }
+        });
+  }
+}
