@@ -129,25 +129,7 @@ class ConsoleIT {
   @Test
   void aSettledJobCountsInTheNetworkFiguresAndItsPageTellsItsSettlement() throws Exception {
     BigDecimal before = gpuHours(console.page("/"));
-    String name = "settled-" + UUID.randomUUID().toString().substring(0, 8);
-    AIJob job = Federation.exampleJob("20-aijob-inference.yaml", NS, name);
-    job = host.resource(job).create();
-    AIJobStatus status = new AIJobStatus();
-    status.setPhase(JobPhase.Succeeded);
-    Placement placement = new Placement();
-    placement.setCluster(member);
-    placement.setNodes(new ArrayList<>(List.of("gpu-0")));
-    placement.setPricePerGpuHour("2.40");
-    status.setPlacement(placement);
-    status.setGpuSeconds(7200L);
-    status.setCost("4.8");
-    Settlement settlement = new Settlement();
-    settlement.setBatch("settlement-7-0");
-    settlement.setTxHash("0x" + "ab".repeat(32));
-    settlement.setBlockNumber(4242L);
-    status.setSettlement(settlement);
-    job.setStatus(status);
-    host.resource(job).updateStatus();
+    String name = settledJob(7200L, "4.8");
 
     String page = awaitPage("/jobs/" + NS + "/" + name, "4242");
     assertThat(page)
@@ -252,6 +234,99 @@ class ConsoleIT {
         .isEqualTo(200);
     // The chart's ServiceAccount was enough for everything it read.
     assertThat(java.nio.file.Files.readString(console.log())).doesNotContain("Forbidden");
+  }
+
+  /**
+   * Headless Chromium over every page: the numbers of the objects this test wrote, node-written
+   * text as text (and no script of it ran), a live update without a reload, only GETs sent, no
+   * console error (a CSP refusal of the console's own script or style would be one). Screenshots of
+   * each page go to target/console-screenshots.
+   */
+  @Test
+  void inARealBrowserThePagesShowTheNetworkUpdateLiveAndOnlyRead() throws Exception {
+    ComputeNode node = computeNode("gpu-browser", 8);
+    node.getStatus()
+        .getConditions()
+        .add(condition("Verified", false, "HardwareMismatch", "claimed " + SCRIPT));
+    write(node);
+    String job = settledJob(3600L, "2.4");
+    awaitPage("/jobs/" + NS + "/" + job, "block-marker-" + job);
+    Path shots = Path.of("target", "console-screenshots");
+    try (Browser browser = Browser.start(shots)) {
+      var driver = browser.driver;
+      browser.open(console.url() + "/");
+      BigDecimal before =
+          new BigDecimal(driver.findElement(org.openqa.selenium.By.id("gpu-hours")).getText());
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> !driver.findElements(org.openqa.selenium.By.cssSelector(".uplot")).isEmpty());
+      browser.screenshot("network");
+      // A mark on this page's window: a reload would lose it.
+      driver.executeScript("window.aifabricMark = 'unreloaded';");
+      settledJob(7200L, "4.8");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  new BigDecimal(
+                      driver.findElement(org.openqa.selenium.By.id("gpu-hours")).getText()),
+              now -> now.compareTo(before.add(new BigDecimal("2"))) == 0);
+      assertThat(driver.executeScript("return window.aifabricMark;")).isEqualTo("unreloaded");
+      browser.screenshot("network-after-live-update");
+
+      browser.open(console.url() + "/nodes/" + member + ".gpu-browser");
+      String text = driver.findElement(org.openqa.selenium.By.tagName("main")).getText();
+      assertThat(text).contains("claimed " + SCRIPT).contains("8 × " + H100);
+      assertThat(driver.executeScript("return window.pwned === undefined;")).isEqualTo(true);
+      browser.screenshot("node");
+
+      browser.open(console.url() + "/jobs/" + NS + "/" + job);
+      assertThat(driver.findElement(org.openqa.selenium.By.id("gpu-seconds")).getText())
+          .isEqualTo("3600");
+      assertThat(driver.findElement(org.openqa.selenium.By.id("cost")).getText()).isEqualTo("2.4");
+      browser.screenshot("job");
+
+      browser.open(console.url() + "/members/" + member);
+      assertThat(driver.findElement(org.openqa.selenium.By.id("member-name")).getText())
+          .isEqualTo(member);
+      browser.screenshot("member");
+
+      browser.open(console.url() + "/search?q=" + job);
+      assertThat(driver.findElement(org.openqa.selenium.By.id("hits")).getText())
+          .contains(NS + "/" + job);
+      browser.screenshot("search");
+
+      assertThat(browser.requests())
+          .isNotEmpty()
+          .allSatisfy(request -> assertThat(request).startsWith("GET "));
+      assertThat(browser.consoleProblems()).isEmpty();
+    }
+  }
+
+  /** A job as the operator and relayer leave it once settled; returns its name. */
+  private static String settledJob(long gpuSeconds, String cost) throws java.io.IOException {
+    String name = "settled-" + UUID.randomUUID().toString().substring(0, 8);
+    AIJob job = host.resource(Federation.exampleJob("20-aijob-inference.yaml", NS, name)).create();
+    AIJobStatus status = new AIJobStatus();
+    status.setPhase(JobPhase.Succeeded);
+    Placement placement = new Placement();
+    placement.setCluster(member);
+    placement.setNodes(new ArrayList<>(List.of("gpu-0")));
+    placement.setPricePerGpuHour("2.40");
+    status.setPlacement(placement);
+    status.setGpuSeconds(gpuSeconds);
+    status.setCost(cost);
+    Settlement settlement = new Settlement();
+    settlement.setBatch("settlement-7-0");
+    settlement.setTxHash("0x" + "ab".repeat(32));
+    settlement.setBlockNumber(4242L);
+    status.setSettlement(settlement);
+    status.setConditions(
+        new ArrayList<>(List.of(condition("Settled", true, "Settled", "block-marker-" + name))));
+    job.setStatus(status);
+    host.resource(job).updateStatus();
+    return name;
   }
 
   private static ComputeNode computeNode(String node, int gpus) {

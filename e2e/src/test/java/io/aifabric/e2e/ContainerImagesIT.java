@@ -241,6 +241,57 @@ class ContainerImagesIT {
   }
 
   /**
+   * The console's image as the control-plane chart runs it (read-only root, its kubeconfig
+   * mounted), against the test bed's host with the API installed: ready once its informers have
+   * listed the network, and its pages served with their security headers.
+   */
+  @Test
+  void theConsolesImageStartsAndServesItsPages() throws Exception {
+    String image = load(images.resolve("console.tar"));
+    AifabricApi.install(bed.client(TestBed.HOST));
+    Path mounted = Files.createDirectories(bed.dir().resolve("image-console-" + System.nanoTime()));
+    Files.copy(bed.kubeconfig(TestBed.HOST), mounted.resolve("kubeconfig"));
+    readableByTheImagesUser(List.of(mounted.resolve("kubeconfig")));
+    int http = FreePort.next();
+    int management = FreePort.next();
+    String name = "aifabric-console-image-" + http;
+    run(
+        List.of(
+            "podman",
+            "run",
+            "-d",
+            "--name",
+            name,
+            "--network",
+            "host",
+            "--read-only",
+            "--tmpfs",
+            "/tmp",
+            "-v",
+            mounted + ":/var/run/aifabric:ro",
+            "-e",
+            "KUBECONFIG=/var/run/aifabric/kubeconfig",
+            "-e",
+            "QUARKUS_HTTP_PORT=" + http,
+            "-e",
+            "QUARKUS_MANAGEMENT_PORT=" + management,
+            image));
+    try {
+      assertThat(awaitReady(management)).contains("\"status\": \"UP\"");
+      HttpResponse<String> page =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.body()).contains("GPU-hours served");
+      assertThat(page.headers().firstValue("Content-Security-Policy")).isPresent();
+    } finally {
+      remove(name);
+    }
+  }
+
+  /**
    * The escrow bridge's image as its chart runs it (an oracle: its key, its broker identity and CA
    * mounted as files, the release's ServiceAccount token) against the test bed's host with the API
    * installed, a real broker configured as the network's and an anvil chain: it is ready (its
