@@ -21,13 +21,19 @@
       names.push(part.substring(0, at));
       data.push(numbers(part.substring(at + 1)));
     });
-    var colors = ['#1a73e8', '#1b7f3b', '#e37400', '#b3261e'];
+    var colors = ['#1b7f3b', '#e37400', '#1a73e8', '#b3261e'];
     var bars = el.dataset.chart === 'bars';
-    var series = [{}].concat(names.map(function (name, i) {
+    // Bars: each series a bar beside the others at its label (two per label at most).
+    var aligns = [-1, 1];
+    var series = [{
+      label: el.dataset.x || 'x',
+      value: function (u, v) { return v === null || labels[v] === undefined ? '' : labels[v]; }
+    }].concat(names.map(function (name, i) {
       var s = { label: name, stroke: colors[i % colors.length], width: 2 };
       if (bars) {
         s.fill = colors[i % colors.length];
-        s.paths = uPlot.paths.bars({ size: [0.8 / names.length, 40], align: 0, gap: 1 });
+        s.paths = uPlot.paths.bars({ size: [0.35, 60], align: aligns[i % aligns.length] });
+        s.points = { show: false };
       }
       return s;
     }));
@@ -37,9 +43,19 @@
       width: Math.max(320, el.clientWidth || 640),
       height: 220,
       series: series,
-      scales: { x: { time: false } },
+      scales: {
+        x: {
+          time: false,
+          range: function () { return [-0.5, labels.length - 0.5]; }
+        },
+        y: { range: function (u, min, max) { return [0, Math.max(1, max)]; } }
+      },
       axes: [
-        { values: function (u, splits) { return splits.map(function (v) { return labels[v] === undefined ? '' : labels[v]; }); } },
+        {
+          splits: function () { return labels.map(function (_, i) { return i; }); },
+          values: function (u, splits) { return splits.map(function (v) { return labels[v] === undefined ? '' : labels[v]; }); },
+          grid: { show: false }
+        },
         {}
       ]
     }, data, el);

@@ -11,6 +11,7 @@ import io.aifabric.api.v1alpha1.aijob.Settlement;
 import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.api.v1alpha1.computenode.ComputeNodeSpec;
 import io.aifabric.api.v1alpha1.computenode.ComputeNodeStatus;
+import io.aifabric.api.v1alpha1.computenode.EpochShare;
 import io.aifabric.api.v1alpha1.computenode.GpuInventory;
 import io.aifabric.api.v1alpha1.computenode.NodeIdentity;
 import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
@@ -248,6 +249,17 @@ class ConsoleIT {
     node.getStatus()
         .getConditions()
         .add(condition("Verified", false, "HardwareMismatch", "claimed " + SCRIPT));
+    List<EpochShare> epochs = new ArrayList<>();
+    for (long epoch = 1; epoch <= 3; epoch++) {
+      EpochShare share = new EpochShare();
+      share.setEpoch(epoch);
+      share.setScore(200 + 20 * epoch);
+      share.setTotalScore(1000L);
+      share.setAmount(String.valueOf(epoch * 100_000_000_000_000_000L));
+      share.setPaid(epoch < 3);
+      epochs.add(share);
+    }
+    node.getStatus().setRewards(epochs);
     write(node);
     String job = settledJob(3600L, "2.4");
     awaitPage("/jobs/" + NS + "/" + job, "block-marker-" + job);
@@ -279,6 +291,11 @@ class ConsoleIT {
       String text = driver.findElement(org.openqa.selenium.By.tagName("main")).getText();
       assertThat(text).contains("claimed " + SCRIPT).contains("8 × " + H100);
       assertThat(driver.executeScript("return window.pwned === undefined;")).isEqualTo(true);
+      // The availability plot, drawn from the three epochs' scores.
+      assertThat(driver.findElements(org.openqa.selenium.By.cssSelector(".uplot canvas")))
+          .hasSize(1);
+      assertThat(driver.findElement(org.openqa.selenium.By.id("rewards")).getText())
+          .contains("3 260 1000 300000000000000000 no");
       browser.screenshot("node");
 
       browser.open(console.url() + "/jobs/" + NS + "/" + job);
