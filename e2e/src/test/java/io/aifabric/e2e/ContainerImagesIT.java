@@ -129,30 +129,23 @@ class ContainerImagesIT {
     int port = FreePort.next();
     int management = FreePort.next();
     String name = "aifabric-extender-image-" + management;
-    run(
-        List.of(
-            "podman",
-            "run",
-            "-d",
-            "--name",
-            name,
-            "--network",
-            "host",
-            "-v",
-            tls + ":/etc/aifabric/extender-tls:ro",
-            "-e",
-            "AIFABRIC_EXTENDER_TLS_CERTIFICATE=/etc/aifabric/extender-tls/server.crt",
-            "-e",
-            "AIFABRIC_EXTENDER_TLS_KEY=/etc/aifabric/extender-tls/server.key",
-            "-e",
-            "AIFABRIC_EXTENDER_TLS_CA=/etc/aifabric/extender-tls/ca.crt",
-            "-e",
-            "KUBECONFIG=/etc/aifabric/extender-tls/kubeconfig",
-            "-e",
-            "QUARKUS_HTTP_SSL_PORT=" + port,
-            "-e",
-            "QUARKUS_MANAGEMENT_PORT=" + management,
-            image));
+    runDetached(
+        name,
+        "-v",
+        tls + ":/etc/aifabric/extender-tls:ro",
+        "-e",
+        "AIFABRIC_EXTENDER_TLS_CERTIFICATE=/etc/aifabric/extender-tls/server.crt",
+        "-e",
+        "AIFABRIC_EXTENDER_TLS_KEY=/etc/aifabric/extender-tls/server.key",
+        "-e",
+        "AIFABRIC_EXTENDER_TLS_CA=/etc/aifabric/extender-tls/ca.crt",
+        "-e",
+        "KUBECONFIG=/etc/aifabric/extender-tls/kubeconfig",
+        "-e",
+        "QUARKUS_HTTP_SSL_PORT=" + port,
+        "-e",
+        "QUARKUS_MANAGEMENT_PORT=" + management,
+        image);
     try {
       assertThat(awaitReady(management)).contains("\"status\": \"UP\"");
     } finally {
@@ -187,44 +180,37 @@ class ContainerImagesIT {
       String name = "aifabric-operator-image-" + http;
       String lease = "image-operator-" + http;
       String at = "/var/run/aifabric/";
-      run(
-          List.of(
-              "podman",
-              "run",
-              "-d",
-              "--name",
-              name,
-              "--network",
-              "host",
-              "-v",
-              mounted + ":" + at + ":ro",
-              "-e",
-              "KUBECONFIG=" + at + "kubeconfig",
-              "-e",
-              "QUARKUS_HTTP_PORT=" + http,
-              "-e",
-              "AIFABRIC_INSTANCE_NAME=" + name,
-              "-e",
-              "AIFABRIC_LEADER_ELECTION_ENABLED=true",
-              "-e",
-              "AIFABRIC_LEADER_ELECTION_NAMESPACE=default",
-              "-e",
-              "AIFABRIC_LEADER_ELECTION_LEASE_NAME=" + lease,
-              "-e",
-              "AIFABRIC_BROKER_HOST=127.0.0.1",
-              "-e",
-              "AIFABRIC_BROKER_PORT=" + broker.port(),
-              "-e",
-              "AIFABRIC_BROKER_TLS_CERTIFICATE=" + at + "tls.crt",
-              "-e",
-              "AIFABRIC_BROKER_TLS_KEY=" + at + "tls.key",
-              "-e",
-              "AIFABRIC_BROKER_TLS_CA=" + at + "ca.crt",
-              "-e",
-              "AIFABRIC_BROKER_AUTHORITY_CERTIFICATE=" + at + "ca.crt",
-              "-e",
-              "AIFABRIC_BROKER_AUTHORITY_KEY=" + at + "ca.key",
-              image));
+      runDetached(
+          name,
+          "-v",
+          mounted + ":" + at + ":ro",
+          "-e",
+          "KUBECONFIG=" + at + "kubeconfig",
+          "-e",
+          "QUARKUS_HTTP_PORT=" + http,
+          "-e",
+          "AIFABRIC_INSTANCE_NAME=" + name,
+          "-e",
+          "AIFABRIC_LEADER_ELECTION_ENABLED=true",
+          "-e",
+          "AIFABRIC_LEADER_ELECTION_NAMESPACE=default",
+          "-e",
+          "AIFABRIC_LEADER_ELECTION_LEASE_NAME=" + lease,
+          "-e",
+          "AIFABRIC_BROKER_HOST=127.0.0.1",
+          "-e",
+          "AIFABRIC_BROKER_PORT=" + broker.port(),
+          "-e",
+          "AIFABRIC_BROKER_TLS_CERTIFICATE=" + at + "tls.crt",
+          "-e",
+          "AIFABRIC_BROKER_TLS_KEY=" + at + "tls.key",
+          "-e",
+          "AIFABRIC_BROKER_TLS_CA=" + at + "ca.crt",
+          "-e",
+          "AIFABRIC_BROKER_AUTHORITY_CERTIFICATE=" + at + "ca.crt",
+          "-e",
+          "AIFABRIC_BROKER_AUTHORITY_KEY=" + at + "ca.key",
+          image);
       try {
         assertThat(awaitReady(http)).contains("\"status\": \"UP\"");
         await()
@@ -255,27 +241,20 @@ class ContainerImagesIT {
     int http = FreePort.next();
     int management = FreePort.next();
     String name = "aifabric-console-image-" + http;
-    run(
-        List.of(
-            "podman",
-            "run",
-            "-d",
-            "--name",
-            name,
-            "--network",
-            "host",
-            "--read-only",
-            "--tmpfs",
-            "/tmp",
-            "-v",
-            mounted + ":/var/run/aifabric:ro",
-            "-e",
-            "KUBECONFIG=/var/run/aifabric/kubeconfig",
-            "-e",
-            "QUARKUS_HTTP_PORT=" + http,
-            "-e",
-            "QUARKUS_MANAGEMENT_PORT=" + management,
-            image));
+    runDetached(
+        name,
+        "--read-only",
+        "--tmpfs",
+        "/tmp",
+        "-v",
+        mounted + ":/var/run/aifabric:ro",
+        "-e",
+        "KUBECONFIG=/var/run/aifabric/kubeconfig",
+        "-e",
+        "QUARKUS_HTTP_PORT=" + http,
+        "-e",
+        "QUARKUS_MANAGEMENT_PORT=" + management,
+        image);
     try {
       assertThat(awaitReady(management)).contains("\"status\": \"UP\"");
       HttpResponse<String> page =
@@ -346,49 +325,42 @@ class ContainerImagesIT {
       int http = FreePort.next();
       String name = "aifabric-bridge-image-" + http;
       String at = "/var/run/aifabric/";
-      run(
-          List.of(
-              "podman",
-              "run",
-              "-d",
-              "--name",
-              name,
-              "--network",
-              "host",
-              "--read-only",
-              "--tmpfs",
-              "/tmp",
-              "-v",
-              mounted + ":" + at + ":ro",
-              "-e",
-              "KUBECONFIG=" + at + "kubeconfig",
-              "-e",
-              "QUARKUS_HTTP_PORT=" + http,
-              "-e",
-              "AIFABRIC_BRIDGE_RPC_URL=" + chain.url(),
-              "-e",
-              "AIFABRIC_BRIDGE_CHAIN_ID=" + AnvilChain.CHAIN_ID,
-              "-e",
-              "AIFABRIC_BRIDGE_ESCROW=" + escrow,
-              "-e",
-              "AIFABRIC_BRIDGE_REGISTRY=" + registry,
-              "-e",
-              "AIFABRIC_BRIDGE_NAMESPACE=" + namespace,
-              "-e",
-              "AIFABRIC_BRIDGE_CLIENT_ID=" + name,
-              "-e",
-              "AIFABRIC_BRIDGE_ORACLE_KEY_FILE=" + at + "oracle.key",
-              "-e",
-              "AIFABRIC_BROKER_HOST=127.0.0.1",
-              "-e",
-              "AIFABRIC_BROKER_PORT=" + broker.port(),
-              "-e",
-              "AIFABRIC_BROKER_TLS_CERTIFICATE=" + at + "tls.crt",
-              "-e",
-              "AIFABRIC_BROKER_TLS_KEY=" + at + "tls.key",
-              "-e",
-              "AIFABRIC_BROKER_TLS_CA=" + at + "ca.crt",
-              image));
+      runDetached(
+          name,
+          "--read-only",
+          "--tmpfs",
+          "/tmp",
+          "-v",
+          mounted + ":" + at + ":ro",
+          "-e",
+          "KUBECONFIG=" + at + "kubeconfig",
+          "-e",
+          "QUARKUS_HTTP_PORT=" + http,
+          "-e",
+          "AIFABRIC_BRIDGE_RPC_URL=" + chain.url(),
+          "-e",
+          "AIFABRIC_BRIDGE_CHAIN_ID=" + AnvilChain.CHAIN_ID,
+          "-e",
+          "AIFABRIC_BRIDGE_ESCROW=" + escrow,
+          "-e",
+          "AIFABRIC_BRIDGE_REGISTRY=" + registry,
+          "-e",
+          "AIFABRIC_BRIDGE_NAMESPACE=" + namespace,
+          "-e",
+          "AIFABRIC_BRIDGE_CLIENT_ID=" + name,
+          "-e",
+          "AIFABRIC_BRIDGE_ORACLE_KEY_FILE=" + at + "oracle.key",
+          "-e",
+          "AIFABRIC_BROKER_HOST=127.0.0.1",
+          "-e",
+          "AIFABRIC_BROKER_PORT=" + broker.port(),
+          "-e",
+          "AIFABRIC_BROKER_TLS_CERTIFICATE=" + at + "tls.crt",
+          "-e",
+          "AIFABRIC_BROKER_TLS_KEY=" + at + "tls.key",
+          "-e",
+          "AIFABRIC_BROKER_TLS_CA=" + at + "ca.crt",
+          image);
       try {
         assertThat(awaitReady(http)).contains("\"status\": \"UP\"");
         String metrics =
@@ -432,54 +404,47 @@ class ContainerImagesIT {
         readableByTheImagesUser(files.toList());
       }
       String name = "aifabric-agent-image-" + node;
-      run(
-          List.of(
-              "podman",
-              "run",
-              "-d",
-              "--name",
-              name,
-              "--network",
-              "host",
-              "--user",
-              "0:0",
-              "--read-only",
-              "--cap-drop",
-              "ALL",
-              "--security-opt",
-              "no-new-privileges",
-              "--tmpfs",
-              "/tmp",
-              "-v",
-              keys + ":/var/lib/aifabric",
-              "-v",
-              mounted + ":/etc/aifabric/broker:ro",
-              "-e",
-              "KUBECONFIG=/etc/aifabric/broker/kubeconfig",
-              "-e",
-              "AIFABRIC_AGENT_NODE_NAME=" + node,
-              "-e",
-              "AIFABRIC_AGENT_CLUSTER=member-a",
-              "-e",
-              "AIFABRIC_AGENT_BROKER_HOST=127.0.0.1",
-              "-e",
-              "AIFABRIC_AGENT_BROKER_PORT=" + broker.port(),
-              "-e",
-              "AIFABRIC_AGENT_BROKER_TLS_DIR=/var/lib/aifabric/broker",
-              "-e",
-              "AIFABRIC_AGENT_BROKER_TLS_CA=/etc/aifabric/broker/ca.crt",
-              "-e",
-              "AIFABRIC_AGENT_KEY_FILE=/var/lib/aifabric/node-keys.json",
-              // No nvidia-smi without a GPU: the inventory the KWOK node lists, declared.
-              "-e",
-              "AIFABRIC_AGENT_INVENTORY_SOURCE=declared",
-              "-e",
-              "AIFABRIC_AGENT_INVENTORY_MODEL=NVIDIA L4",
-              "-e",
-              "AIFABRIC_AGENT_INVENTORY_COUNT=1",
-              "-e",
-              "AIFABRIC_AGENT_INVENTORY_MEMORY_MIB=23034",
-              image));
+      runDetached(
+          name,
+          "--user",
+          "0:0",
+          "--read-only",
+          "--cap-drop",
+          "ALL",
+          "--security-opt",
+          "no-new-privileges",
+          "--tmpfs",
+          "/tmp",
+          "-v",
+          keys + ":/var/lib/aifabric",
+          "-v",
+          mounted + ":/etc/aifabric/broker:ro",
+          "-e",
+          "KUBECONFIG=/etc/aifabric/broker/kubeconfig",
+          "-e",
+          "AIFABRIC_AGENT_NODE_NAME=" + node,
+          "-e",
+          "AIFABRIC_AGENT_CLUSTER=member-a",
+          "-e",
+          "AIFABRIC_AGENT_BROKER_HOST=127.0.0.1",
+          "-e",
+          "AIFABRIC_AGENT_BROKER_PORT=" + broker.port(),
+          "-e",
+          "AIFABRIC_AGENT_BROKER_TLS_DIR=/var/lib/aifabric/broker",
+          "-e",
+          "AIFABRIC_AGENT_BROKER_TLS_CA=/etc/aifabric/broker/ca.crt",
+          "-e",
+          "AIFABRIC_AGENT_KEY_FILE=/var/lib/aifabric/node-keys.json",
+          // No nvidia-smi without a GPU: the inventory the KWOK node lists, declared.
+          "-e",
+          "AIFABRIC_AGENT_INVENTORY_SOURCE=declared",
+          "-e",
+          "AIFABRIC_AGENT_INVENTORY_MODEL=NVIDIA L4",
+          "-e",
+          "AIFABRIC_AGENT_INVENTORY_COUNT=1",
+          "-e",
+          "AIFABRIC_AGENT_INVENTORY_MEMORY_MIB=23034",
+          image);
       try {
         String registration =
             await()
@@ -535,6 +500,17 @@ class ContainerImagesIT {
                     HttpResponse.BodyHandlers.ofString()),
             r -> r.statusCode() == 200)
         .body();
+  }
+
+  /**
+   * {@code podman run -d --name NAME --network host ARGS...}: a container on the host's network.
+   */
+  private static void runDetached(String name, String... args)
+      throws IOException, InterruptedException {
+    List<String> command =
+        new ArrayList<>(List.of("podman", "run", "-d", "--name", name, "--network", "host"));
+    command.addAll(List.of(args));
+    run(command);
   }
 
   /** Keeps what the container logged (under the test bed's directory), then removes it. */

@@ -6,9 +6,12 @@ import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.aijob.JobPhase;
 import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
+import io.aifabric.api.v1alpha1.membercluster.ObjectStore;
+import io.aifabric.api.v1alpha1.membercluster.SecretRef;
 import io.aifabric.protocol.broker.BrokerIdentities;
 import io.aifabric.testbed.AifabricApi;
 import io.aifabric.testbed.MemberChart;
+import io.aifabric.testbed.ObjectStoreProcess;
 import io.aifabric.testbed.OperatorProcess;
 import io.aifabric.testbed.TestBed;
 import io.aifabric.testing.MosquittoBroker;
@@ -239,6 +242,37 @@ final class Federation implements AutoCloseable {
                     .map(c -> status.equals(c.getStatus()))
                     .orElse(false));
     return condition(member(member), type).orElseThrow();
+  }
+
+  /**
+   * A member's object store joins the network: the provider hands the host its store's credential
+   * (a Secret, as it hands its kubeconfig) and names the store in its MemberCluster.
+   */
+  void offerObjectStore(String member, ObjectStoreProcess store) {
+    host.secrets()
+        .inNamespace(SECRETS_NAMESPACE)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(member + "-store")
+                .withNamespace(SECRETS_NAMESPACE)
+                .endMetadata()
+                .addToStringData("accessKeyId", store.accessKeyId())
+                .addToStringData("secretAccessKey", store.secretAccessKey())
+                .build())
+        .serverSideApply();
+    ObjectStore spec = new ObjectStore();
+    spec.setEndpoint(store.endpoint());
+    spec.setBucket(store.bucket());
+    spec.setRegion("us-east-1");
+    spec.setCredentialsSecretRef(new SecretRef(member + "-store", SECRETS_NAMESPACE));
+    host.resources(MemberCluster.class)
+        .withName(member)
+        .edit(
+            m -> {
+              m.getSpec().setObjectStore(spec);
+              return m;
+            });
   }
 
   static Optional<Condition> condition(MemberCluster member, String type) {

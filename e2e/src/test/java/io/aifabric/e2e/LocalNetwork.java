@@ -4,9 +4,6 @@ import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.aijob.JobPhase;
 import io.aifabric.api.v1alpha1.aijob.ReplicaOutput;
 import io.aifabric.api.v1alpha1.computenode.ComputeNode;
-import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
-import io.aifabric.api.v1alpha1.membercluster.ObjectStore;
-import io.aifabric.api.v1alpha1.membercluster.SecretRef;
 import io.aifabric.testbed.AgentProcess;
 import io.aifabric.testbed.AifabricCli;
 import io.aifabric.testbed.CommandResult;
@@ -17,7 +14,6 @@ import io.aifabric.testbed.ObjectStoreProcess;
 import io.aifabric.testbed.SchedulerProcess;
 import io.aifabric.testbed.SealingSidecars;
 import io.aifabric.testbed.TestBed;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -257,34 +253,7 @@ public final class LocalNetwork {
           ObjectStoreProcess.start(
               ObjectStoreProcess.defaultBinary(), bed.dir().resolve("stores/" + member), "outputs");
       running.add(store);
-      federation
-          .host
-          .secrets()
-          .inNamespace(Federation.SECRETS_NAMESPACE)
-          .resource(
-              new SecretBuilder()
-                  .withNewMetadata()
-                  .withName(member + "-store")
-                  .withNamespace(Federation.SECRETS_NAMESPACE)
-                  .endMetadata()
-                  .addToStringData("accessKeyId", store.accessKeyId())
-                  .addToStringData("secretAccessKey", store.secretAccessKey())
-                  .build())
-          .serverSideApply();
-      ObjectStore spec = new ObjectStore();
-      spec.setEndpoint(store.endpoint());
-      spec.setBucket(store.bucket());
-      spec.setRegion("us-east-1");
-      spec.setCredentialsSecretRef(new SecretRef(member + "-store", Federation.SECRETS_NAMESPACE));
-      federation
-          .host
-          .resources(MemberCluster.class)
-          .withName(member)
-          .edit(
-              m -> {
-                m.getSpec().setObjectStore(spec);
-                return m;
-              });
+      federation.offerObjectStore(member, store);
       running.add(
           SealingSidecars.start(bed.client(member), bed.dir().resolve("sidecars/" + member)));
     }

@@ -40,13 +40,7 @@ class OperatorHaE2E extends FederatedE2E {
   @Test
   void theStandbyTakesOverFromADeadLeaderWithNoDuplicateWorkAndNoLostStatus(TestBed bed)
       throws IOException {
-    // The federation's own operator (admin credentials, no election) makes way for the chart's.
-    federation.operator.close();
-    ControlPlaneChart chart =
-        new ControlPlaneChart(bed, Federation.SECRETS_NAMESPACE)
-            .overTheInstalledApi()
-            .install(RELEASE);
-    Path kubeconfig = chart.operatorKubeconfig(RELEASE);
+    Path kubeconfig = chartsOperatorInsteadOfTheFederations(bed);
     Path logs = bed.dir().resolve("operator-ha-" + System.nanoTime());
     OperatorProcess a = replica(kubeconfig, logs, "operator-a", Map.of());
     // b halts at the failpoint the first time it creates a member Job: it can reach it only by
@@ -110,12 +104,7 @@ class OperatorHaE2E extends FederatedE2E {
   @Test
   void aMemberWhoseKubeconfigSecretTheOperatorMayNotReadIsToldWhereToPutIt(TestBed bed)
       throws IOException {
-    federation.operator.close();
-    ControlPlaneChart chart =
-        new ControlPlaneChart(bed, Federation.SECRETS_NAMESPACE)
-            .overTheInstalledApi()
-            .install(RELEASE);
-    Path kubeconfig = chart.operatorKubeconfig(RELEASE);
+    Path kubeconfig = chartsOperatorInsteadOfTheFederations(bed);
     Path logs = bed.dir().resolve("operator-secrets-" + System.nanoTime());
     // A working kubeconfig of member-a, in a namespace the chart's operator may not read Secrets
     // in.
@@ -182,6 +171,18 @@ class OperatorHaE2E extends FederatedE2E {
           .atMost(Duration.ofSeconds(30))
           .until(() -> federation.host.resources(MemberCluster.class).withName(name).get() == null);
     }
+  }
+
+  /**
+   * The federation's own operator (admin credentials, no election) makes way for the chart's: the
+   * chart installed over the federation's API; returns its operator ServiceAccount's kubeconfig.
+   */
+  private static Path chartsOperatorInsteadOfTheFederations(TestBed bed) {
+    federation.operator.close();
+    return new ControlPlaneChart(bed, Federation.SECRETS_NAMESPACE)
+        .overTheInstalledApi()
+        .install(RELEASE)
+        .operatorKubeconfig(RELEASE);
   }
 
   /** Waits until the member is Ready=False/KubeconfigSecretForbidden with {@code message} in it. */

@@ -8,8 +8,6 @@ import io.aifabric.api.v1alpha1.aijob.JobPhase;
 import io.aifabric.api.v1alpha1.aijob.ReplicaOutput;
 import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
-import io.aifabric.api.v1alpha1.membercluster.ObjectStore;
-import io.aifabric.api.v1alpha1.membercluster.SecretRef;
 import io.aifabric.escrow.audit.JobAudit;
 import io.aifabric.escrow.audit.StoredOutputs;
 import io.aifabric.escrow.audit.Verdict;
@@ -26,7 +24,6 @@ import io.aifabric.testbed.SealingSidecars;
 import io.aifabric.testbed.TestBed;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,35 +65,7 @@ class SealedOutputsE2E extends FederatedE2E {
           ObjectStoreProcess.start(
               ObjectStoreProcess.defaultBinary(), bed.dir().resolve("stores/" + member), "outputs");
       stores.put(member, store);
-      // The provider hands the host its store's credential, as it hands its kubeconfig.
-      federation
-          .host
-          .secrets()
-          .inNamespace(Federation.SECRETS_NAMESPACE)
-          .resource(
-              new SecretBuilder()
-                  .withNewMetadata()
-                  .withName(member + "-store")
-                  .withNamespace(Federation.SECRETS_NAMESPACE)
-                  .endMetadata()
-                  .addToStringData("accessKeyId", store.accessKeyId())
-                  .addToStringData("secretAccessKey", store.secretAccessKey())
-                  .build())
-          .serverSideApply();
-      ObjectStore spec = new ObjectStore();
-      spec.setEndpoint(store.endpoint());
-      spec.setBucket(store.bucket());
-      spec.setRegion("us-east-1");
-      spec.setCredentialsSecretRef(new SecretRef(member + "-store", Federation.SECRETS_NAMESPACE));
-      federation
-          .host
-          .resources(MemberCluster.class)
-          .withName(member)
-          .edit(
-              m -> {
-                m.getSpec().setObjectStore(spec);
-                return m;
-              });
+      federation.offerObjectStore(member, store);
       kubelets.add(
           SealingSidecars.start(bed.client(member), bed.dir().resolve("sidecars/" + member)));
     }
