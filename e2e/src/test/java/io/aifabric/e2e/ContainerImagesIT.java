@@ -8,9 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aifabric.protocol.NodeRegistration;
 import io.aifabric.protocol.RegistrationCodec;
 import io.aifabric.protocol.broker.BrokerIdentities;
+import io.aifabric.protocol.seal.SealedOutputObjects;
+import io.aifabric.protocol.seal.X25519KeyPair;
 import io.aifabric.testbed.AifabricApi;
 import io.aifabric.testbed.BridgeChart;
 import io.aifabric.testbed.MemberChart;
+import io.aifabric.testbed.ObjectStoreProcess;
 import io.aifabric.testbed.TestBed;
 import io.aifabric.testbed.TestBedExtension;
 import io.aifabric.testing.AnvilChain;
@@ -27,9 +30,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
@@ -39,6 +44,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Keys;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.s3.presigner.model.PutObjectPresignRequest;
 
 /**
  * The images {@code images/build.sh} builds (no container engine, no registry pull), run with
@@ -374,6 +386,98 @@ class ContainerImagesIT {
       } finally {
         remove(name);
       }
+    }
+  }
+
+  /**
+   * The output sealer's image as the operator runs it, a native sidecar (read-only root, the job's
+   * output directory read-only, its replica's presigned upload URL mounted): it waits for the job
+   * to end, and on SIGTERM seals the output to the user's key, uploads it to a real S3 store
+   * (SeaweedFS) at the replica's key and writes its report where the kubelet reads termination
+   * messages. It serves nothing, so this is what "started" means for it.
+   */
+  @Test
+  void theOutputSealersImageSealsTheOutputToTheUsersKeyAndUploadsIt() throws Exception {
+    String image = load(images.resolve("output-sealer.tar"));
+    Path dir = Files.createDirectories(bed.dir().resolve("image-sealer-" + System.nanoTime()));
+    try (ObjectStoreProcess store =
+        ObjectStoreProcess.start(
+            ObjectStoreProcess.defaultBinary(), dir.resolve("store"), "outputs")) {
+      String uid = UUID.randomUUID().toString();
+      String key = SealedOutputObjects.key("aifabric", uid, 0);
+      Path output = Files.createDirectories(dir.resolve("output"));
+      String text = "summaries of shard 0, sealed in the image";
+      Files.writeString(output.resolve("result.txt"), text);
+      Path upload = Files.createDirectories(dir.resolve("upload"));
+      Files.writeString(upload.resolve("0"), presignedPut(store, key));
+      Path report = Files.createDirectories(dir.resolve("report"));
+      Files.setPosixFilePermissions(report, PosixFilePermissions.fromString("rwxrwxrwx"));
+      readableByTheImagesUser(List.of(output.resolve("result.txt"), upload.resolve("0")));
+      X25519KeyPair user = X25519KeyPair.generate(new SecureRandom());
+      String name = "aifabric-sealer-image-" + System.nanoTime() % 100_000;
+      runDetached(
+          name,
+          "--read-only",
+          "--tmpfs",
+          "/tmp",
+          "-v",
+          output + ":/aifabric/output:ro",
+          "-v",
+          upload + ":/aifabric/upload:ro",
+          "-v",
+          report + ":/aifabric/report",
+          "-e",
+          "AIFABRIC_SEAL_RECIPIENT=" + user.publicKeyBase64(),
+          "-e",
+          "AIFABRIC_SEAL_NETWORK=aifabric",
+          "-e",
+          "AIFABRIC_SEAL_JOB_UID=" + uid,
+          "-e",
+          "AIFABRIC_SEAL_REPLICA=0",
+          "-e",
+          "AIFABRIC_SEAL_TERMINATION_LOG=/aifabric/report/termination-log",
+          image);
+      try {
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> run(List.of("podman", "logs", name)).contains("waiting for the job"));
+        // The job's container ended: the kubelet stops the sidecar with SIGTERM.
+        run(List.of("podman", "stop", "-t", "60", name));
+        assertThat(run(List.of("podman", "inspect", "--format", "{{.State.ExitCode}}", name)))
+            .isEqualToIgnoringWhitespace("0");
+        byte[] sealed = store.objects().get(key);
+        assertThat(sealed).as("the sealed output at " + key).isNotNull();
+        assertThat(new String(sealed, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("AIFS");
+        assertThat(new String(sealed, StandardCharsets.ISO_8859_1)).doesNotContain(text);
+        assertThat(JSON.readTree(report.resolve("termination-log").toFile()).size())
+            .as("its report for the node's receipt")
+            .isPositive();
+      } finally {
+        remove(name);
+      }
+    }
+  }
+
+  /** A presigned PUT for the key, as the operator's UploadGrants makes one (path-style). */
+  private static String presignedPut(ObjectStoreProcess store, String key) {
+    try (S3Presigner presigner =
+        S3Presigner.builder()
+            .endpointOverride(URI.create(store.endpoint()))
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(store.accessKeyId(), store.secretAccessKey())))
+            .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+            .build()) {
+      return presigner
+          .presignPutObject(
+              PutObjectPresignRequest.builder()
+                  .signatureDuration(Duration.ofMinutes(10))
+                  .putObjectRequest(
+                      PutObjectRequest.builder().bucket(store.bucket()).key(key).build())
+                  .build())
+          .url()
+          .toString();
     }
   }
 

@@ -47,7 +47,7 @@ class OperatorMemoryBenchmark {
                 OperatorProcess.HEAP_SETTING,
                 System.getProperty("aifabric.bench.heap", "-Xmx512m")))) {
       String ns = bed.createNamespace(TestBed.HOST, "mem");
-      long before = rssKib(federation.operator.pid());
+      long before = ResidentMemory.kib(federation.operator.pid());
       long start = System.nanoTime();
       ExecutorService pool = Executors.newFixedThreadPool(16);
       for (int i = 0; i < OBJECTS; i++) {
@@ -78,7 +78,7 @@ class OperatorMemoryBenchmark {
           .pollInterval(Duration.ofSeconds(5))
           .until(() -> pending(federation, ns) >= OBJECTS);
       double reconciled = (System.nanoTime() - start) / 1e9;
-      long after = rssKib(federation.operator.pid());
+      long after = ResidentMemory.kib(federation.operator.pid());
       long live = federation.operator.heapUsedAfterGcKib();
       String report =
           String.format(
@@ -109,14 +109,5 @@ class OperatorMemoryBenchmark {
     return jobs.stream()
         .filter(j -> j.getStatus() != null && j.getStatus().getPhase() == JobPhase.Pending)
         .count();
-  }
-
-  private static long rssKib(long pid) throws Exception {
-    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-      if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", ""));
-      }
-    }
-    throw new IllegalStateException("no VmRSS for " + pid);
   }
 }
