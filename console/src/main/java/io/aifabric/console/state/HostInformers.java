@@ -30,6 +30,7 @@ import org.jboss.logging.Logger;
 @Singleton
 public class HostInformers {
   private static final Logger LOG = Logger.getLogger(HostInformers.class);
+  static final long LIST_PAGE = 500;
 
   private final KubernetesClient host;
   private final NetworkState state;
