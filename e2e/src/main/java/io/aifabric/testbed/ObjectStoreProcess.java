@@ -19,11 +19,14 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.s3.presigner.model.PutObjectPresignRequest;
 
 /**
  * A member's S3-compatible object store: SeaweedFS ({@code weed server} with its filer and S3
@@ -178,6 +181,31 @@ public final class ObjectStoreProcess implements AutoCloseable {
 
   public String secretAccessKey() {
     return secretAccessKey;
+  }
+
+  /**
+   * A presigned PUT of {@code key}, as the operator's UploadGrants makes one (path-style, this
+   * store's credential): what a replica's sealing sidecar uploads with.
+   */
+  public String presignedPut(String key, Duration validity) {
+    try (S3Presigner presigner =
+        S3Presigner.builder()
+            .region(Region.US_EAST_1)
+            .endpointOverride(URI.create(endpoint()))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(accessKeyId, secretAccessKey)))
+            .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+            .build()) {
+      return presigner
+          .presignPutObject(
+              PutObjectPresignRequest.builder()
+                  .signatureDuration(validity)
+                  .putObjectRequest(PutObjectRequest.builder().bucket(bucket).key(key).build())
+                  .build())
+          .url()
+          .toString();
+    }
   }
 
   /** Every object in the bucket and its bytes, read with the store's credential: what it holds. */

@@ -44,13 +44,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Keys;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Configuration;
-import software.amazon.awssdk.services.s3.model.PutObjectRequest;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
-import software.amazon.awssdk.services.s3.presigner.model.PutObjectPresignRequest;
 
 /**
  * The images {@code images/build.sh} builds (no container engine, no registry pull), run with
@@ -409,7 +402,7 @@ class ContainerImagesIT {
       String text = "summaries of shard 0, sealed in the image";
       Files.writeString(output.resolve("result.txt"), text);
       Path upload = Files.createDirectories(dir.resolve("upload"));
-      Files.writeString(upload.resolve("0"), presignedPut(store, key));
+      Files.writeString(upload.resolve("0"), store.presignedPut(key, Duration.ofMinutes(10)));
       Path report = Files.createDirectories(dir.resolve("report"));
       Files.setPosixFilePermissions(report, PosixFilePermissions.fromString("rwxrwxrwx"));
       readableByTheImagesUser(List.of(output.resolve("result.txt"), upload.resolve("0")));
@@ -455,29 +448,6 @@ class ContainerImagesIT {
       } finally {
         remove(name);
       }
-    }
-  }
-
-  /** A presigned PUT for the key, as the operator's UploadGrants makes one (path-style). */
-  private static String presignedPut(ObjectStoreProcess store, String key) {
-    try (S3Presigner presigner =
-        S3Presigner.builder()
-            .endpointOverride(URI.create(store.endpoint()))
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(store.accessKeyId(), store.secretAccessKey())))
-            .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
-            .build()) {
-      return presigner
-          .presignPutObject(
-              PutObjectPresignRequest.builder()
-                  .signatureDuration(Duration.ofMinutes(10))
-                  .putObjectRequest(
-                      PutObjectRequest.builder().bucket(store.bucket()).key(key).build())
-                  .build())
-          .url()
-          .toString();
     }
   }
 

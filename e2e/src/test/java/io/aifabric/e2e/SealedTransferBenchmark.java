@@ -27,7 +27,6 @@ import io.aifabric.testbed.TestBedExtension;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -39,13 +38,6 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Configuration;
-import software.amazon.awssdk.services.s3.model.PutObjectRequest;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
-import software.amazon.awssdk.services.s3.presigner.model.PutObjectPresignRequest;
 
 /**
  * Benchmark harness, not a test (it asserts only that the bytes came back, never a time): one
@@ -91,7 +83,7 @@ class SealedTransferBenchmark {
       // The sidecar, as the kubelet runs it: its URL, SIGTERM, its report.
       String objectKey = SealedOutputObjects.key("aifabric", uid, 0);
       Path upload = Files.createDirectories(dir.resolve("upload"));
-      Files.writeString(upload.resolve("0"), presign(store, objectKey));
+      Files.writeString(upload.resolve("0"), store.presignedPut(objectKey, Duration.ofHours(1)));
       Path termination = dir.resolve("termination-log");
       List<String> sealer = List.of(java(), HEAP, "-jar", SealingSidecars.defaultJar().toString());
       ProcessBuilder sidecar = new ProcessBuilder(sealer).redirectErrorStream(true);
@@ -235,28 +227,6 @@ class SealedTransferBenchmark {
     AIJob current = host.resource(job).get();
     current.setStatus(status);
     host.resource(current).updateStatus();
-  }
-
-  private static String presign(ObjectStoreProcess store, String key) {
-    try (S3Presigner presigner =
-        S3Presigner.builder()
-            .region(Region.US_EAST_1)
-            .endpointOverride(URI.create(store.endpoint()))
-            .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(store.accessKeyId(), store.secretAccessKey())))
-            .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
-            .build()) {
-      return presigner
-          .presignPutObject(
-              PutObjectPresignRequest.builder()
-                  .signatureDuration(Duration.ofHours(1))
-                  .putObjectRequest(
-                      PutObjectRequest.builder().bucket(store.bucket()).key(key).build())
-                  .build())
-          .url()
-          .toString();
-    }
   }
 
   private static void writeRandom(Path file, int mib) throws IOException {
