@@ -10,6 +10,7 @@ import io.aifabric.protocol.Topics;
 import io.aifabric.protocol.WorkReceipt;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -34,6 +35,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
  * replica and node: a forger without the node's key cannot displace the node's own receipt. Whether
  * that node is the one the replica ran on, with that key registered, is for {@link JobAudit}.
  */
+// Built at start, not on first use: the metric series it registers at 0 exist from the start.
+@Startup
 @ApplicationScoped
 public class ReceiptBook {
   private record Slot(int replica, String node) {}
@@ -77,6 +80,8 @@ public class ReceiptBook {
             ? new BoundedHandoff(
                 "receipt-book", intakeBytes, (topic, payload) -> count(take(topic, payload)))
             : null;
+    registry.counter("aifabric_bridge_receipts_evicted_total"); // 0 from the start, for dashboards
+    registry.counter("aifabric_bridge_receipts_expired_total");
     Gauge.builder("aifabric_bridge_receipt_jobs", byJob, Map::size)
         .description("Jobs whose receipts this bridge keeps")
         .register(registry);

@@ -11,6 +11,7 @@ import io.aifabric.escrow.bridge.SubmissionStatusPatch;
 import io.aifabric.protocol.Hex;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,6 +29,17 @@ import org.web3j.crypto.ECKeyPair;
  */
 public final class OracleAnswer {
   private static final Logger LOG = Logger.getLogger(OracleAnswer.class);
+
+  /** What an oracle's answer is counted as: {@code result} of its attestations metric. */
+  private static final List<String> RESULTS = List.of("signed", "refused", "forged_replaced");
+
+  /**
+   * Registers an attestations counter at 0 for every result, so a dashboard shows a quiet network's
+   * zeros rather than "no data".
+   */
+  public static void registerResults(MeterRegistry metrics, String counter) {
+    RESULTS.forEach(result -> metrics.counter(counter, "result", result));
+  }
 
   /**
    * What an oracle's own audit found: why it will not sign, the ids of what it refused, and — when

@@ -15,6 +15,7 @@ import io.aifabric.escrow.bridge.EscrowChain;
 import io.aifabric.escrow.bridge.KeyFile;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,8 @@ import org.web3j.crypto.Credentials;
  * finds itself, it signs the batch's EIP-712 digest — computed from its own configuration, never
  * taken from the batch; otherwise it refuses, naming each job and why ({@link OracleAnswer}).
  */
+// Built at start, not on first use: the metric series it registers at 0 exist from the start.
+@Startup
 @ApplicationScoped
 public class OracleDuty {
   private static final Logger LOG = Logger.getLogger(OracleDuty.class);
@@ -58,6 +61,7 @@ public class OracleDuty {
     this.auditor = auditor;
     this.events = events;
     this.registry = registry;
+    OracleAnswer.registerResults(registry, "aifabric_bridge_attestations_total");
     key.ifPresent(
         k -> LOG.infof("oracle %s attests for escrow %s", address, chain.escrowAddress()));
   }

@@ -4,9 +4,16 @@ import io.aifabric.api.v1alpha1.Conditions;
 import io.aifabric.api.v1alpha1.settlement.BatchPhase;
 import io.aifabric.api.v1alpha1.settlement.BatchTransaction;
 import io.aifabric.api.v1alpha1.settlement.ChainSubmissionStatus;
+import io.aifabric.api.v1alpha1.settlement.EpochReward;
+import io.aifabric.api.v1alpha1.settlement.SettlementBatch;
+import io.aifabric.api.v1alpha1.settlement.Slash;
 import io.aifabric.escrow.bridge.BridgeConfig;
 import io.aifabric.escrow.bridge.BridgeEvents;
 import io.aifabric.escrow.bridge.EscrowChain;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -41,6 +48,8 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  *       again).
  * </ul>
  */
+// Built at start, not on first use: the metric series it registers at 0 exist from the start.
+@Startup
 @ApplicationScoped
 public class ChainSubmission {
   private static final Logger LOG = Logger.getLogger(ChainSubmission.class);
@@ -55,12 +64,32 @@ public class ChainSubmission {
   private final Failpoint failpoint;
   private final Conditions conditions = new Conditions(Clock.systemUTC());
 
+  private final MeterRegistry metrics;
+
   public ChainSubmission(
-      BridgeConfig config, EscrowChain chain, TransactionSender sender, Failpoint failpoint) {
+      BridgeConfig config,
+      EscrowChain chain,
+      TransactionSender sender,
+      Failpoint failpoint,
+      MeterRegistry metrics) {
     this.config = config;
     this.chain = chain;
     this.sender = sender;
     this.failpoint = failpoint;
+    this.metrics = metrics;
+    // A series per kind from the start, so a dashboard shows a quiet chain's zeros.
+    for (Class<? extends HasMetadata> kind :
+        List.of(SettlementBatch.class, Slash.class, EpochReward.class)) {
+      gasUsed(HasMetadata.getKind(kind));
+    }
+  }
+
+  /** Gas per confirmed transaction, by the kind of what it took on chain. */
+  private DistributionSummary gasUsed(String kind) {
+    return DistributionSummary.builder("aifabric_bridge_gas_used")
+        .description("Gas used by each confirmed transaction, by what it took on chain")
+        .tag("kind", kind)
+        .register(metrics);
   }
 
   /** The Submitting step. */
@@ -180,12 +209,28 @@ public class ChainSubmission {
       return Optional.empty();
     }
     long depth = chain.blockNumber() - receipt.get().getBlockNumber().longValueExact() + 1;
-    return depth < config.relayer().confirmations() ? Optional.empty() : Optional.of(depth);
+    if (depth < config.relayer().confirmations()) {
+      return Optional.empty();
+    }
+    long gas = receipt.get().getGasUsed().longValueExact();
+    s.setGasUsed(gas);
+    gasUsed(a.resource().getKind()).record(gas);
+    return Optional.of(depth);
   }
 
   /** Sets one of the action's conditions in its working copy. */
   public void set(ChainSubmissionStatus s, String type, String status, String reason, String msg) {
     conditions.set(s.getConditions(), type, status, reason, msg, null);
+  }
+
+  /**
+   * Registers a steps counter at 0 for the steps every submission goes through or may meet, so a
+   * dashboard shows a quiet chain's zeros rather than "no data".
+   */
+  public static void registerSteps(MeterRegistry metrics, String counter) {
+    for (String step : List.of("Broadcast", "Mined", "Replaced", "Reorged")) {
+      metrics.counter(counter, "step", stepLabel(step));
+    }
   }
 
   /** A step's name as a metric label: {@code NonceGap} is {@code nonce_gap}. */

@@ -18,6 +18,7 @@ import io.aifabric.escrow.bridge.EscrowChain;
 import io.aifabric.escrow.bridge.SubmissionStatusPatch;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,6 +47,8 @@ import org.web3j.crypto.Hash;
  *   <li>Once confirmed, each job's status gets its settlement, and the batch is Settled.
  * </ul>
  */
+// Built at start, not on first use: the metric series it registers at 0 exist from the start.
+@Startup
 @ApplicationScoped
 public class RelayerDuty {
   private static final Logger LOG = Logger.getLogger(RelayerDuty.class);
@@ -81,6 +84,10 @@ public class RelayerDuty {
     this.clearing = clearing;
     this.events = events;
     this.registry = registry;
+    // 0 from the start, so a dashboard shows a quiet network's zeros rather than "no data".
+    registry.counter("aifabric_bridge_jobs_settled_total");
+    registry.counter("aifabric_bridge_forged_answers_total");
+    ChainSubmission.registerSteps(registry, "aifabric_bridge_relay_steps_total");
   }
 
   public boolean enabled() {

@@ -4,6 +4,7 @@ import io.aifabric.protocol.Topics;
 import io.aifabric.protocol.WorkReceipt;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.mqtt.MqttQoS;
+import io.quarkus.runtime.Startup;
 import io.smallrye.reactive.messaging.mqtt.SendingMqttMessageMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -21,6 +22,8 @@ import org.jboss.logging.Logger;
  * left retained is harmless (a settled job is never paid again; a bridge holds it only within its
  * bounded intake until the sweep).
  */
+// Built at start, not on first use: the metric series it registers at 0 exist from the start.
+@Startup
 @ApplicationScoped
 public class SettledReceiptClearing {
   private static final Logger LOG = Logger.getLogger(SettledReceiptClearing.class);
@@ -32,6 +35,7 @@ public class SettledReceiptClearing {
       @Channel("receipt-clears") Emitter<byte[]> emitter, MeterRegistry registry) {
     this.emitter = emitter;
     this.registry = registry;
+    registry.counter("aifabric_bridge_receipts_cleared_total"); // 0 from the start, for dashboards
   }
 
   public void clear(String jobUid, List<WorkReceipt.Signed> receipts) {

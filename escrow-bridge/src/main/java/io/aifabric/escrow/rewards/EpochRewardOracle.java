@@ -11,6 +11,7 @@ import io.aifabric.escrow.oracle.OracleAnswer;
 import io.aifabric.protocol.RewardTree;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,8 @@ import org.web3j.utils.Numeric;
  * signed refusal. It never takes a root from anyone: oracles that counted the same heartbeats sign
  * the same root, and the relayer posts the root that enough of them signed.
  */
+// Built at start, not on first use: the metric series it registers at 0 exist from the start.
+@Startup
 @ApplicationScoped
 public class EpochRewardOracle {
   private final Optional<Credentials> key;
@@ -53,6 +56,7 @@ public class EpochRewardOracle {
     this.count = count;
     this.events = events;
     this.metrics = metrics;
+    OracleAnswer.registerResults(metrics, "aifabric_bridge_epoch_attestations_total");
   }
 
   public boolean enabled() {

@@ -17,6 +17,7 @@ import io.aifabric.escrow.relayer.RelayedResource;
 import io.aifabric.escrow.relayer.TransactionSender;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -37,6 +38,8 @@ import org.web3j.utils.Numeric;
  * any more, the epoch is abandoned rather than posted on a minority's view. The contract posts an
  * epoch once: it is done when it has a root, whoever posted it.
  */
+// Built at start, not on first use: the metric series it registers at 0 exist from the start.
+@Startup
 @ApplicationScoped
 public class EpochRewardRelay {
   private static final Logger LOG = Logger.getLogger(EpochRewardRelay.class);
@@ -62,6 +65,7 @@ public class EpochRewardRelay {
     this.submission = submission;
     this.events = events;
     this.metrics = metrics;
+    ChainSubmission.registerSteps(metrics, "aifabric_bridge_epoch_steps_total");
   }
 
   public boolean enabled() {

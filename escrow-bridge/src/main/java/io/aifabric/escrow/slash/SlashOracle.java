@@ -11,6 +11,7 @@ import io.aifabric.escrow.bridge.RegistryChain;
 import io.aifabric.escrow.oracle.OracleAnswer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +24,8 @@ import org.web3j.crypto.Credentials;
  * SlashJudge} finds the finding and the slash is for this chain and registry and expires soon
  * enough; otherwise with its signed refusal. Needs an oracle key and a registry.
  */
+// Built at start, not on first use: the metric series it registers at 0 exist from the start.
+@Startup
 @ApplicationScoped
 public class SlashOracle {
   private static final Logger LOG = Logger.getLogger(SlashOracle.class);
@@ -51,6 +54,7 @@ public class SlashOracle {
     this.judge = judge;
     this.events = events;
     this.metrics = metrics;
+    OracleAnswer.registerResults(metrics, "aifabric_bridge_slash_attestations_total");
   }
 
   public boolean enabled() {

@@ -17,6 +17,7 @@ import io.aifabric.escrow.relayer.RelayedResource;
 import io.aifabric.escrow.relayer.TransactionSender;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -32,6 +33,8 @@ import org.jboss.logging.Logger;
  * when its evidence is used, whoever sent the transaction, and then the relayer only records where.
  * Abandoned when so many oracles refused that no quorum is left, or the deadline passed.
  */
+// Built at start, not on first use: the metric series it registers at 0 exist from the start.
+@Startup
 @ApplicationScoped
 public class SlashRelay {
   private static final Logger LOG = Logger.getLogger(SlashRelay.class);
@@ -57,6 +60,7 @@ public class SlashRelay {
     this.submission = submission;
     this.events = events;
     this.metrics = metrics;
+    ChainSubmission.registerSteps(metrics, "aifabric_bridge_slash_steps_total");
   }
 
   public boolean enabled() {

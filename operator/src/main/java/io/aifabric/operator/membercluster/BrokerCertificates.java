@@ -14,6 +14,7 @@ import io.aifabric.protocol.broker.Pem;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,6 +44,8 @@ import org.jboss.logging.Logger;
  * <p>Without {@code aifabric.broker.authority.*} nothing is issued (the network's administrator
  * then hands nodes their certificates some other way).
  */
+// Built at start, not on first use: the metric series it registers at 0 exist from the start.
+@Startup
 @ApplicationScoped
 public class BrokerCertificates {
   private static final Logger LOG = Logger.getLogger(BrokerCertificates.class);
@@ -70,6 +73,7 @@ public class BrokerCertificates {
     this.writes = writes;
     this.events = events;
     this.metrics = metrics;
+    metrics.counter("aifabric.broker.certificates.issued"); // 0 from the start, for dashboards
     this.clock = clock;
     this.validity = config.broker().certificateValidity();
     this.renewal = validity.dividedBy(3);

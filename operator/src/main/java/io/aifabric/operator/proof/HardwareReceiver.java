@@ -25,7 +25,7 @@ public class HardwareReceiver extends NodeMessageReceiver<HardwareReport> {
   private final HardwareReports reports;
 
   public HardwareReceiver(NodeKeys keys, HardwareReports reports, MeterRegistry registry) {
-    super(keys, registry, "aifabric_hardware_reports_total");
+    super(keys, registry, "aifabric_hardware_reports_total", "accepted");
     this.reports = reports;
   }
 

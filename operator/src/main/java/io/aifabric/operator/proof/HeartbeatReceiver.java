@@ -4,6 +4,7 @@ import io.aifabric.protocol.BoundedHandoff;
 import io.aifabric.protocol.HeartbeatVerifier;
 import io.aifabric.protocol.HeartbeatVerifier.Accepted;
 import io.aifabric.protocol.HeartbeatVerifier.Rejected;
+import io.aifabric.protocol.HeartbeatVerifier.Rejection;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,6 +43,12 @@ public class HeartbeatReceiver {
     this.registry = registry;
     this.clock = clock;
     this.handoff = new BoundedHandoff("heartbeats", 8L << 20, this::judge);
+    // Every result at 0 from the start, so a dashboard shows a quiet network's zeros.
+    count("accepted", 0);
+    count("dropped", 0);
+    for (Rejection reason : Rejection.values()) {
+      count(reason.name().toLowerCase(Locale.ROOT), 0);
+    }
   }
 
   @Incoming("heartbeats")
@@ -72,6 +79,10 @@ public class HeartbeatReceiver {
   }
 
   private void count(String result) {
-    registry.counter("aifabric_heartbeats_total", "result", result).increment();
+    count(result, 1);
+  }
+
+  private void count(String result, int n) {
+    registry.counter("aifabric_heartbeats_total", "result", result).increment(n);
   }
 }

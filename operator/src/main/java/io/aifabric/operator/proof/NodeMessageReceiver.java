@@ -8,6 +8,7 @@ import io.aifabric.protocol.Signature;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.mqtt.ReceivingMqttMessageMetadata;
 import jakarta.annotation.PreDestroy;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -34,13 +35,28 @@ abstract class NodeMessageReceiver<M> {
   /** The MQTT loop only queues (8 MiB; a flood drops its excess, counted); one worker judges. */
   private final BoundedHandoff handoff;
 
-  NodeMessageReceiver(NodeKeys keys, MeterRegistry registry, String metric) {
+  /**
+   * @param accepted the result counted for a message taken
+   */
+  NodeMessageReceiver(NodeKeys keys, MeterRegistry registry, String metric, String accepted) {
     this.keys = keys;
     this.registry = registry;
     this.metric = metric;
     keys.onRegistered(this::retryHeld);
     this.handoff =
         new BoundedHandoff(metric, 8L << 20, (topic, payload) -> count(judge(topic, payload)));
+    // Every result at 0 from the start, so a dashboard shows a quiet network's zeros.
+    for (String result :
+        List.of(
+            accepted,
+            "dropped",
+            "cleared",
+            "malformed",
+            "wrong_topic",
+            "unknown_node",
+            "bad_signature")) {
+      registry.counter(metric, "result", result);
+    }
   }
 
   abstract Claim<M> decode(byte[] payload) throws MalformedMessageException;

@@ -23,7 +23,7 @@ public class ReceiptReceiver extends NodeMessageReceiver<WorkReceipt.Signed> {
   private final WorkReceipts receipts;
 
   public ReceiptReceiver(NodeKeys keys, WorkReceipts receipts, MeterRegistry registry) {
-    super(keys, registry, "aifabric_receipts_total");
+    super(keys, registry, "aifabric_receipts_total", "signed");
     this.receipts = receipts;
   }
 

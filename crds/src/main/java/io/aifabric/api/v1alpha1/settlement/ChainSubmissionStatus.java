@@ -33,4 +33,8 @@ public interface ChainSubmissionStatus {
   String getBlockHash();
 
   void setBlockHash(String blockHash);
+
+  Long getGasUsed();
+
+  void setGasUsed(Long gasUsed);
 }

@@ -35,4 +35,7 @@ public class EpochRewardStatus implements ChainSubmissionStatus {
 
   private Long blockNumber;
   private String blockHash;
+
+  /** Gas the transaction used, from its receipt once it is confirmed. */
+  private Long gasUsed;
 }

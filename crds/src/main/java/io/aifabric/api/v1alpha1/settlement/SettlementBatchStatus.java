@@ -38,6 +38,9 @@ public class SettlementBatchStatus implements ChainSubmissionStatus {
   private Long blockNumber;
   private String blockHash;
 
+  /** Gas the transaction used, from its receipt once it is confirmed. */
+  private Long gasUsed;
+
   /** Jobs the escrow closed in this batch, and jobs it skipped (closed before, e.g. refunded). */
   private Integer settledJobs;
 

@@ -30,6 +30,9 @@ public class SlashStatus implements ChainSubmissionStatus {
   private Long blockNumber;
   private String blockHash;
 
+  /** Gas the transaction used, from its receipt once it is confirmed. */
+  private Long gasUsed;
+
   /** What the provider's stake lost, in wei (less than asked when it had less). */
   private String taken;
 }
