@@ -88,6 +88,11 @@ class BridgeChartIT {
   }
 
   @Test
+  void itsGrafanaDashboardIsAConfigMapForGrafanasSidecar(TestBed bed) throws Exception {
+    GrafanaDashboards.assertInstalled(bed.client(TestBed.HOST), NS, BridgeChart.chart());
+  }
+
+  @Test
   void itsPodIsAdmittedUnderRestrictedPodSecurity(TestBed bed) {
     // The namespace enforces "restricted": the ReplicaSet's pods exist only if they comply.
     org.awaitility.Awaitility.await()

@@ -49,46 +49,56 @@ import org.awaitility.Awaitility;
  * <p>Arguments: the directory the network lives in. It writes {@code story.txt} there when the paid
  * job is settled, and {@code ready} once everything is up.
  */
-public final class LocalNetwork {
-  private static final String NAMESPACE = "ml-team";
-  private static final String PAID_JOB = "paid-inference";
-  private static final String SEALED_JOB = "summarize-reports";
+public final class LocalNetwork implements AutoCloseable {
+  static final String NAMESPACE = "ml-team";
+  static final String PAID_JOB = "paid-inference";
+  static final String SEALED_JOB = "summarize-reports";
   private static final BigInteger DEPOSIT = new BigDecimal("0.1").movePointRight(18).toBigInteger();
 
-  private LocalNetwork() {}
+  /** What is running, stopped in reverse order by {@link #close()}. */
+  private final List<AutoCloseable> running = Collections.synchronizedList(new ArrayList<>());
+
+  private final List<ExtenderProcess> extenders = Collections.synchronizedList(new ArrayList<>());
+  private TestBed bed;
+  private Federation federation;
+  private SettlementNetwork chain;
+  private ConsoleProcess console;
+  private UserKey userKey;
+  private Map<String, CompletableFuture<AgentProcess>> agents;
+
+  LocalNetwork() {}
 
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]).toAbsolutePath();
     Path bin = Path.of(System.getProperty("aifabric.testbed.bin", "e2e/bin"));
-    // What is running, stopped in reverse order by the shutdown hook (SIGTERM from run-local.sh).
-    List<AutoCloseable> running = Collections.synchronizedList(new ArrayList<>());
+    LocalNetwork network = new LocalNetwork();
     CountDownLatch stopped = new CountDownLatch(1);
+    // SIGTERM from run-local.sh: everything it started stops.
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  List<AutoCloseable> started;
-                  synchronized (running) {
-                    started = new ArrayList<>(running);
-                  }
-                  Collections.reverse(started);
-                  for (AutoCloseable part : started) {
-                    try {
-                      part.close();
-                    } catch (Exception e) {
-                      System.err.println("stopping: " + e.getMessage());
-                    }
-                  }
+                  network.close();
                   stopped.countDown();
                 }));
+    network.start(bin, dir);
+    network.tellTheStory();
+    stopped.await();
+  }
 
+  /**
+   * Starts the whole network in {@code dir} and applies examples/; returns once the GPU nodes the
+   * examples need are Verified and Available. {@link #close()} stops what it started, also when it
+   * failed half-way.
+   */
+  void start(Path bin, Path dir) throws Exception {
     say("starting the host and two member clusters (20 KWOK GPU nodes each)");
-    TestBed bed = TestBed.start(bin, dir, 2, 20);
+    bed = TestBed.start(bin, dir, 2, 20);
     running.add(bed);
     say("the aifabric API on the host, the members joined, the operator and the MQTT broker");
     // The safe defaults: only Verified and Available nodes get work, placed by the aifabric
     // scheduler (the extender admits only such nodes and binds without double allocation).
-    Federation federation =
+    federation =
         Federation.start(
             bed,
             Map.of(
@@ -99,28 +109,35 @@ public final class LocalNetwork {
     running.add(federation);
     // What needs only the federation comes up side by side: the chain and its oracles, each
     // member's scheduler, the object stores, the node agents. Jobs wait for Verified nodes.
-    CompletableFuture<SettlementNetwork> chainStarted =
-        inBackground(() -> startSettlement(bed, federation, running));
+    CompletableFuture<SettlementNetwork> chainStarted = inBackground(this::startSettlement);
     List<CompletableFuture<String>> schedulers = new ArrayList<>();
     for (String member : bed.members()) {
-      schedulers.add(inBackground(() -> startScheduler(bed, member, running)));
+      schedulers.add(inBackground(() -> startScheduler(member)));
     }
-    CompletableFuture<UserKey> stores =
-        inBackground(() -> offerObjectStores(bed, federation, running));
-    CompletableFuture<ConsoleProcess> explorer = inBackground(() -> startConsole(bed, running));
-    Map<String, CompletableFuture<AgentProcess>> agents = startAgents(bed, federation, running);
-    offerTrainingData(bed);
-    UserKey userKey = stores.join();
+    CompletableFuture<UserKey> stores = inBackground(this::offerObjectStores);
+    CompletableFuture<ConsoleProcess> explorer = inBackground(this::startConsole);
+    agents = startAgents();
+    offerTrainingData();
+    userKey = stores.join();
     schedulers.forEach(CompletableFuture::join);
-    explorer.join();
-    SettlementNetwork chain = chainStarted.join();
+    console = explorer.join();
+    chain = chainStarted.join();
 
     say("applying examples/ (jobs wait for Verified and Available nodes)");
-    applyExamples(bed, userKey);
+    applyExamples();
     Files.writeString(dir.resolve("ready"), "");
-    awaitVerified(federation, agents);
+    awaitVerified();
+  }
 
-    Story story = new Story(dir.resolve("story.txt"));
+  /**
+   * Follows the escrow-paid job from the payer's deposit to its settlement on chain and the
+   * provider's credit, then fetches and opens the sealed job's outputs with the user's key; each
+   * step told on stdout and in story.txt.
+   *
+   * @return how it ended
+   */
+  Ending tellTheStory() throws Exception {
+    Story story = new Story(bed.dir().resolve("story.txt"));
     AIJob paid =
         federation.host.resources(AIJob.class).inNamespace(NAMESPACE).withName(PAID_JOB).get();
     String provider = chain.providerOf("member-b");
@@ -157,7 +174,7 @@ public final class LocalNetwork {
     story.add(
         "%s: attested by the oracles in batch %s, settled in transaction %s, block %d",
         PAID_JOB, settlement.getBatch(), settlement.getTxHash(), settlement.getBlockNumber());
-    BigInteger credit = chain.escrow.balanceOf(providerId(chain, provider)).send();
+    BigInteger credit = chain.escrow.balanceOf(chain.escrow.accountIdOf(provider).send()).send();
     story.add(
         "%s: member-b's provider may withdraw %s ETH (%s wei) from the escrow; the rest of the"
             + " deposit is the payer's again",
@@ -165,8 +182,45 @@ public final class LocalNetwork {
         new BigDecimal(credit).movePointLeft(18).stripTrailingZeros().toPlainString(),
         credit);
     story.add("first job settled %d s after the start", elapsedSeconds());
-    fetchSealedOutputs(bed, federation, story, userKey);
-    stopped.await();
+    Path opened = fetchSealedOutputs(story);
+    return new Ending(settled, credit, opened);
+  }
+
+  /** How the story ended: the paid job settled, the provider's credit, the opened outputs. */
+  record Ending(AIJob settled, BigInteger providerCredit, Path openedOutputs) {}
+
+  /** Stops everything it started, in reverse order; a part that fails to stop is reported. */
+  @Override
+  public void close() {
+    List<AutoCloseable> started;
+    synchronized (running) {
+      started = new ArrayList<>(running);
+      running.clear();
+    }
+    Collections.reverse(started);
+    for (AutoCloseable part : started) {
+      try {
+        part.close();
+      } catch (Exception e) {
+        System.err.println("stopping: " + e.getMessage());
+      }
+    }
+  }
+
+  Federation federation() {
+    return federation;
+  }
+
+  SettlementNetwork chain() {
+    return chain;
+  }
+
+  List<ExtenderProcess> extenders() {
+    return List.copyOf(extenders);
+  }
+
+  ConsoleProcess console() {
+    return console;
   }
 
   /**
@@ -174,8 +228,7 @@ public final class LocalNetwork {
    * a ServiceAccount that may only read the aifabric kinds); its address goes to console-url for
    * run-local.sh.
    */
-  private static ConsoleProcess startConsole(TestBed bed, List<AutoCloseable> running)
-      throws IOException {
+  private ConsoleProcess startConsole() throws IOException {
     ConsoleProcess console =
         ConsoleProcess.start(
             bed.kubeconfig(TestBed.HOST), bed.dir().resolve("console"), "-Xmx160m");
@@ -186,8 +239,7 @@ public final class LocalNetwork {
   }
 
   /** anvil with the contracts, three oracle bridges (one also relaying) and the operator told. */
-  private static SettlementNetwork startSettlement(
-      TestBed bed, Federation federation, List<AutoCloseable> running) throws Exception {
+  private SettlementNetwork startSettlement() throws Exception {
     SettlementNetwork chain =
         SettlementNetwork.start(
             bed,
@@ -224,13 +276,14 @@ public final class LocalNetwork {
   }
 
   /** The aifabric scheduler and its GPU extender on a member, as the member chart runs them. */
-  private static String startScheduler(TestBed bed, String member, List<AutoCloseable> running) {
+  private String startScheduler(String member) {
     say("the aifabric scheduler and its GPU extender on " + member);
     MemberChart chart = new MemberChart(bed, member);
     ExtenderProcess extender =
         ExtenderProcess.start(
             chart.extenderKubeconfig(), bed.dir().resolve("extender-" + member), Map.of());
     running.add(extender);
+    extenders.add(extender);
     String config = chart.schedulerConfig("extender.urlPrefix=" + extender.urlPrefix());
     running.add(
         SchedulerProcess.start(
@@ -245,8 +298,7 @@ public final class LocalNetwork {
    *
    * @return the user's key
    */
-  private static UserKey offerObjectStores(
-      TestBed bed, Federation federation, List<AutoCloseable> running) {
+  private UserKey offerObjectStores() {
     for (String member : bed.members()) {
       say("the object store of " + member + " and its sealing sidecars");
       ObjectStoreProcess store =
@@ -271,8 +323,7 @@ public final class LocalNetwork {
    * examples/24's outputs, sealed to the user's key in the members' stores, fetched and opened with
    * the CLI as the user would, once the nodes' agents signed receipts naming them.
    */
-  private static void fetchSealedOutputs(
-      TestBed bed, Federation federation, Story story, UserKey key) throws IOException {
+  private Path fetchSealedOutputs(Story story) throws IOException {
     AIJob job =
         federation.host.resources(AIJob.class).inNamespace(NAMESPACE).withName(SEALED_JOB).get();
     AIJob sealed =
@@ -304,7 +355,7 @@ public final class LocalNetwork {
             "--kubeconfig",
             bed.kubeconfig(TestBed.HOST).toString(),
             "--key",
-            key.file().toString(),
+            userKey.file().toString(),
             "--out",
             out.toString());
     if (fetched.exitCode() != 0) {
@@ -315,6 +366,7 @@ public final class LocalNetwork {
         "%s: fetched and opened with the user's key (aifabric fetch): %s/replica-0/result.txt"
             + " says \"%s\"",
         SEALED_JOB, out, Files.readString(out.resolve("replica-0/result.txt")));
+    return out;
   }
 
   /**
@@ -325,8 +377,7 @@ public final class LocalNetwork {
    *
    * @return each agent's ComputeNode name and its start
    */
-  private static Map<String, CompletableFuture<AgentProcess>> startAgents(
-      TestBed bed, Federation federation, List<AutoCloseable> running) throws IOException {
+  private Map<String, CompletableFuture<AgentProcess>> startAgents() throws IOException {
     Map<String, Map<String, Integer>> wanted =
         Map.of(
             "member-a", Map.of("NVIDIA-H100-80GB-HBM3", 4, "NVIDIA-A100-SXM4-40GB", 1),
@@ -372,8 +423,7 @@ public final class LocalNetwork {
    * Waits until the agents' ComputeNodes are Verified (the signed hardware report matched the
    * listing) and Available (signed heartbeats arrive).
    */
-  private static void awaitVerified(
-      Federation federation, Map<String, CompletableFuture<AgentProcess>> agents) {
+  private void awaitVerified() {
     agents.values().forEach(CompletableFuture::join);
     Awaitility.await()
         .atMost(Duration.ofSeconds(120))
@@ -406,7 +456,7 @@ public final class LocalNetwork {
   }
 
   /** member-a offers a volume the training-data StorageVolume (examples/30) binds to. */
-  private static void offerTrainingData(TestBed bed) {
+  private void offerTrainingData() {
     bed.client("member-a")
         .persistentVolumes()
         .resource(Federation.trainingDataVolume("dc-eu-training-data"))
@@ -418,7 +468,7 @@ public final class LocalNetwork {
    * key in place of the example's, so that its outputs are sealed to a key this network's user
    * holds.
    */
-  private static void applyExamples(TestBed bed, UserKey userKey) throws IOException {
+  private void applyExamples() throws IOException {
     Path applied = Files.createDirectories(bed.dir().resolve("user/examples"));
     try (Stream<Path> listed = Files.list(Federation.example(""))) {
       for (Path file : listed.filter(f -> f.toString().endsWith(".yaml")).toList()) {
@@ -434,10 +484,6 @@ public final class LocalNetwork {
       throw new IllegalStateException("kubectl apply -f examples/: " + result.stderr());
     }
     result.stdout().lines().forEach(line -> say("  %s", line));
-  }
-
-  private static BigInteger providerId(SettlementNetwork chain, String provider) throws Exception {
-    return chain.escrow.accountIdOf(provider).send();
   }
 
   private static final long STARTED = System.nanoTime();

@@ -216,6 +216,12 @@ class MemberChartIT {
   }
 
   @Test
+  void theExtendersGrafanaDashboardIsAConfigMapForGrafanasSidecar(TestBed bed) throws Exception {
+    GrafanaDashboards.assertInstalled(
+        bed.client(MEMBER), MemberChart.NAMESPACE, MemberChart.chart());
+  }
+
+  @Test
   void theSchedulerAndItsExtenderRunUnderPodSecurityRestricted(TestBed bed) {
     List<Pod> pods =
         bed.client(MEMBER)
