@@ -145,6 +145,51 @@ class ConsoleIT {
   }
 
   @Test
+  void aJobsTimelineShowsItsEventsAsTextAndNoOtherKindsEvents() throws Exception {
+    String name = settledJob(3600L, "2.4");
+    AIJob job = host.resources(AIJob.class).inNamespace(NS).withName(name).get();
+    // First an Event about something else with the job's name: not the job's, never watched
+    // (a watch delivers in order, so had it been watched it would show by the time the next does).
+    event("Pod", job.getMetadata(), "PodLeaked", "not about the job");
+    event(job.getKind(), job.getMetadata(), "DispatchRetried", "member said " + SCRIPT);
+
+    String page = awaitPage("/jobs/" + NS + "/" + name, "DispatchRetried");
+
+    assertThat(page).contains("member said &lt;script&gt;").doesNotContain(SCRIPT);
+    assertThat(page).doesNotContain("PodLeaked");
+  }
+
+  private static void event(
+      String kind,
+      io.fabric8.kubernetes.api.model.ObjectMeta about,
+      String reason,
+      String message) {
+    host.v1()
+        .events()
+        .inNamespace(about.getNamespace())
+        .resource(
+            new io.fabric8.kubernetes.api.model.EventBuilder()
+                .withNewMetadata()
+                .withGenerateName(about.getName() + "-")
+                .endMetadata()
+                .withNewInvolvedObject()
+                .withApiVersion("aifabric.io/v1alpha1")
+                .withKind(kind)
+                .withNamespace(about.getNamespace())
+                .withName(about.getName())
+                .withUid(about.getUid())
+                .endInvolvedObject()
+                .withType("Warning")
+                .withReason(reason)
+                .withMessage(message)
+                .withCount(1)
+                .withLastTimestamp(java.time.Instant.now().toString())
+                .withNewSource("aifabric-operator", null)
+                .build())
+        .create();
+  }
+
+  @Test
   void anOraclesRefusalRendersAsTextOnItsBatchPage() throws Exception {
     String name = "settlement-" + UUID.randomUUID().toString().substring(0, 6);
     SettlementBatch batch = new SettlementBatch();

@@ -108,6 +108,11 @@ class ControlPlaneChartIT {
   }
 
   @Test
+  void itsGrafanaDashboardsAreConfigMapsForGrafanasSidecar(TestBed bed) throws Exception {
+    GrafanaDashboards.assertInstalled(bed.client(TestBed.HOST), NS, ControlPlaneChart.chart());
+  }
+
+  @Test
   void lintsStrictly(TestBed bed) {
     CommandResult lint =
         bed.helm(TestBed.HOST, "lint", "--strict", ControlPlaneChart.chart().toString());
@@ -192,6 +197,7 @@ class ControlPlaneChartIT {
     "delete, computenodes.aifabric.io, *, no",
     "update, memberclusters.aifabric.io, *, no",
     "patch, settlementbatches.aifabric.io/status, *, no",
+    "watch, events, *, yes",
     "create, events, *, no",
     "list, pods, *, no",
     "get, leases.coordination.k8s.io, control-plane-chart, no",

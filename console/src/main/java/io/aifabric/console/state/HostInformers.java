@@ -5,11 +5,14 @@ import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
 import io.aifabric.api.v1alpha1.settlement.SettlementBatch;
 import io.aifabric.console.view.BatchView;
+import io.aifabric.console.view.JobEvent;
 import io.aifabric.console.view.JobView;
 import io.aifabric.console.view.MemberView;
 import io.aifabric.console.view.NodeView;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -43,25 +46,31 @@ public class HostInformers {
 
   void start(@Observes StartupEvent start) {
     inform(
-        MemberCluster.class,
+        host.resources(MemberCluster.class).inAnyNamespace(),
         MemberCluster::new,
         m -> state.putMember(MemberView.of(m)),
         m -> state.removeMember(m.getMetadata().getName()));
     inform(
-        ComputeNode.class,
+        host.resources(ComputeNode.class).inAnyNamespace(),
         ComputeNode::new,
         n -> state.putNode(NodeView.of(n)),
         n -> state.removeNode(n.getMetadata().getName()));
     inform(
-        AIJob.class,
+        host.resources(AIJob.class).inAnyNamespace(),
         AIJob::new,
         j -> state.putJob(JobView.of(j)),
         j -> state.removeJob(j.getMetadata().getNamespace() + "/" + j.getMetadata().getName()));
     inform(
-        SettlementBatch.class,
+        host.resources(SettlementBatch.class).inAnyNamespace(),
         SettlementBatch::new,
         b -> state.putBatch(BatchView.of(b)),
         b -> state.removeBatch(b.getMetadata().getNamespace() + "/" + b.getMetadata().getName()));
+    // Only Events about AIJobs (a field selector the API server applies): the jobs' timelines.
+    inform(
+        host.v1().events().inAnyNamespace().withField("involvedObject.kind", "AIJob"),
+        Event::new,
+        e -> state.putEvent(JobEvent.jobKey(e), JobEvent.of(e)),
+        e -> state.removeEvent(JobEvent.jobKey(e), e.getMetadata().getUid()));
     LOG.infof(
         "console: %d members, %d jobs, version %d",
         state.members().size(), state.summary().jobs(), state.version());
@@ -72,8 +81,8 @@ public class HostInformers {
   }
 
   private <T extends HasMetadata> void inform(
-      Class<T> kind, Supplier<T> empty, Consumer<T> put, Consumer<T> remove) {
-    SharedIndexInformer<T> informer = host.resources(kind).inAnyNamespace().runnableInformer(0);
+      Informable<T> source, Supplier<T> empty, Consumer<T> put, Consumer<T> remove) {
+    SharedIndexInformer<T> informer = source.withLimit(LIST_PAGE).runnableInformer(0);
     informer
         .itemStore(new ShellItemStore<>(empty))
         .addEventHandler(

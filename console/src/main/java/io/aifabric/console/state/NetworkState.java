@@ -1,6 +1,7 @@
 package io.aifabric.console.state;
 
 import io.aifabric.console.view.BatchView;
+import io.aifabric.console.view.JobEvent;
 import io.aifabric.console.view.JobView;
 import io.aifabric.console.view.MemberView;
 import io.aifabric.console.view.NetworkSummary;
@@ -17,10 +18,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongConsumer;
 
 /**
  * What the console knows: the views of the host's aifabric objects the informers keep current, a
@@ -32,13 +31,16 @@ import java.util.function.LongConsumer;
 public class NetworkState {
   static final int SEARCH_LIMIT = 50;
 
+  /** Events kept per job, the newest (Kubernetes itself keeps them for an hour by default). */
+  static final int EVENTS_PER_JOB = 20;
+
   private final Map<String, MemberView> members = new ConcurrentHashMap<>();
   private final Map<String, NodeView> nodes = new ConcurrentHashMap<>();
   private final Map<String, JobView> jobs = new ConcurrentHashMap<>();
   private final Map<String, BatchView> batches = new ConcurrentHashMap<>();
+  private final Map<String, List<JobEvent>> events = new ConcurrentHashMap<>();
   private final AtomicLong version = new AtomicLong();
   private final AtomicReference<Summary> summary = new AtomicReference<>();
-  private final List<LongConsumer> listeners = new CopyOnWriteArrayList<>();
 
   private record Summary(long version, NetworkSummary figures) {}
 
@@ -77,18 +79,40 @@ public class NetworkState {
     changed();
   }
 
-  public void removeBatch(String key) {
-    batches.remove(key);
+  /** An Event about the job {@code jobKey} (namespace/name), new or updated (its count). */
+  public void putEvent(String jobKey, JobEvent event) {
+    events.compute(
+        jobKey,
+        (k, kept) -> {
+          List<JobEvent> next = new ArrayList<>(kept == null ? List.of() : kept);
+          next.removeIf(e -> e.uid().equals(event.uid()));
+          next.add(event);
+          next.sort(
+              Comparator.comparing(
+                  JobEvent::at, Comparator.nullsFirst(Comparator.<String>naturalOrder())));
+          return List.copyOf(next.subList(Math.max(0, next.size() - EVENTS_PER_JOB), next.size()));
+        });
     changed();
   }
 
-  /** Called with the new version after every change (on the informer's thread: be quick). */
-  public void onChange(LongConsumer listener) {
-    listeners.add(listener);
+  public void removeEvent(String jobKey, String uid) {
+    events.computeIfPresent(
+        jobKey,
+        (k, kept) -> {
+          List<JobEvent> next = kept.stream().filter(e -> !e.uid().equals(uid)).toList();
+          return next.isEmpty() ? null : next;
+        });
+    changed();
   }
 
-  public void removeListener(LongConsumer listener) {
-    listeners.remove(listener);
+  /** The job's Events kept, oldest first. */
+  public List<JobEvent> eventsOf(JobView job) {
+    return events.getOrDefault(job.key(), List.of());
+  }
+
+  public void removeBatch(String key) {
+    batches.remove(key);
+    changed();
   }
 
   public long version() {
@@ -96,10 +120,7 @@ public class NetworkState {
   }
 
   private void changed() {
-    long now = version.incrementAndGet();
-    for (LongConsumer listener : listeners) {
-      listener.accept(now);
-    }
+    version.incrementAndGet();
   }
 
   /** The network page's figures as of the current version. */

@@ -2,14 +2,13 @@ package io.aifabric.console.web;
 
 import io.aifabric.console.state.NetworkState;
 import io.aifabric.console.view.BatchView;
-import io.aifabric.console.view.ConditionView;
 import io.aifabric.console.view.JobView;
 import io.aifabric.console.view.NodeView;
+import io.aifabric.console.view.TimelineEntry;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -91,13 +90,7 @@ public class ConsolePages {
               List<BatchView> batches = state.batchesOf(j);
               Optional<BatchView> settledIn =
                   batches.stream().filter(b -> b.name().equals(j.batch())).findFirst();
-              List<ConditionView> timeline =
-                  j.conditions().stream()
-                      .sorted(
-                          Comparator.comparing(
-                              ConditionView::since,
-                              Comparator.nullsFirst(Comparator.<String>naturalOrder())))
-                      .toList();
+              List<TimelineEntry> timeline = TimelineEntry.of(j.conditions(), state.eventsOf(j));
               return ok(
                   job.data("j", j)
                       .data("batches", batches)

@@ -6,13 +6,13 @@ import static io.aifabric.console.Objects.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aifabric.api.v1alpha1.aijob.JobPhase;
+import io.aifabric.console.view.JobEvent;
 import io.aifabric.console.view.JobView;
 import io.aifabric.console.view.MemberView;
 import io.aifabric.console.view.ModelGpus;
 import io.aifabric.console.view.NetworkSummary;
 import io.aifabric.console.view.NodeView;
 import io.aifabric.console.view.SearchHit;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -59,15 +59,45 @@ class NetworkStateTest {
   }
 
   @Test
-  void everyChangeMovesTheVersionAndTellsTheListeners() {
+  void everyChangeMovesTheVersion() {
     NetworkState state = new NetworkState();
-    List<Long> heard = new ArrayList<>();
-    state.onChange(heard::add);
+    long before = state.version();
     state.putJob(JobView.of(job("one", JobPhase.Pending, null, 0, null, null)));
+    long added = state.version();
     state.removeJob("ml/one");
-    assertThat(heard).containsExactly(1L, 2L);
-    assertThat(state.version()).isEqualTo(2);
+    assertThat(added).isGreaterThan(before);
+    assertThat(state.version()).isGreaterThan(added);
     assertThat(state.job("ml", "one")).isEmpty();
+  }
+
+  @Test
+  void aJobKeepsItsNewestEventsEachOnceAsLastReported() {
+    NetworkState state = new NetworkState();
+    JobView job = JobView.of(job("one", JobPhase.Running, null, 0, null, null));
+    for (int i = 0; i < NetworkState.EVENTS_PER_JOB + 5; i++) {
+      state.putEvent(job.key(), event("uid-" + i, "Normal", "Step" + i, 1, at(i)));
+    }
+    // The same Event again, counted twice now (Kubernetes updates it rather than adding one).
+    state.putEvent(job.key(), event("uid-24", "Warning", "Step24", 2, at(30)));
+
+    List<JobEvent> kept = state.eventsOf(job);
+
+    assertThat(kept).hasSize(NetworkState.EVENTS_PER_JOB);
+    assertThat(kept.get(0).reason()).isEqualTo("Step5");
+    assertThat(kept.get(kept.size() - 1))
+        .isEqualTo(event("uid-24", "Warning", "Step24", 2, at(30)));
+    assertThat(kept).extracting(JobEvent::uid).doesNotHaveDuplicates();
+
+    state.removeEvent(job.key(), "uid-24");
+    assertThat(state.eventsOf(job)).extracting(JobEvent::uid).doesNotContain("uid-24");
+  }
+
+  private static JobEvent event(String uid, String type, String reason, int count, String at) {
+    return new JobEvent(uid, type, reason, "message of " + reason, count, at, "aifabric-operator");
+  }
+
+  private static String at(int second) {
+    return String.format("2026-12-05T10:00:%02dZ", second);
   }
 
   @Test

@@ -14,6 +14,7 @@ import io.aifabric.api.v1alpha1.settlement.SettlementBatch;
 import io.aifabric.api.v1alpha1.settlement.SettlementBatchStatus;
 import io.aifabric.console.state.NetworkState;
 import io.aifabric.console.view.BatchView;
+import io.aifabric.console.view.JobEvent;
 import io.aifabric.console.view.JobView;
 import io.aifabric.console.view.MemberView;
 import io.aifabric.console.view.NodeView;
@@ -102,6 +103,7 @@ class ConsolePagesTest {
     signature.setSignature("0x" + "ab".repeat(65));
     status.setAttestations(
         new java.util.LinkedHashMap<>(Map.of("0xoracle1", refusal, "0xoracle2", signature)));
+    status.setGasUsed(81_234L);
     batch.setStatus(status);
     state.putBatch(BatchView.of(batch));
 
@@ -109,6 +111,7 @@ class ConsolePagesTest {
 
     assertThat(html).doesNotContain("<img").contains("receipt of &lt;img src=x");
     assertThat(html).contains(">refused<").contains(">signed<");
+    assertThat(html).contains("id=\"gas-used\">81234<");
   }
 
   @Test
@@ -125,6 +128,35 @@ class ConsolePagesTest {
     assertThat(html)
         .contains(
             "<p class=\"waiting\" id=\"waiting\">Waiting: no member cluster fits: no NVIDIA-B200</p>");
+  }
+
+  @Test
+  void aJobsTimelineInterleavesItsConditionsAndEventsInTimeOrderAsText() {
+    AIJob running = job("timeline", JobPhase.Running, "member-a", 0, null, null);
+    running
+        .getStatus()
+        .getConditions()
+        .add(condition("Placed", true, "Placed", "on member-a")); // 10:00:00
+    JobView view = JobView.of(running);
+    state.putJob(view);
+    state.putEvent(
+        view.key(),
+        new JobEvent(
+            "e1", "Normal", "Validated", "spec accepted", 1, "2026-12-05T09:59:59Z", "op"));
+    state.putEvent(
+        view.key(),
+        new JobEvent("e2", "Warning", "Retrying", SCRIPT, 3, "2026-12-05T10:00:05Z", "op"));
+
+    String html = pages.job("ml", "timeline").html();
+
+    String timeline = html.substring(html.indexOf("id=\"timeline\""));
+    int validated = timeline.indexOf("Validated");
+    int placed = timeline.indexOf("Placed=True");
+    int retrying = timeline.indexOf("Retrying");
+    assertThat(validated).isPositive().isLessThan(placed);
+    assertThat(placed).isLessThan(retrying);
+    assertThat(timeline).contains("Warning ×3").contains("&lt;script&gt;alert(");
+    assertThat(html).doesNotContain(SCRIPT);
   }
 
   @Test
