@@ -42,6 +42,8 @@ public final class ConsoleProcess implements AutoCloseable {
             defaultJar(),
             jvmOptions,
             Map.of(
+                // As the control-plane chart runs it.
+                "MALLOC_ARENA_MAX", "2",
                 "KUBECONFIG", kubeconfig.toString(),
                 "QUARKUS_HTTP_PORT", String.valueOf(port),
                 "QUARKUS_MANAGEMENT_PORT", String.valueOf(management)),

@@ -108,40 +108,6 @@ public final class OperatorProcess implements AutoCloseable {
     return process.get("/metrics");
   }
 
-  /** The classes that hold the most live heap (jcmd GC.class_histogram), for finding waste. */
-  public String classHistogram(int top) throws IOException, InterruptedException {
-    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-    Process p =
-        new ProcessBuilder(jcmd, String.valueOf(pid()), "GC.class_histogram")
-            .redirectErrorStream(true)
-            .start();
-    String out =
-        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    p.waitFor();
-    return out.lines().limit(top + 3L).collect(java.util.stream.Collectors.joining("\n"));
-  }
-
-  /** Live heap after a full collection, in KiB (jcmd GC.run, then GC.heap_info). */
-  public long heapUsedAfterGcKib() throws IOException, InterruptedException {
-    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-    new ProcessBuilder(jcmd, String.valueOf(pid()), "GC.run")
-        .redirectErrorStream(true)
-        .start()
-        .waitFor();
-    Process info =
-        new ProcessBuilder(jcmd, String.valueOf(pid()), "GC.heap_info")
-            .redirectErrorStream(true)
-            .start();
-    String out =
-        new String(info.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    info.waitFor();
-    var m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(out);
-    if (!m.find()) {
-      throw new IllegalStateException("unexpected GC.heap_info output:\n" + out);
-    }
-    return Long.parseLong(m.group(1));
-  }
-
   public long pid() {
     return process.pid();
   }

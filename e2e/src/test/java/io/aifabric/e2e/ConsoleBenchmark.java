@@ -13,12 +13,16 @@ import io.aifabric.api.v1alpha1.computenode.GpuInventory;
 import io.aifabric.api.v1alpha1.computenode.NodeIdentity;
 import io.aifabric.testbed.AifabricApi;
 import io.aifabric.testbed.ConsoleProcess;
+import io.aifabric.testbed.ControlPlaneChart;
+import io.aifabric.testbed.JvmDiagnostics;
 import io.aifabric.testbed.TestBed;
 import io.aifabric.testbed.TestBedExtension;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,6 +37,8 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -50,7 +56,28 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(TestBedExtension.class)
 class ConsoleBenchmark {
   static final int OBJECTS = Integer.getInteger("aifabric.bench.objects", 10_000);
-  static final String HEAP = System.getProperty("aifabric.bench.heap", "-Xmx160m");
+
+  /**
+   * The console's JVM options: the chart's ({@code console.javaOptions}) in a 256 MiB container
+   * ({@code -XX:MaxRAM} is what the JVM reads from a container's memory limit), with native memory
+   * tracking to say where the resident memory goes.
+   */
+  static final String HEAP =
+      System.getProperty("aifabric.bench.heap", chartJavaOptions() + " -XX:MaxRAM=256m")
+          + " -XX:NativeMemoryTracking=summary";
+
+  private static String chartJavaOptions() {
+    try {
+      String values = Files.readString(ControlPlaneChart.chart().resolve("values.yaml"));
+      Matcher options = Pattern.compile("(?m)^  javaOptions: \"([^\"]*)\"$").matcher(values);
+      if (!options.find()) {
+        throw new IllegalStateException("no console.javaOptions in the chart's values");
+      }
+      return options.group(1);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   @Test
   void pagesMemoryAndApiLoadWithTenThousandNodesAndJobs(TestBed bed) throws Exception {
@@ -126,10 +153,21 @@ class ConsoleBenchmark {
               after[0] - before[0],
               after[1] - before[1],
               created);
+      // Where it goes: committed memory by JVM area, then the live heap and what holds it.
+      String areas = JvmDiagnostics.nativeMemory(console.pid());
+      long live = JvmDiagnostics.heapUsedAfterGcKib(console.pid());
+      String histogram = JvmDiagnostics.classHistogram(console.pid(), 25);
       System.out.print(report);
       Path out = Path.of("target/bench/console.txt");
       Files.createDirectories(out.getParent());
-      Files.writeString(out, report);
+      Files.writeString(
+          out,
+          report
+              + String.format("live heap after a full GC: %d MiB%n%n", live / 1024)
+              + areas
+              + "\n"
+              + histogram
+              + "\n");
     }
   }
 

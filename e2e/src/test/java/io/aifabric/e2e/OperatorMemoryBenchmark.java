@@ -6,6 +6,7 @@ import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.aijob.JobPhase;
 import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.api.v1alpha1.computenode.ComputeNodeSpec;
+import io.aifabric.testbed.JvmDiagnostics;
 import io.aifabric.testbed.OperatorProcess;
 import io.aifabric.testbed.TestBed;
 import io.aifabric.testbed.TestBedExtension;
@@ -79,7 +80,7 @@ class OperatorMemoryBenchmark {
           .until(() -> pending(federation, ns) >= OBJECTS);
       double reconciled = (System.nanoTime() - start) / 1e9;
       long after = ResidentMemory.kib(federation.operator.pid());
-      long live = federation.operator.heapUsedAfterGcKib();
+      long live = JvmDiagnostics.heapUsedAfterGcKib(federation.operator.pid());
       String report =
           String.format(
               "operator (%s): RSS %d MiB at start (2 members joined), %d MiB with %d ComputeNodes"
@@ -100,7 +101,7 @@ class OperatorMemoryBenchmark {
       // Where the heap goes, for whoever works on the figure next.
       Files.writeString(
           Path.of("target/bench/operator-memory-histogram.txt"),
-          federation.operator.classHistogram(40));
+          JvmDiagnostics.classHistogram(federation.operator.pid(), 40));
     }
   }
 
