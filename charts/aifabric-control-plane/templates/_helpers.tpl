@@ -71,3 +71,12 @@ capabilities:
 app.kubernetes.io/name: aifabric-console
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
+
+{{/* The ClusterRoles a pull member's agent and its joiner are bound to in the member's namespace. */}}
+{{- define "host.pull.agentRole" -}}
+{{- printf "aifabric-member-agent-%s-%s" .Release.Namespace .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "host.pull.joinerRole" -}}
+{{- printf "aifabric-member-joiner-%s-%s" .Release.Namespace .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     description = "Run AI jobs on the aifabric network and get their sealed outputs back.",
     subcommands = {
       KeygenCommand.class,
+      JoinTokenCommand.class,
       SubmitCommand.class,
       StatusCommand.class,
       FetchCommand.class,

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.aijob.AIJobStatus;
 import io.aifabric.api.v1alpha1.aijob.JobPhase;
+import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
+import io.aifabric.api.v1alpha1.membercluster.MemberMode;
+import io.aifabric.api.v1alpha1.membercluster.SecretKeyRef;
 import io.aifabric.api.v1alpha1.settlement.SettlementBatch;
 import io.aifabric.api.v1alpha1.settlement.Slash;
 import io.aifabric.testbed.AifabricApi;
@@ -201,6 +204,17 @@ class CelValidationIT {
             "command in body must be of type array"),
         member("provider wallet malformed", "spec.providerWallet", "provider@example.com", WALLET),
         member(
+            "push member without its kubeconfig",
+            "spec.kubeconfigSecretRef",
+            null,
+            "a Push member needs kubeconfigSecretRef"),
+        member(
+            "pull member with a kubeconfig",
+            "spec.mode",
+            "Pull",
+            "a Pull member has none: the host holds no credential for it"),
+        member("unknown mode", "spec.mode", "Tunnel", "Unsupported value: \"Tunnel\""),
+        member(
             "price zero",
             "spec.pricing",
             List.of(java.util.Map.of("gpuModel", "NVIDIA-H100-80GB-HBM3", "pricePerGpuHour", "0")),
@@ -391,6 +405,33 @@ class CelValidationIT {
     assertThatThrownBy(() -> edit(job, j -> j.getSpec().getResources().setGpusPerReplica(4)))
         .isInstanceOf(KubernetesClientException.class)
         .hasMessageContaining("cannot change once the job is placed");
+  }
+
+  @Test
+  void aMembersModeNeverChangesAndAPullMembersNameFitsItsNamespace() {
+    String name = "pull-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    MemberCluster pull = FederationE2E.memberCluster(name, "unused");
+    pull.getSpec().setKubeconfigSecretRef(null);
+    pull.getSpec().setMode(MemberMode.Pull);
+    MemberCluster created = host.resource(pull).create();
+    try {
+      created.getSpec().setMode(MemberMode.Push);
+      created
+          .getSpec()
+          .setKubeconfigSecretRef(new SecretKeyRef("k", "aifabric-system", "kubeconfig"));
+      assertThatThrownBy(() -> host.resource(created).update())
+          .isInstanceOf(KubernetesClientException.class)
+          .hasMessageContaining("mode cannot change: delete the MemberCluster and join the member");
+    } finally {
+      host.resource(created).delete();
+    }
+
+    MemberCluster dotted = FederationE2E.memberCluster("pull.with.dots", "unused");
+    dotted.getSpec().setKubeconfigSecretRef(null);
+    dotted.getSpec().setMode(MemberMode.Pull);
+    assertThatThrownBy(() -> host.resource(dotted).create())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("a Pull member's name is a DNS label of at most 47 characters");
   }
 
   @Test

@@ -177,6 +177,12 @@ class ControlPlaneChartIT {
     "create, jobs.batch, *, no",
     "get, nodes, *, no",
     "create, serviceaccounts/token, control-plane-chart, no",
+    "create, serviceaccounts/token, *, no",
+    "bind, clusterroles, *, no",
+    "escalate, clusterroles, *, no",
+    "create, roles, *, no",
+    "delete, namespaces, *, no",
+    "list, leases.coordination.k8s.io, *, yes",
   })
   void itsOperatorMayDoWhatTheOperatorDoesAndNothingElse(
       String verb, String resource, String namespace, String expected, TestBed bed) {

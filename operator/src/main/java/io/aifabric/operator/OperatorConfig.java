@@ -190,6 +190,17 @@ public interface OperatorConfig {
      * it, before any read. Unset: any namespace, as far as the operator's RBAC allows.
      */
     Optional<String> secretsNamespace();
+
+    /**
+     * The ClusterRole a pull member's agent is bound to in its namespace on the host (the
+     * control-plane chart creates it; the operator may bind it and no other).
+     */
+    @WithDefault("aifabric-member-agent")
+    String pullAgentRole();
+
+    /** The ClusterRole of a pull member's joiner: it may only mint the agent's token. */
+    @WithDefault("aifabric-member-joiner")
+    String pullJoinerRole();
   }
 
   interface Dispatch {

@@ -4,6 +4,7 @@ import io.aifabric.api.v1alpha1.Conditions;
 import io.aifabric.api.v1alpha1.membercluster.GpuCapacity;
 import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
 import io.aifabric.api.v1alpha1.membercluster.MemberClusterStatus;
+import io.aifabric.api.v1alpha1.membercluster.PullMember;
 import io.aifabric.api.v1alpha1.membercluster.SecretKeyRef;
 import io.aifabric.operator.OperatorConfig;
 import io.aifabric.operator.aijob.StaleWorkCollector;
@@ -11,6 +12,7 @@ import io.aifabric.operator.fleet.FleetState;
 import io.aifabric.operator.membercluster.MemberClients.InvalidKubeconfigException;
 import io.aifabric.operator.status.EventRecorder;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -45,6 +47,7 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
   private static final Logger LOG = Logger.getLogger(MemberClusterReconciler.class);
   static final String REACHABLE = "Reachable";
   static final String READY = "Ready";
+  static final String JOINED = "Joined";
 
   private final MemberClients clients;
   private final MemberProbe probe;
@@ -56,6 +59,7 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
   private final Conditions conditions;
   private final EventRecorder events;
   private final OperatorConfig config;
+  private final PullMemberAccess pullAccess;
   private final MeterRegistry metrics;
 
   public MemberClusterReconciler(
@@ -69,8 +73,10 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
       Conditions conditions,
       EventRecorder events,
       OperatorConfig config,
+      PullMemberAccess pullAccess,
       MeterRegistry metrics) {
     this.metrics = metrics;
+    this.pullAccess = pullAccess;
     this.clients = clients;
     this.probe = probe;
     this.computeNodes = computeNodes;
@@ -91,6 +97,11 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
     Long generation = member.getMetadata().getGeneration();
     Instant now = conditions.now();
     boolean wasReady = Conditions.isTrue(status.getConditions(), READY);
+    if (member.getSpec().isPullMode()) {
+      pull(member, host, status, generation, now);
+      status.setObservedGeneration(generation);
+      return writeIfChanged(member, status, now);
+    }
     // aifabric_member_probe_seconds: one probe of a member, its writes included.
     Timer.Sample probeTime = Timer.start(metrics);
     try {
@@ -168,6 +179,72 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
     }
     status.setObservedGeneration(generation);
     return writeIfChanged(member, status, now);
+  }
+
+  /**
+   * A pull member: its place on the host kept, whether its agent joined and renews its Lease. Its
+   * work transport is not built yet, so it is never Ready and no job is placed on it.
+   */
+  private void pull(
+      MemberCluster member,
+      KubernetesClient host,
+      MemberClusterStatus status,
+      Long generation,
+      Instant now) {
+    String name = member.getMetadata().getName();
+    String ns = PullMember.namespace(name);
+    fleet.notReady(name);
+    boolean wasJoined = Conditions.isTrue(status.getConditions(), JOINED);
+    Optional<Lease> lease = pullAccess.reconcile(host, member);
+    if (lease.isEmpty()) {
+      conditions.set(
+          status.getConditions(),
+          JOINED,
+          Conditions.FALSE,
+          "AwaitingAgent",
+          "hand the provider a join token (aifabric join-token "
+              + name
+              + "): the member's agent trades it for an identity of its own in namespace "
+              + ns
+              + " on the host; a join token works once",
+          generation);
+      conditions.set(
+          status.getConditions(),
+          REACHABLE,
+          Conditions.FALSE,
+          "AwaitingAgent",
+          "no agent has joined yet",
+          generation);
+    } else {
+      conditions.set(
+          status.getConditions(),
+          JOINED,
+          Conditions.TRUE,
+          "AgentJoined",
+          "the agent holds its own identity in " + ns + "; join tokens no longer work",
+          generation);
+      if (!wasJoined) {
+        events.record(member, EventRecorder.NORMAL, "AgentJoined", "the member's agent joined");
+      }
+      Optional<Instant> renewed = PullLeases.renewed(lease.get());
+      boolean fresh =
+          renewed.isPresent() && renewed.get().plus(config.member().gracePeriod()).isAfter(now);
+      conditions.set(
+          status.getConditions(),
+          REACHABLE,
+          fresh ? Conditions.TRUE : Conditions.FALSE,
+          fresh ? "LeaseRenewed" : "LeaseExpired",
+          renewed.map(t -> "the agent last renewed its Lease at " + t).orElse("never renewed"),
+          generation);
+    }
+    conditions.set(
+        status.getConditions(),
+        READY,
+        Conditions.FALSE,
+        "PullWorkNotSupported",
+        "this version places no job on a pull member: dispatching work to its agent is not built"
+            + " yet",
+        generation);
   }
 
   @Override

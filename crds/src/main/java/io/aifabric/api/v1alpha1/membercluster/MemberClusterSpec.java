@@ -1,7 +1,9 @@
 package io.aifabric.api.v1alpha1.membercluster;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.aifabric.api.v1alpha1.Formats;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -11,9 +13,30 @@ import lombok.Data;
 
 @Data
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "self.mode == 'Pull' ? !has(self.kubeconfigSecretRef) : has(self.kubeconfigSecretRef)",
+    message =
+        "a Push member needs kubeconfigSecretRef (the Secret holding its kubeconfig); a Pull member"
+            + " has none: the host holds no credential for it, its agent dials out")
 public class MemberClusterSpec {
-  /** Secret on the host holding the member's kubeconfig (push mode). */
-  @Required private SecretKeyRef kubeconfigSecretRef;
+  /**
+   * Push (the host holds the member's kubeconfig) or Pull (the member's agent dials out to the
+   * host). Fixed once joined: to change it, delete the MemberCluster and join again.
+   */
+  @Default("Push")
+  @ValidationRule(
+      value = "self == oldSelf",
+      message = "mode cannot change: delete the MemberCluster and join the member again")
+  private MemberMode mode;
+
+  /** Secret on the host holding the member's kubeconfig (Push only). */
+  private SecretKeyRef kubeconfigSecretRef;
+
+  /** Whether the member's agent dials out to the host (an unset mode is Push). */
+  @JsonIgnore
+  public boolean isPullMode() {
+    return mode == MemberMode.Pull;
+  }
 
   /** Region of the data center, e.g. eu-west-1; matched by AIJob placement.regions. */
   @Required

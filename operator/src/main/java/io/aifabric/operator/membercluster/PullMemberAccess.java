@@ -1,0 +1,111 @@
+package io.aifabric.operator.membercluster;
+
+import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
+import io.aifabric.api.v1alpha1.membercluster.PullMember;
+import io.aifabric.operator.OperatorConfig;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A pull member's place on the host. The member's agent dials out to the host; the host holds no
+ * credential for the member, and the agent's identity reaches its own namespace and nothing else:
+ *
+ * <ul>
+ *   <li>a namespace of its own, {@code aifabric-member-<name>}, owned by the MemberCluster (it goes
+ *       when the member goes);
+ *   <li>the agent's ServiceAccount, bound there to the agent ClusterRole the control-plane chart
+ *       defines (its work, its Lease, its own token);
+ *   <li>until the agent has joined, a joiner ServiceAccount whose only right is to mint the agent's
+ *       token. A join token is a short-lived token of the joiner that a host admin hands the
+ *       provider ({@code aifabric join-token}); the agent trades it for its own. Once the agent's
+ *       Lease exists the joiner is deleted, and every join token with it: a join token works once.
+ * </ul>
+ *
+ * <p>The operator only binds the two ClusterRoles (RBAC {@code bind} on those names): it holds none
+ * of their rights itself, and mints no token.
+ */
+@ApplicationScoped
+public class PullMemberAccess {
+  static final String FIELD_MANAGER = "aifabric-operator";
+
+  private final OperatorConfig config;
+
+  public PullMemberAccess(OperatorConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * Keeps the member's namespace, the agent's identity and, until it joined, the joiner.
+   *
+   * @return the agent's Lease, once it has joined
+   */
+  public Optional<Lease> reconcile(KubernetesClient host, MemberCluster member) {
+    String name = member.getMetadata().getName();
+    String ns = PullMember.namespace(name);
+    apply(
+        host,
+        new NamespaceBuilder()
+            .withNewMetadata()
+            .withName(ns)
+            .withLabels(Map.of(PullMember.MEMBER_LABEL, name))
+            .withOwnerReferences(
+                new OwnerReferenceBuilder()
+                    .withApiVersion(HasMetadata.getApiVersion(MemberCluster.class))
+                    .withKind(HasMetadata.getKind(MemberCluster.class))
+                    .withName(name)
+                    .withUid(member.getMetadata().getUid())
+                    .build())
+            .endMetadata()
+            .build());
+    identity(host, ns, PullMember.AGENT, config.member().pullAgentRole());
+    Optional<Lease> lease =
+        Optional.ofNullable(host.leases().inNamespace(ns).withName(PullMember.AGENT).get());
+    if (lease.isEmpty()) {
+      identity(host, ns, PullMember.JOINER, config.member().pullJoinerRole());
+    } else {
+      // Joined: no join token works any more (they are the joiner's, and it is gone).
+      host.rbac().roleBindings().inNamespace(ns).withName(PullMember.JOINER).delete();
+      host.serviceAccounts().inNamespace(ns).withName(PullMember.JOINER).delete();
+    }
+    return lease;
+  }
+
+  /** A ServiceAccount and its RoleBinding to one ClusterRole, in the member's namespace. */
+  private static void identity(KubernetesClient host, String ns, String name, String clusterRole) {
+    apply(
+        host,
+        new ServiceAccountBuilder()
+            .withNewMetadata()
+            .withNamespace(ns)
+            .withName(name)
+            .endMetadata()
+            .withAutomountServiceAccountToken(false)
+            .build());
+    apply(
+        host,
+        new RoleBindingBuilder()
+            .withNewMetadata()
+            .withNamespace(ns)
+            .withName(name)
+            .endMetadata()
+            .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", clusterRole)
+            .addNewSubject()
+            .withKind("ServiceAccount")
+            .withName(name)
+            .withNamespace(ns)
+            .endSubject()
+            .build());
+  }
+
+  private static void apply(KubernetesClient host, HasMetadata object) {
+    host.resource(object).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+  }
+}
