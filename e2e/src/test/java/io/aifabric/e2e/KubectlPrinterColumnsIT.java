@@ -87,7 +87,7 @@ class KubectlPrinterColumnsIT {
   @Test
   void otherKindsHaveTheirColumns(TestBed bed) {
     assertThat(table(bed, "get", "memberclusters").get(0))
-        .containsExactly("NAME", "READY", "REGION", "VERSION", "GPUS", "AGE");
+        .containsExactly("NAME", "MODE", "READY", "REGION", "VERSION", "GPUS", "AGE");
     assertThat(table(bed, "get", "computenodes").get(0))
         .containsExactly(
             "NAME", "CLUSTER", "GPU", "COUNT", "VERIFIED", "AVAILABLE", "SCORE", "AGE");

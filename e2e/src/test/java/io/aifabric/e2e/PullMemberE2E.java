@@ -30,6 +30,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -100,16 +102,7 @@ class PullMemberE2E extends FederatedE2E {
 
     // A host admin mints a join token for the provider.
     Path join = bed.dir().resolve("join-" + name + ".kubeconfig");
-    CommandResult minted =
-        AifabricCli.run(
-            "join-token",
-            name,
-            "--kubeconfig",
-            bed.kubeconfig(TestBed.HOST).toString(),
-            "--ttl",
-            "15m",
-            "--out",
-            join.toString());
+    CommandResult minted = joinToken(bed, name, join, "--ttl", "15m");
     assertThat(minted.exitCode()).as(minted.stderr()).isZero();
     assertThat(minted.stdout()).contains("works once");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(join)))
@@ -165,14 +158,7 @@ class PullMemberE2E extends FederatedE2E {
           .until(() -> refusal(() -> token(joiner, ns, PullMember.AGENT)), code -> code == 401);
     }
     // A second join token cannot be had once joined.
-    CommandResult again =
-        AifabricCli.run(
-            "join-token",
-            name,
-            "--kubeconfig",
-            bed.kubeconfig(TestBed.HOST).toString(),
-            "--out",
-            bed.dir().resolve("join-again.kubeconfig").toString());
+    CommandResult again = joinToken(bed, name, bed.dir().resolve("join-again.kubeconfig"));
     assertThat(again.exitCode()).isNotZero();
     assertThat(again.stderr()).contains("its agent has joined already");
     // Reachable while the agent renews its Lease; not once it stops (past the grace period).
@@ -237,6 +223,21 @@ class PullMemberE2E extends FederatedE2E {
                   "*"))
           .isEqualTo("no");
     }
+  }
+
+  /** {@code aifabric join-token} as a host admin runs it. */
+  private static CommandResult joinToken(TestBed bed, String member, Path out, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "join-token",
+                member,
+                "--kubeconfig",
+                bed.kubeconfig(TestBed.HOST).toString(),
+                "--out",
+                out.toString()));
+    args.addAll(List.of(more));
+    return AifabricCli.run(args.toArray(String[]::new));
   }
 
   private static String pullMember() {
