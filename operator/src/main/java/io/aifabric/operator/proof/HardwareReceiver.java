@@ -20,12 +20,15 @@ import org.jboss.logging.Logger;
 // constructor.
 @Singleton
 public class HardwareReceiver extends NodeMessageReceiver<HardwareReport> {
+  /** The result counted for a message taken. */
+  private static final String ACCEPTED = "accepted";
+
   private static final Logger LOG = Logger.getLogger(HardwareReceiver.class);
 
   private final HardwareReports reports;
 
   public HardwareReceiver(NodeKeys keys, HardwareReports reports, MeterRegistry registry) {
-    super(keys, registry, "aifabric_hardware_reports_total", "accepted");
+    super(keys, registry, "aifabric_hardware_reports_total", ACCEPTED);
     this.reports = reports;
   }
 
@@ -47,6 +50,6 @@ public class HardwareReceiver extends NodeMessageReceiver<HardwareReport> {
     reports.received(computeNode, report);
     LOG.debugf(
         "hardware report of %s: %d GPUs (%s)", computeNode, report.gpus().size(), report.method());
-    return "accepted";
+    return ACCEPTED;
   }
 }

@@ -5,6 +5,7 @@ import io.aifabric.protocol.HeartbeatVerifier;
 import io.aifabric.protocol.HeartbeatVerifier.Accepted;
 import io.aifabric.protocol.HeartbeatVerifier.Rejected;
 import io.aifabric.protocol.HeartbeatVerifier.Rejection;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,6 +25,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class HeartbeatReceiver {
   private static final Logger LOG = Logger.getLogger(HeartbeatReceiver.class);
+  private static final String ACCEPTED = "accepted";
+  private static final String DROPPED = "dropped";
 
   private final HeartbeatVerifier verifier;
   private final AvailabilityLedger ledger;
@@ -44,17 +47,17 @@ public class HeartbeatReceiver {
     this.clock = clock;
     this.handoff = new BoundedHandoff("heartbeats", 8L << 20, this::judge);
     // Every result at 0 from the start, so a dashboard shows a quiet network's zeros.
-    count("accepted", 0);
-    count("dropped", 0);
+    counter(ACCEPTED);
+    counter(DROPPED);
     for (Rejection reason : Rejection.values()) {
-      count(reason.name().toLowerCase(Locale.ROOT), 0);
+      counter(label(reason));
     }
   }
 
   @Incoming("heartbeats")
   public CompletionStage<Void> receive(Message<byte[]> message) {
     if (!handoff.offer(NodeMessageReceiver.topicOf(message), message.getPayload())) {
-      count("dropped");
+      count(DROPPED);
     }
     return message.ack();
   }
@@ -65,10 +68,10 @@ public class HeartbeatReceiver {
       var hb = accepted.heartbeat();
       ledger.accepted(
           hb.node(), hb.sequence(), Instant.ofEpochMilli(hb.timestampMillis()), clock.instant());
-      count("accepted");
+      count(ACCEPTED);
     } else {
       Rejected rejected = (Rejected) verdict;
-      count(rejected.reason().name().toLowerCase(Locale.ROOT));
+      count(label(rejected.reason()));
       LOG.debugf("heartbeat on %s refused: %s (%s)", topic, rejected.reason(), rejected.detail());
     }
   }
@@ -79,10 +82,15 @@ public class HeartbeatReceiver {
   }
 
   private void count(String result) {
-    count(result, 1);
+    counter(result).increment();
   }
 
-  private void count(String result, int n) {
-    registry.counter("aifabric_heartbeats_total", "result", result).increment(n);
+  private Counter counter(String result) {
+    return registry.counter("aifabric_heartbeats_total", "result", result);
+  }
+
+  /** A refusal's reason as its result label: {@code BAD_SIGNATURE} is {@code bad_signature}. */
+  private static String label(Rejection reason) {
+    return reason.name().toLowerCase(Locale.ROOT);
   }
 }

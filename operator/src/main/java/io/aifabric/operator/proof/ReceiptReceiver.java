@@ -20,10 +20,13 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 // constructor.
 @Singleton
 public class ReceiptReceiver extends NodeMessageReceiver<WorkReceipt.Signed> {
+  /** The result counted for a message taken. */
+  private static final String SIGNED = "signed";
+
   private final WorkReceipts receipts;
 
   public ReceiptReceiver(NodeKeys keys, WorkReceipts receipts, MeterRegistry registry) {
-    super(keys, registry, "aifabric_receipts_total", "signed");
+    super(keys, registry, "aifabric_receipts_total", SIGNED);
     this.receipts = receipts;
   }
 
@@ -47,6 +50,6 @@ public class ReceiptReceiver extends NodeMessageReceiver<WorkReceipt.Signed> {
   @Override
   String accept(String computeNode, WorkReceipt.Signed receipt) {
     receipts.received(computeNode, receipt);
-    return "signed";
+    return SIGNED;
   }
 }
