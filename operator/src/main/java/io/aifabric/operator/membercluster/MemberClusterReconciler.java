@@ -195,7 +195,7 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
     String ns = PullMember.namespace(name);
     fleet.notReady(name);
     boolean wasJoined = Conditions.isTrue(status.getConditions(), JOINED);
-    Optional<Lease> lease = pullAccess.reconcile(host, member);
+    Optional<Lease> lease = pullAccess.reconcile(host, member, wasJoined);
     if (lease.isEmpty()) {
       conditions.set(
           status.getConditions(),

@@ -45,9 +45,11 @@ public class PullMemberAccess {
   /**
    * Keeps the member's namespace, the agent's identity and, until it joined, the joiner.
    *
+   * @param joined whether the member's status already says the agent joined (the joiner was deleted
+   *     then: not asked to delete again every probe)
    * @return the agent's Lease, once it has joined
    */
-  public Optional<Lease> reconcile(KubernetesClient host, MemberCluster member) {
+  public Optional<Lease> reconcile(KubernetesClient host, MemberCluster member, boolean joined) {
     String name = member.getMetadata().getName();
     String ns = PullMember.namespace(name);
     apply(
@@ -70,8 +72,9 @@ public class PullMemberAccess {
         Optional.ofNullable(host.leases().inNamespace(ns).withName(PullMember.AGENT).get());
     if (lease.isEmpty()) {
       identity(host, ns, PullMember.JOINER, config.member().pullJoinerRole());
-    } else {
-      // Joined: no join token works any more (they are the joiner's, and it is gone).
+    } else if (!joined) {
+      // Joining: no join token works any more (they are the joiner's, and it is gone). Deleted
+      // before the status says Joined, so a crash in between deletes again next time.
       host.rbac().roleBindings().inNamespace(ns).withName(PullMember.JOINER).delete();
       host.serviceAccounts().inNamespace(ns).withName(PullMember.JOINER).delete();
     }
