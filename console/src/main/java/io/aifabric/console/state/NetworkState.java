@@ -71,6 +71,7 @@ public class NetworkState {
 
   public void removeJob(String key) {
     jobs.remove(key);
+    events.remove(key);
     changed();
   }
 
@@ -79,8 +80,15 @@ public class NetworkState {
     changed();
   }
 
-  /** An Event about the job {@code jobKey} (namespace/name), new or updated (its count). */
+  /**
+   * An Event about the job {@code jobKey} (namespace/name), new or updated (its count). Kept only
+   * while the console knows the job: anyone who may create Events could otherwise fill its memory
+   * with Events about jobs that do not exist.
+   */
   public void putEvent(String jobKey, JobEvent event) {
+    if (!jobs.containsKey(jobKey)) {
+      return;
+    }
     events.compute(
         jobKey,
         (k, kept) -> {

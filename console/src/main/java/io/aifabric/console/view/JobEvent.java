@@ -14,6 +14,8 @@ import io.quarkus.qute.TemplateData;
 @TemplateData
 public record JobEvent(
     String uid, String type, String reason, String message, int count, String at, String from) {
+  /** Longer messages are cut here: Kubernetes' own recorders write at most 1 KiB. */
+  static final int MAX_TEXT = 1024;
 
   public static JobEvent of(Event e) {
     String at = e.getLastTimestamp();
@@ -25,12 +27,16 @@ public record JobEvent(
     }
     return new JobEvent(
         e.getMetadata().getUid(),
-        e.getType(),
-        e.getReason(),
-        e.getMessage(),
+        cut(e.getType()),
+        cut(e.getReason()),
+        cut(e.getMessage()),
         e.getCount() == null ? 1 : e.getCount(),
         at,
         e.getSource() == null ? e.getReportingComponent() : e.getSource().getComponent());
+  }
+
+  private static String cut(String text) {
+    return text == null || text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + "…";
   }
 
   /** The key of the AIJob it is about: namespace/name. */

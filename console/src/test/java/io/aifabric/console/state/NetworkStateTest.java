@@ -13,6 +13,8 @@ import io.aifabric.console.view.ModelGpus;
 import io.aifabric.console.view.NetworkSummary;
 import io.aifabric.console.view.NodeView;
 import io.aifabric.console.view.SearchHit;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -74,6 +76,7 @@ class NetworkStateTest {
   void aJobKeepsItsNewestEventsEachOnceAsLastReported() {
     NetworkState state = new NetworkState();
     JobView job = JobView.of(job("one", JobPhase.Running, null, 0, null, null));
+    state.putJob(job);
     for (int i = 0; i < NetworkState.EVENTS_PER_JOB + 5; i++) {
       state.putEvent(job.key(), event("uid-" + i, "Normal", "Step" + i, 1, at(i)));
     }
@@ -90,6 +93,53 @@ class NetworkStateTest {
 
     state.removeEvent(job.key(), "uid-24");
     assertThat(state.eventsOf(job)).extracting(JobEvent::uid).doesNotContain("uid-24");
+  }
+
+  @Test
+  void eventsAboutJobsItDoesNotKnowAreNotKeptAndGoWithTheirJob() {
+    NetworkState state = new NetworkState();
+    JobView job = JobView.of(job("one", JobPhase.Running, null, 0, null, null));
+    // A flood of Events about jobs that do not exist (anyone who may create Events can send it).
+    for (int i = 0; i < 1000; i++) {
+      state.putEvent("ml/ghost-" + i, event("ghost-" + i, "Normal", "Fake", 1, at(0)));
+    }
+    state.putJob(job);
+    state.putEvent(job.key(), event("real", "Normal", "Placed", 1, at(1)));
+
+    assertThat(state.eventsOf(JobView.of(job("ghost-1", JobPhase.Running, null, 0, null, null))))
+        .isEmpty();
+    assertThat(state.eventsOf(job)).extracting(JobEvent::uid).containsExactly("real");
+
+    state.removeJob(job.key());
+    state.putJob(job); // the same name again: a new job, none of the old one's Events
+    assertThat(state.eventsOf(job)).isEmpty();
+  }
+
+  @Test
+  void anOversizedEventIsCut() {
+    String huge = "x".repeat(1 << 20);
+    Event event =
+        new EventBuilder()
+            .withNewMetadata()
+            .withUid("big")
+            .withCreationTimestamp(at(0))
+            .endMetadata()
+            .withNewInvolvedObject()
+            .withKind("AIJob")
+            .withNamespace("ml")
+            .withName("one")
+            .endInvolvedObject()
+            .withType("Warning")
+            .withReason(huge)
+            .withMessage(huge)
+            .build();
+
+    JobEvent kept = JobEvent.of(event);
+
+    assertThat(kept.message()).hasSize(1025).endsWith("…");
+    assertThat(kept.reason()).hasSize(1025);
+    assertThat(kept.at()).isEqualTo(at(0));
+    assertThat(JobEvent.jobKey(event)).isEqualTo("ml/one");
   }
 
   private static JobEvent event(String uid, String type, String reason, int count, String at) {
