@@ -60,6 +60,7 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
   private final EventRecorder events;
   private final OperatorConfig config;
   private final PullMemberAccess pullAccess;
+  private final PullLeases pullLeases;
   private final MeterRegistry metrics;
 
   public MemberClusterReconciler(
@@ -74,9 +75,11 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
       EventRecorder events,
       OperatorConfig config,
       PullMemberAccess pullAccess,
+      PullLeases pullLeases,
       MeterRegistry metrics) {
     this.metrics = metrics;
     this.pullAccess = pullAccess;
+    this.pullLeases = pullLeases;
     this.clients = clients;
     this.probe = probe;
     this.computeNodes = computeNodes;
@@ -226,15 +229,14 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
       if (!wasJoined) {
         events.record(member, EventRecorder.NORMAL, "AgentJoined", "the member's agent joined");
       }
-      Optional<Instant> renewed = PullLeases.renewed(lease.get());
-      boolean fresh =
-          renewed.isPresent() && renewed.get().plus(config.member().gracePeriod()).isAfter(now);
+      Instant renewed = pullLeases.renewed(name, lease.get(), now);
+      boolean fresh = renewed.plus(config.member().gracePeriod()).isAfter(now);
       conditions.set(
           status.getConditions(),
           REACHABLE,
           fresh ? Conditions.TRUE : Conditions.FALSE,
           fresh ? "LeaseRenewed" : "LeaseExpired",
-          renewed.map(t -> "the agent last renewed its Lease at " + t).orElse("never renewed"),
+          "the agent's Lease last changed at " + renewed + " (as this operator saw it)",
           generation);
     }
     conditions.set(
@@ -253,6 +255,7 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
     fleet.remove(name);
     clients.forget(name);
     brokerCertificates.forget(name);
+    pullLeases.forget(name);
     // ComputeNodes are owned by the MemberCluster: the garbage collector removes them.
     return DeleteControl.defaultDelete();
   }
