@@ -179,6 +179,40 @@ final class Federation implements AutoCloseable {
         .build();
   }
 
+  /**
+   * Offers pv in member to the claim the operator made there for the StorageVolume with the given
+   * UID, reserved for that claim (spec.claimRef) as a provider pre-binds a volume: several tests'
+   * claims wait in member-a at once, and a volume offered to no claim in particular binds whichever
+   * pending claim fits it first.
+   */
+  static io.fabric8.kubernetes.api.model.PersistentVolume offerTo(
+      KubernetesClient member,
+      String volumeUid,
+      io.fabric8.kubernetes.api.model.PersistentVolume pv) {
+    var claim =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    member
+                        .persistentVolumeClaims()
+                        .inAnyNamespace()
+                        .withLabel("aifabric.io/volume-uid", volumeUid)
+                        .list()
+                        .getItems(),
+                claims -> !claims.isEmpty())
+            .get(0);
+    pv.getSpec()
+        .setClaimRef(
+            new io.fabric8.kubernetes.api.model.ObjectReferenceBuilder()
+                .withKind("PersistentVolumeClaim")
+                .withNamespace(claim.getMetadata().getNamespace())
+                .withName(claim.getMetadata().getName())
+                .withUid(claim.getMetadata().getUid())
+                .build());
+    return member.persistentVolumes().resource(pv).create();
+  }
+
   /** An example AIJob as written in examples/, moved into the given namespace and renamed. */
   static AIJob exampleJob(String file, String namespace, String name) throws IOException {
     AIJob job = Serialization.unmarshal(Files.readString(example(file)), AIJob.class);

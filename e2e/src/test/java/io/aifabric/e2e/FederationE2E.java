@@ -614,21 +614,20 @@ class FederationE2E extends FederatedE2E {
   void aTrainingGangIsDispatchedAsOneIndexedJobWithARendezvousService(TestBed bed)
       throws IOException {
     // The example mounts the training-data StorageVolume (examples/30): applied as written, with
-    // a PersistentVolume in member-a for its claim to bind to (larger than it asks: the smallest
-    // that fits is what other tests' volumes bind to).
-    bed.client("member-a")
-        .persistentVolumes()
-        .resource(Federation.trainingDataVolume("training-data-" + ns))
-        .create();
+    // a PersistentVolume in member-a offered to the claim the operator makes there.
     var volume =
         io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
             Files.readString(Federation.example("30-storagevolume.yaml")),
             io.aifabric.api.v1alpha1.storagevolume.StorageVolume.class);
     volume.getMetadata().setNamespace(ns);
-    federation.host.resource(volume).create();
+    volume = federation.host.resource(volume).create();
     AIJob job = Federation.exampleJob("21-aijob-training-gang.yaml", ns, "gang");
     job.getSpec().getEnv().add(simulatedRuntime("8s"));
     job = federation.create(job);
+    Federation.offerTo(
+        bed.client("member-a"),
+        volume.getMetadata().getUid(),
+        Federation.trainingDataVolume("training-data-" + ns));
     AIJob running = federation.awaitPhase(job, JobPhase.Running, Duration.ofSeconds(60));
     assertThat(running.getStatus().getPlacement().getCluster()).isEqualTo("member-a");
     // 8 GPUs per replica: four different H100 nodes.

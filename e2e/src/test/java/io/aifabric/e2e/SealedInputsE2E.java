@@ -145,7 +145,6 @@ class SealedInputsE2E extends FederatedE2E {
     // A job that mounts it is placed and waits for the user to grant its nodes the key.
     KubernetesClient memberA = bed.client("member-a");
     Path pvDir = Files.createDirectories(dir.resolve("pv-datasets"));
-    memberA.persistentVolumes().resource(hostPathVolume("pv-inputs-" + ns, pvDir)).create();
     AIJob job = Federation.exampleJob("20-aijob-inference.yaml", ns, "reads-inputs");
     VolumeMount mount = new VolumeMount();
     mount.setStorageVolume("datasets");
@@ -183,6 +182,8 @@ class SealedInputsE2E extends FederatedE2E {
       CommandResult grant = cli("grant", "reads-inputs", "--key", key.toString());
       assertThat(grant.exitCode()).as(grant.stderr()).isZero();
       assertThat(grant.stdout()).contains("granted 1 keys of sealed inputs to member-a." + node);
+      Federation.offerTo(
+          memberA, volume.getMetadata().getUid(), hostPathVolume("pv-inputs-" + ns, pvDir));
 
       // Dispatched; the agent of the node opens its grant; the pod's input step opens the input
       // into the volume the member bound.

@@ -39,12 +39,12 @@ class StorageVolumesE2E extends FederatedE2E {
       throws Exception {
     KubernetesClient memberA = bed.client("member-a");
     String pv = "pv-" + ns;
-    memberA.persistentVolumes().resource(volume(pv, "500Gi", "ReadOnlyMany")).create();
     StorageVolume data = exampleVolume("training-data");
     data.getSpec().setClusters(List.of("member-a"));
     data = federation.host.resource(data).create();
     AIJob job = mounting("reads-data", "training-data", "20s");
     job = federation.create(job);
+    Federation.offerTo(memberA, data.getMetadata().getUid(), volume(pv, "500Gi", "ReadOnlyMany"));
 
     AIJob running = federation.awaitPhase(job, JobPhase.Running, Duration.ofSeconds(60));
     assertThat(running.getStatus().getPlacement().getCluster()).isEqualTo("member-a");
