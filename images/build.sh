@@ -29,13 +29,14 @@ user=10001
 declare -A app=(
   [operator]=operator/target/quarkus-app
   [node-agent]=node-agent/target/quarkus-app
+  [member-agent]=member-agent/target/quarkus-app
   [scheduler-extender]=scheduler-extender/target/quarkus-app
   [escrow-bridge]=escrow-bridge/target/quarkus-app
   [console]=console/target/quarkus-app
   [output-sealer]=output-sealer/target/aifabric-output-sealer.jar
 )
 services=("$@")
-[[ ${#services[@]} -gt 0 ]] || services=(operator node-agent scheduler-extender escrow-bridge output-sealer console)
+[[ ${#services[@]} -gt 0 ]] || services=(operator node-agent member-agent scheduler-extender escrow-bridge output-sealer console)
 
 for tool in mmdebstrap umoci skopeo; do
   command -v "$tool" >/dev/null || { echo "$tool is needed: apt-get install mmdebstrap umoci skopeo" >&2; exit 1; }

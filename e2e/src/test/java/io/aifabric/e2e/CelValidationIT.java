@@ -8,7 +8,10 @@ import io.aifabric.api.v1alpha1.aijob.AIJobStatus;
 import io.aifabric.api.v1alpha1.aijob.JobPhase;
 import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
 import io.aifabric.api.v1alpha1.membercluster.MemberMode;
+import io.aifabric.api.v1alpha1.membercluster.PullMember;
 import io.aifabric.api.v1alpha1.membercluster.SecretKeyRef;
+import io.aifabric.api.v1alpha1.nodereport.NodeReport;
+import io.aifabric.api.v1alpha1.nodereport.NodeReportSpec;
 import io.aifabric.api.v1alpha1.settlement.SettlementBatch;
 import io.aifabric.api.v1alpha1.settlement.Slash;
 import io.aifabric.testbed.AifabricApi;
@@ -432,6 +435,39 @@ class CelValidationIT {
     assertThatThrownBy(() -> host.resource(dotted).create())
         .isInstanceOf(KubernetesClientException.class)
         .hasMessageContaining("a Pull member's name is a DNS label of at most 47 characters");
+  }
+
+  @Test
+  void aNodeReportCarriesOnlyTheNodeAgentsAnnotations() {
+    String ns =
+        PullMember.namespace("cel-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+    host.namespaces()
+        .resource(
+            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata()
+                .withName(ns)
+                .endMetadata()
+                .build())
+        .create();
+    try {
+      NodeReport report = new NodeReport();
+      report.setMetadata(
+          new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+              .withName("gpu-0")
+              .withNamespace(ns)
+              .build());
+      report.setSpec(new NodeReportSpec());
+      report.getSpec().getAnnotations().put("aifabric.io/registration", "signed");
+      report.getSpec().getAnnotations().put("example.com/internal-address", "10.0.0.7");
+      assertThatThrownBy(() -> host.resource(report).create())
+          .isInstanceOf(KubernetesClientException.class)
+          .hasMessageContaining("only aifabric.io/ annotations are reported");
+      report.getSpec().getAnnotations().remove("example.com/internal-address");
+      assertThat(host.resource(report).create().getSpec().getAnnotations())
+          .containsOnlyKeys("aifabric.io/registration");
+    } finally {
+      host.namespaces().withName(ns).delete();
+    }
   }
 
   @Test

@@ -89,6 +89,7 @@ class ContainerImagesIT {
       strings = {
         "operator",
         "node-agent",
+        "member-agent",
         "scheduler-extender",
         "escrow-bridge",
         "output-sealer",

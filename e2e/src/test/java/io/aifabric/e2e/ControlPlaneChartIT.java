@@ -101,7 +101,7 @@ class ControlPlaneChartIT {
     try (var listed = Files.list(generated)) {
       files = listed.filter(f -> f.toString().endsWith(".yaml")).toList();
     }
-    assertThat(files).hasSize(7);
+    assertThat(files).hasSize(9);
     for (Path file : files) {
       assertThat(crds.stdout()).as(file.getFileName().toString()).contains(Files.readString(file));
     }
@@ -183,6 +183,10 @@ class ControlPlaneChartIT {
     "create, roles, *, no",
     "delete, namespaces, *, no",
     "list, leases.coordination.k8s.io, *, yes",
+    "watch, nodereports.aifabric.io, *, yes",
+    "create, nodereports.aifabric.io, *, no",
+    "create, memberworks.aifabric.io, *, yes",
+    "patch, memberworks.aifabric.io/status, *, no",
   })
   void itsOperatorMayDoWhatTheOperatorDoesAndNothingElse(
       String verb, String resource, String namespace, String expected, TestBed bed) {

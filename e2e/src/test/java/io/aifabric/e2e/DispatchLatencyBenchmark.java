@@ -6,10 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.testbed.TestBed;
 import io.aifabric.testbed.TestBedExtension;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,31 +75,8 @@ class DispatchLatencyBenchmark {
       TestBed bed, Federation federation, String ns, String label, int count, int perSecond)
       throws Exception {
     Map<String, Long> applied = new ConcurrentHashMap<>();
-    Map<String, Long> created = new ConcurrentHashMap<>();
-    List<Watch> watches = new ArrayList<>();
-    for (String member : bed.members()) {
-      watches.add(
-          bed.client(member)
-              .batch()
-              .v1()
-              .jobs()
-              .inAnyNamespace()
-              .withLabel("app.kubernetes.io/managed-by", "aifabric-operator")
-              .watch(
-                  new Watcher<Job>() {
-                    @Override
-                    public void eventReceived(Action action, Job job) {
-                      if (action == Action.ADDED) {
-                        created.putIfAbsent(
-                            job.getMetadata().getLabels().get("aifabric.io/job-name"),
-                            System.nanoTime());
-                      }
-                    }
-
-                    @Override
-                    public void onClose(WatcherException cause) {}
-                  }));
-    }
+    MemberJobArrivals arrivals =
+        MemberJobArrivals.watching(bed.members().stream().map(bed::client).toList());
     List<AIJob> jobs = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       jobs.add(Federation.exampleJob("20-aijob-inference.yaml", ns, label + "-" + i));
@@ -128,14 +101,12 @@ class DispatchLatencyBenchmark {
     pool.shutdown();
     pool.awaitTermination(2, TimeUnit.MINUTES);
     long appliedIn = System.nanoTime() - start;
-    await()
-        .atMost(Duration.ofMinutes(3))
-        .until(() -> applied.keySet().stream().allMatch(created::containsKey));
+    await().atMost(Duration.ofMinutes(3)).until(() -> arrivals.arrived(applied.keySet()));
     long wall = System.nanoTime() - start;
-    watches.forEach(Watch::close);
+    arrivals.close();
     List<Double> millis = new ArrayList<>();
     for (var e : applied.entrySet()) {
-      millis.add((created.get(e.getKey()) - e.getValue()) / 1e6);
+      millis.add((arrivals.at(e.getKey()) - e.getValue()) / 1e6);
     }
     millis.sort(Double::compare);
     assertThat(millis).hasSize(count);

@@ -4,13 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.aifabric.api.v1alpha1.Conditions;
 import io.aifabric.api.v1alpha1.aijob.AIJob;
+import io.aifabric.api.v1alpha1.aijob.JobPhase;
+import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
 import io.aifabric.api.v1alpha1.membercluster.MemberMode;
 import io.aifabric.api.v1alpha1.membercluster.PullMember;
-import io.aifabric.testbed.AifabricCli;
+import io.aifabric.api.v1alpha1.memberwork.MemberWork;
+import io.aifabric.api.v1alpha1.nodereport.NodeReport;
 import io.aifabric.testbed.CommandResult;
 import io.aifabric.testbed.ControlPlaneChart;
+import io.aifabric.testbed.MemberAgentProcess;
 import io.aifabric.testbed.OperatorProcess;
 import io.aifabric.testbed.TestBed;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -30,7 +35,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.ZonedDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -52,22 +56,13 @@ class PullMemberE2E extends FederatedE2E {
 
   @BeforeAll
   static void chartsOperator(TestBed bed) {
-    federation.operator.close();
-    Path kubeconfig =
-        new ControlPlaneChart(bed, Federation.SECRETS_NAMESPACE)
-            .overTheInstalledApi()
-            .install(RELEASE)
-            .operatorKubeconfig(RELEASE);
-    String suffix = Federation.SECRETS_NAMESPACE + "-" + RELEASE;
     operator =
-        federation.operator.replica(
-            kubeconfig,
-            bed.dir().resolve("operator-pull-" + System.nanoTime()),
-            Map.of(
-                "AIFABRIC_INSTANCE_NAME", "pull",
-                "AIFABRIC_MEMBER_PULL_AGENT_ROLE", "aifabric-member-agent-" + suffix,
-                "AIFABRIC_MEMBER_PULL_JOINER_ROLE", "aifabric-member-joiner-" + suffix));
-    operator.start();
+        PullMembers.chartOperator(
+            bed,
+            federation,
+            RELEASE,
+            // Long enough for an agent halted by a failpoint to be started again unnoticed.
+            Map.of("AIFABRIC_MEMBER_GRACE_PERIOD", "20s"));
   }
 
   @AfterAll
@@ -98,11 +93,11 @@ class PullMemberE2E extends FederatedE2E {
     assertThat(federation.member(name).getSpec().getKubeconfigSecretRef()).isNull();
     assertThat(federation.host.secrets().inNamespace(ns).list().getItems()).isEmpty();
     assertThat(Federation.condition(federation.member(name), "Ready").orElseThrow().getReason())
-        .isEqualTo("PullWorkNotSupported");
+        .isEqualTo("AwaitingAgent");
 
     // A host admin mints a join token for the provider.
     Path join = bed.dir().resolve("join-" + name + ".kubeconfig");
-    CommandResult minted = joinToken(bed, name, join, "--ttl", "15m");
+    CommandResult minted = PullMembers.joinToken(bed, name, join, "--ttl", "15m");
     assertThat(minted.exitCode()).as(minted.stderr()).isZero();
     assertThat(minted.stdout()).contains("works once");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(join)))
@@ -132,6 +127,15 @@ class PullMemberE2E extends FederatedE2E {
                     .inNamespace(PullMember.namespace(other))
                     .resource(lease(PullMember.namespace(other)))
                     .create());
+        // It reports its own nodes, into its own namespace only: the member a report is for is
+        // the namespace it is in.
+        forbidden(
+            () ->
+                agent
+                    .resources(NodeReport.class)
+                    .inNamespace(PullMember.namespace(other))
+                    .resource(nodeReport(PullMember.namespace(other)))
+                    .create());
         assertThat(token(agent, ns, PullMember.AGENT)).isNotBlank(); // renews its own
 
         agent.leases().inNamespace(ns).resource(lease(ns)).create();
@@ -158,7 +162,8 @@ class PullMemberE2E extends FederatedE2E {
           .until(() -> refusal(() -> token(joiner, ns, PullMember.AGENT)), code -> code == 401);
     }
     // A second join token cannot be had once joined.
-    CommandResult again = joinToken(bed, name, bed.dir().resolve("join-again.kubeconfig"));
+    CommandResult again =
+        PullMembers.joinToken(bed, name, bed.dir().resolve("join-again.kubeconfig"));
     assertThat(again.exitCode()).isNotZero();
     assertThat(again.stderr()).contains("its agent has joined already");
     // Reachable while the agent renews its Lease; not once it stops (past the grace period),
@@ -189,6 +194,218 @@ class PullMemberE2E extends FederatedE2E {
             });
     // The chart's RBAC and admission policy let the operator do all of that.
     assertThat(operator.logs()).doesNotContain("forbidden");
+  }
+
+  @Test
+  void theMembersAgentJoinsReportsItsGpuNodesIsLostWhenItStopsAndComesBackWithItsOwnIdentity(
+      TestBed bed) throws Exception {
+    String name = pullMember();
+    String ns = PullMember.namespace(name);
+    awaitCondition(name, "Joined", "False");
+    // The agent runs in member-b (as the provider's cluster; the host holds no credential for
+    // this member) and keeps its host identity in a namespace of its own there.
+    Map<String, String> first = PullMembers.firstStart(bed, name);
+    String agentNs = first.get("AIFABRIC_MEMBER_AGENT_NAMESPACE");
+    KubernetesClient memberB = bed.client("member-b");
+    Map<String, Integer> gpus = new java.util.TreeMap<>();
+    for (var node : memberB.nodes().list().getItems()) {
+      var capacity = node.getStatus().getCapacity();
+      if (capacity != null && capacity.containsKey("nvidia.com/gpu")) {
+        gpus.put(
+            node.getMetadata().getName(),
+            capacity.get("nvidia.com/gpu").getNumericalAmount().intValue());
+      }
+    }
+    assertThat(gpus).isNotEmpty();
+    Path logs = bed.dir().resolve("member-agent-" + name);
+    String cordoned = gpus.keySet().iterator().next();
+    try (MemberAgentProcess agent =
+        MemberAgentProcess.start(bed.kubeconfig("member-b"), logs.resolve("first.log"), first)) {
+      awaitCondition(name, "Joined", "True");
+      awaitCondition(name, "Reachable", "True");
+      // Its GPU nodes, as the agent reports them, become the member's ComputeNodes with their
+      // capacity, as a push member's probe would make them.
+      MemberCluster reported =
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .until(
+                  () -> federation.member(name),
+                  m ->
+                      m.getStatus() != null
+                          && Integer.valueOf(gpus.size()).equals(m.getStatus().getGpuNodeCount()));
+      assertThat(reported.getStatus().getGpuTotal())
+          .isEqualTo(gpus.values().stream().mapToInt(Integer::intValue).sum());
+      assertThat(reported.getStatus().getKubernetesVersion())
+          .isEqualTo(memberB.getKubernetesVersion().getGitVersion());
+      assertThat(reported.getStatus().getNodeCount())
+          .isEqualTo(memberB.nodes().list().getItems().size());
+      assertThat(computeNodes(name).stream().map(c -> c.getSpec().getNodeName()).sorted())
+          .containsExactlyElementsOf(gpus.keySet());
+      assertThat(Federation.condition(federation.member(name), "Ready").orElseThrow().getReason())
+          .isEqualTo("AgentReporting");
+      // The agent holds its identity in its own cluster; the host holds none for the member.
+      assertThat(memberB.secrets().inNamespace(agentNs).withName(AGENT_SECRET).get()).isNotNull();
+      assertThat(federation.host.secrets().inNamespace(ns).list().getItems()).isEmpty();
+      // A change in the member reaches the host through the agent's watch: a cordoned node.
+      memberB.nodes().withName(cordoned).edit(n -> cordon(n, true));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> computeNode(name, cordoned),
+              c -> "NodeCordoned".equals(condition(c, "Schedulable").getReason()));
+      agent.kill();
+    } finally {
+      memberB.nodes().withName(cordoned).edit(n -> cordon(n, false));
+    }
+    // No renewals: past the grace period the member is lost, as a push member that stops
+    // answering, and its ComputeNodes are not Available.
+    Condition lost = awaitCondition(name, "Reachable", "False");
+    assertThat(lost.getReason()).isEqualTo("LeaseExpired");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(computeNodes(name))
+                    .allSatisfy(
+                        c -> assertThat(condition(c, "Available").getStatus()).isEqualTo("False")));
+    // Back, without a join token (it worked once): the agent carries on with the identity it
+    // stored, and the uncordoned node is schedulable again.
+    try (MemberAgentProcess again =
+        MemberAgentProcess.start(
+            bed.kubeconfig("member-b"), logs.resolve("again.log"), PullMembers.restart(first))) {
+      awaitCondition(name, "Reachable", "True");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(computeNodes(name))
+                      .hasSize(gpus.size())
+                      .allSatisfy(
+                          c -> {
+                            assertThat(condition(c, "Available").getStatus()).isEqualTo("True");
+                            assertThat(condition(c, "Schedulable").getStatus()).isEqualTo("True");
+                          }));
+      assertThat(Files.readString(again.log())).doesNotContain("join token");
+    }
+    federation.host.resources(MemberCluster.class).withName(name).delete();
+  }
+
+  @Test
+  void aJobOnAPullMemberRunsThroughItsAgentAndAnAgentKilledMidApplyCreatesNothingTwice(TestBed bed)
+      throws Exception {
+    String name = PullMembers.cheapPullMember(federation);
+    KubernetesClient memberB = bed.client("member-b");
+    Map<String, String> first = PullMembers.firstStart(bed, name);
+    Path logs = bed.dir().resolve("member-agent-" + name);
+    AIJob job;
+    try (MemberAgentProcess agent =
+        MemberAgentProcess.start(
+            bed.kubeconfig("member-b"),
+            logs.resolve("failpoint.log"),
+            with(first, "AIFABRIC_MEMBER_AGENT_FAILPOINT", "after-job-created"))) {
+      awaitCondition(name, "Ready", "True");
+      job =
+          federation.create(
+              PullMembers.inEuWest(
+                  Federation.exampleJob("20-aijob-inference.yaml", ns, "pulled"), "5s"));
+      // The agent halts right after creating the member Job, before it says so on the host.
+      assertThat(agent.awaitExit(Duration.ofSeconds(60)))
+          .as("the failpoint halted the agent")
+          .isTrue();
+    }
+    String uid = job.getMetadata().getUid();
+    assertThat(memberJobs(memberB, uid)).hasSize(1);
+    MemberWork work = memberWork(name, job);
+    assertThat(work.getStatus() == null || work.getStatus().getConditions().isEmpty()).isTrue();
+    assertThat(Federation.condition(federation.get(job), "Dispatched").orElseThrow().getReason())
+        .isEqualTo("AwaitingAgent");
+
+    // Restarted (with the identity it stored: the join token worked once), it applies the same
+    // work again: the Job exists under its name, nothing is created twice; the job runs and its
+    // status comes back through the work.
+    try (MemberAgentProcess again =
+        MemberAgentProcess.start(
+            bed.kubeconfig("member-b"), logs.resolve("again.log"), PullMembers.restart(first))) {
+      AIJob done = federation.awaitPhase(job, JobPhase.Succeeded, Duration.ofSeconds(90));
+      assertThat(done.getStatus().getPlacement().getCluster()).isEqualTo(name);
+      assertThat(done.getStatus().getPlacement().getGpuModel())
+          .isEqualTo("NVIDIA-GeForce-RTX-4090");
+      assertThat(done.getStatus().getPlacement().getNodes())
+          .singleElement()
+          .satisfies(n -> assertThat(n).startsWith("gpu-rtx4090-"));
+      assertThat(done.getStatus().getGpuSeconds()).isPositive();
+      assertThat(done.getStatus().getStartTime()).isNotNull();
+      assertThat(federation.eventReasons(done)).contains("Placed", "Dispatched", "Succeeded");
+      assertThat(memberJobs(memberB, uid)).hasSize(1);
+      assertThat(
+              Conditions.isTrue(
+                  memberWork(name, job).getStatus().getConditions(), MemberWork.APPLIED))
+          .isTrue();
+      // The host holds no credential for the member, before or after.
+      assertThat(federation.member(name).getSpec().getKubeconfigSecretRef()).isNull();
+      assertThat(
+              federation.host.secrets().inNamespace(PullMember.namespace(name)).list().getItems())
+          .isEmpty();
+      // Deleting the AIJob withdraws its work; the agent removes it from the member.
+      federation.host.resource(done).delete();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> memberJobs(memberB, uid).isEmpty() && memberWorkOrNull(name, job) == null);
+    }
+    federation.host.resources(MemberCluster.class).withName(name).delete();
+  }
+
+  @Test
+  void aPullMembersJobMovesWhenItsAgentStopsAndItsStaleCopyGoesBeforeTheMemberIsReadyAgain(
+      TestBed bed) throws Exception {
+    String name = PullMembers.cheapPullMember(federation);
+    KubernetesClient memberB = bed.client("member-b");
+    Map<String, String> first = PullMembers.firstStart(bed, name);
+    Path logs = bed.dir().resolve("member-agent-" + name);
+    AIJob job;
+    try (MemberAgentProcess agent =
+        MemberAgentProcess.start(bed.kubeconfig("member-b"), logs.resolve("first.log"), first)) {
+      awaitCondition(name, "Ready", "True");
+      job =
+          federation.create(
+              PullMembers.inEuWest(
+                  Federation.exampleJob("20-aijob-inference.yaml", ns, "moves"), "600s"));
+      AIJob running = federation.awaitPhase(job, JobPhase.Running, Duration.ofSeconds(60));
+      assertThat(running.getStatus().getPlacement().getCluster()).isEqualTo(name);
+      agent.kill();
+    }
+    String uid = job.getMetadata().getUid();
+    // Past the grace period it is placed again, on the push member of its region.
+    AIJob moved =
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .until(
+                () -> federation.get(job),
+                j ->
+                    j.getStatus().getPlacement() != null
+                        && "member-a".equals(j.getStatus().getPlacement().getCluster())
+                        && j.getStatus().getPhase() == JobPhase.Running);
+    assertThat(federation.eventReasons(moved)).contains("ClusterLost");
+    // Its work is withdrawn on the host; the stale copy still runs in the member, whose agent is
+    // down, and the member is not Ready.
+    assertThat(memberWork(name, job).getMetadata().getDeletionTimestamp()).isNotNull();
+    assertThat(memberJobs(memberB, uid)).hasSize(1);
+    assertThat(Federation.condition(federation.member(name), "Ready").orElseThrow().getStatus())
+        .isEqualTo("False");
+
+    // Back: the agent removes the stale copy before it renews its Lease, so the member is Ready
+    // again only without it.
+    try (MemberAgentProcess again =
+        MemberAgentProcess.start(
+            bed.kubeconfig("member-b"), logs.resolve("again.log"), PullMembers.restart(first))) {
+      awaitCondition(name, "Ready", "True");
+      assertThat(memberJobs(memberB, uid)).isEmpty();
+      assertThat(memberWorkOrNull(name, job)).isNull();
+      assertThat(Files.readString(again.log())).contains("removed 1 stale Jobs from the member");
+    }
+    assertThat(federation.get(job).getStatus().getPlacement().getCluster()).isEqualTo("member-a");
+    federation.host.resource(federation.get(job)).delete();
+    federation.host.resources(MemberCluster.class).withName(name).delete();
   }
 
   @Test
@@ -227,19 +444,72 @@ class PullMemberE2E extends FederatedE2E {
     }
   }
 
-  /** {@code aifabric join-token} as a host admin runs it. */
-  private static CommandResult joinToken(TestBed bed, String member, Path out, String... more) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "join-token",
-                member,
-                "--kubeconfig",
-                bed.kubeconfig(TestBed.HOST).toString(),
-                "--out",
-                out.toString()));
-    args.addAll(List.of(more));
-    return AifabricCli.run(args.toArray(String[]::new));
+  private static final String AGENT_SECRET = "aifabric-member-agent-host";
+
+  private static List<io.fabric8.kubernetes.api.model.batch.v1.Job> memberJobs(
+      KubernetesClient member, String jobUid) {
+    return member
+        .batch()
+        .v1()
+        .jobs()
+        .inAnyNamespace()
+        .withLabel("aifabric.io/job-uid", jobUid)
+        .list()
+        .getItems();
+  }
+
+  private static MemberWork memberWorkOrNull(String member, AIJob job) {
+    return federation
+        .host
+        .resources(MemberWork.class)
+        .inNamespace(PullMember.namespace(member))
+        .withLabel("aifabric.io/job-uid", job.getMetadata().getUid())
+        .list()
+        .getItems()
+        .stream()
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static MemberWork memberWork(String member, AIJob job) {
+    MemberWork work = memberWorkOrNull(member, job);
+    assertThat(work).as("the job's MemberWork in " + PullMember.namespace(member)).isNotNull();
+    return work;
+  }
+
+  private static Map<String, String> with(Map<String, String> settings, String key, String value) {
+    Map<String, String> more = new java.util.HashMap<>(settings);
+    more.put(key, value);
+    return more;
+  }
+
+  private static List<ComputeNode> computeNodes(String member) {
+    return federation
+        .host
+        .resources(ComputeNode.class)
+        .withLabel("aifabric.io/cluster", member)
+        .list()
+        .getItems();
+  }
+
+  private static ComputeNode computeNode(String member, String node) {
+    return federation.host.resources(ComputeNode.class).withName(member + "." + node).get();
+  }
+
+  private static Condition condition(ComputeNode node, String type) {
+    return node.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(node.getMetadata().getName() + " has no " + type));
+  }
+
+  private static io.fabric8.kubernetes.api.model.Node cordon(
+      io.fabric8.kubernetes.api.model.Node node, boolean unschedulable) {
+    return new io.fabric8.kubernetes.api.model.NodeBuilder(node)
+        .editOrNewSpec()
+        .withUnschedulable(unschedulable)
+        .endSpec()
+        .build();
   }
 
   private static String pullMember() {
@@ -277,6 +547,18 @@ class PullMemberE2E extends FederatedE2E {
         .inNamespace(ns)
         .withName(PullMember.AGENT)
         .edit(l -> new LeaseBuilder(l).editSpec().withRenewTime(at).endSpec().build());
+  }
+
+  private static NodeReport nodeReport(String ns) {
+    NodeReport report = new NodeReport();
+    report.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withName("gpu-planted")
+            .withNamespace(ns)
+            .build());
+    report.setSpec(new io.aifabric.api.v1alpha1.nodereport.NodeReportSpec());
+    report.getSpec().getCapacity().put("nvidia.com/gpu", "8");
+    return report;
   }
 
   private static Lease lease(String ns) {

@@ -33,7 +33,10 @@ import java.util.stream.Stream;
  *
  * <p>A post-processor adds what Fabric8's generator cannot express: it sorts printer columns by
  * JSON path, which would put AGE before PHASE (kubectl prints columns in CRD order), so the order
- * the classes declare is restored; and {@link RootValidationRule}s go on the root schema.
+ * the classes declare is restored; {@link RootValidationRule}s go on the root schema; and an
+ * embedded object (a {@code GenericKubernetesResource}: MemberWork's manifests) keeps its fields
+ * ({@code x-kubernetes-preserve-unknown-fields}), which the generator leaves out, so the API server
+ * would prune everything but its apiVersion, kind and metadata.
  */
 public final class CrdYamlGenerator {
 
@@ -44,6 +47,8 @@ public final class CrdYamlGenerator {
       List.of(
           MemberCluster.class,
           ComputeNode.class,
+          io.aifabric.api.v1alpha1.nodereport.NodeReport.class,
+          io.aifabric.api.v1alpha1.memberwork.MemberWork.class,
           AIJob.class,
           StorageVolume.class,
           SettlementBatch.class,
@@ -115,8 +120,25 @@ public final class CrdYamlGenerator {
         if (!rootRules.isEmpty()) {
           version.getSchema().getOpenAPIV3Schema().setXKubernetesValidations(rootRules);
         }
+        keepEmbeddedFields(version.getSchema().getOpenAPIV3Schema());
       }
       return crd;
+    }
+
+    private static void keepEmbeddedFields(
+        io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps schema) {
+      if (schema == null) {
+        return;
+      }
+      if (Boolean.TRUE.equals(schema.getXKubernetesEmbeddedResource())) {
+        schema.setXKubernetesPreserveUnknownFields(true);
+      }
+      if (schema.getProperties() != null) {
+        schema.getProperties().values().forEach(AifabricPostProcessor::keepEmbeddedFields);
+      }
+      if (schema.getItems() != null) {
+        keepEmbeddedFields(schema.getItems().getSchema());
+      }
     }
   }
 

@@ -49,6 +49,7 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
   private final FleetState fleet;
   private final MemberClients clients;
   private final Dispatcher dispatcher;
+  private final PullDispatch pullDispatch;
   private final MemberJobObserver observer;
   private final MemberWorkWatches watches;
   private final StatusWriter statusWriter;
@@ -72,6 +73,7 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
       FleetState fleet,
       MemberClients clients,
       Dispatcher dispatcher,
+      PullDispatch pullDispatch,
       MemberJobObserver observer,
       MemberWorkWatches watches,
       StatusWriter statusWriter,
@@ -92,6 +94,7 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
     this.fleet = fleet;
     this.clients = clients;
     this.dispatcher = dispatcher;
+    this.pullDispatch = pullDispatch;
     this.observer = observer;
     this.watches = watches;
     this.statusWriter = statusWriter;
@@ -136,7 +139,7 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
           receipted ? mirror.untilSettled(job, status) : mirror.untilReceiptWaitIsOver(status),
           ctx);
     }
-    failover.replaceIfClusterLost(job, status);
+    failover.replaceIfClusterLost(ctx.getClient(), job, status);
     if (status.getPlacement() == null) {
       JobVolumes.Resolved volumes = jobVolumes.resolve(job);
       if (!volumes.missing().isEmpty()) {
@@ -176,6 +179,9 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
       return write(job, status, null, ctx);
     }
     String cluster = status.getPlacement().getCluster();
+    if (fleet.isPull(cluster)) {
+      return pull(job, status, generation, cluster, ctx);
+    }
     Optional<KubernetesClient> member = clients.get(cluster);
     if (member.isEmpty() || !fleet.isReady(cluster)) {
       // Just restarted (the member is not probed yet) or within the member's grace period.
@@ -199,6 +205,30 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
     return write(job, status, next, ctx);
   }
 
+  /**
+   * The same dispatch and observation as a push member's, through the host: the work written for
+   * the member's agent, the member Job's state read from what the agent reports.
+   */
+  private UpdateControl<AIJob> pull(
+      AIJob job, AIJobStatus status, Long generation, String cluster, Context<AIJob> ctx) {
+    if (!fleet.isReady(cluster)) {
+      return write(job, status, Duration.ofSeconds(2), ctx);
+    }
+    if (!Conditions.isTrue(status.getConditions(), DISPATCHED)) {
+      dispatching.dispatchToPull(ctx.getClient(), job, status, generation);
+    } else {
+      MemberJobState state =
+          observer.observe(
+              pullDispatch.memberJob(cluster, job), pullDispatch.pods(cluster, job), job);
+      if (state.exists()) {
+        mirror.mirror(job, status, state, generation);
+      } else {
+        dispatching.failDeletedInMember(job, status, generation);
+      }
+    }
+    return write(job, status, config.dispatch().statusInterval(), ctx);
+  }
+
   /** Deleting an AIJob removes what it created in its member, and only that. */
   @Override
   public DeleteControl cleanup(AIJob job, Context<AIJob> ctx) {
@@ -206,15 +236,20 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
     statusWriter.forget(job.getMetadata().getUid());
     jobReceipts.forget(job.getMetadata().getUid());
     LOG.infof("AIJob %s deleted: removing its work from its member", key(job));
-    removeMemberWork(job);
+    removeMemberWork(job, ctx);
     return DeleteControl.defaultDelete();
   }
 
-  private void removeMemberWork(AIJob job) {
+  private void removeMemberWork(AIJob job, Context<AIJob> ctx) {
     if (job.getStatus() == null || job.getStatus().getPlacement() == null) {
       return;
     }
     String cluster = job.getStatus().getPlacement().getCluster();
+    if (fleet.isPull(cluster)) {
+      // On the host: the member's agent removes the work now, or when it is back.
+      pullDispatch.withdraw(ctx.getClient(), cluster, job);
+      return;
+    }
     Optional<KubernetesClient> member = clients.get(cluster);
     if (member.isPresent() && fleet.isReady(cluster)) {
       try {
@@ -229,7 +264,8 @@ public class AIJobReconciler implements Reconciler<AIJob>, Cleaner<AIJob> {
 
   @Override
   public List<EventSource<?, AIJob>> prepareEventSources(EventSourceContext<AIJob> context) {
-    return List.of(receiptArrivals.eventSource(context.getPrimaryCache()));
+    return List.of(
+        receiptArrivals.eventSource(context.getPrimaryCache()), pullDispatch.eventSource(context));
   }
 
   /**

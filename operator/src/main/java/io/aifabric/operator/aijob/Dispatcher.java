@@ -84,8 +84,7 @@ public class Dispatcher {
     Map<String, String> labels = DispatchNames.labels(job);
     tenants.ensure(cluster, member, namespace);
     try {
-      Optional<Job> created =
-          applyServiceAndJob(member, job, placement, volumes, namespace, name, labels);
+      Optional<Job> created = applyServiceAndJob(member, job, placement, volumes, namespace);
       created.ifPresent(c -> failpoint.reach(Failpoint.AFTER_MEMBER_JOB_CREATED));
       if (uploadUrls.isPresent()) {
         applyUploadSecret(member, created, namespace, name, labels, uploadUrls.get());
@@ -105,30 +104,11 @@ public class Dispatcher {
       AIJob job,
       Placement placement,
       Map<String, StorageVolume> volumes,
-      String namespace,
-      String name,
-      Map<String, String> labels) {
+      String namespace) {
     if (job.getSpec().getReplicas() > 1) {
       // Only a gang needs to find its members; a single replica has nobody to rendezvous with.
       createIfAbsent(
-          () ->
-              member
-                  .services()
-                  .inNamespace(namespace)
-                  .resource(
-                      new ServiceBuilder()
-                          .withNewMetadata()
-                          .withName(name)
-                          .withNamespace(namespace)
-                          .withLabels(labels)
-                          .endMetadata()
-                          .withNewSpec()
-                          .withClusterIP("None")
-                          .withSelector(Map.of(DispatchNames.JOB_UID, job.getMetadata().getUid()))
-                          .withPublishNotReadyAddresses(true)
-                          .endSpec()
-                          .build())
-                  .create());
+          () -> member.services().inNamespace(namespace).resource(rendezvous(job)).create());
     }
     return createIfAbsent(
         () ->
@@ -184,6 +164,25 @@ public class Dispatcher {
       }
       return Optional.empty();
     }
+  }
+
+  /**
+   * A gang's headless Service: replica i is reachable at {@code <name>-<i>.<name>.<namespace>.svc}
+   * (published before its pods are ready, so the replicas find each other while starting).
+   */
+  static io.fabric8.kubernetes.api.model.Service rendezvous(AIJob job) {
+    return new ServiceBuilder()
+        .withNewMetadata()
+        .withName(DispatchNames.name(job))
+        .withNamespace(DispatchNames.namespace(job))
+        .withLabels(DispatchNames.labels(job))
+        .endMetadata()
+        .withNewSpec()
+        .withClusterIP("None")
+        .withSelector(Map.of(DispatchNames.JOB_UID, job.getMetadata().getUid()))
+        .withPublishNotReadyAddresses(true)
+        .endSpec()
+        .build();
   }
 
   /** Deletes the job's Job (and its pods) and Service; the tenant namespace stays. */

@@ -29,6 +29,7 @@ import java.time.Instant;
 @ApplicationScoped
 public class JobDispatching {
   private final Dispatcher dispatcher;
+  private final PullDispatch pullDispatch;
   private final JobVolumes jobVolumes;
   private final TenantNamespaces tenants;
   private final VolumeWaits volumeWaits;
@@ -40,6 +41,7 @@ public class JobDispatching {
 
   public JobDispatching(
       Dispatcher dispatcher,
+      PullDispatch pullDispatch,
       JobVolumes jobVolumes,
       TenantNamespaces tenants,
       VolumeWaits volumeWaits,
@@ -49,6 +51,7 @@ public class JobDispatching {
       AIJobMetrics metrics,
       Clock clock) {
     this.dispatcher = dispatcher;
+    this.pullDispatch = pullDispatch;
     this.jobVolumes = jobVolumes;
     this.tenants = tenants;
     this.volumeWaits = volumeWaits;
@@ -144,6 +147,28 @@ public class JobDispatching {
           generation);
       return;
     }
+    dispatched(job, status, generation, cluster, runSeconds);
+  }
+
+  /**
+   * Dispatches a placed job to a pull member: its work written on the host for the member's agent
+   * ({@link PullDispatch}); dispatched once the agent has applied it. Placement puts no job that
+   * mounts volumes or seals outputs on a pull member.
+   */
+  void dispatchToPull(KubernetesClient host, AIJob job, AIJobStatus status, Long generation) {
+    String cluster = status.getPlacement().getCluster();
+    if (pullDispatch.dispatch(host, cluster, job, status, generation)) {
+      dispatched(
+          job,
+          status,
+          generation,
+          cluster,
+          RunDeadline.seconds(job.getSpec(), status.getPlacement().getPricePerGpuHour()));
+    }
+  }
+
+  private void dispatched(
+      AIJob job, AIJobStatus status, Long generation, String cluster, long runSeconds) {
     Instant created = Instant.parse(job.getMetadata().getCreationTimestamp());
     metrics.dispatched(Duration.between(created, clock.instant()));
     String message =

@@ -11,6 +11,7 @@ import io.aifabric.operator.OperatorConfig;
 import io.aifabric.operator.fleet.FleetState;
 import io.aifabric.operator.placement.PlacementEngine;
 import io.aifabric.operator.status.EventRecorder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,8 +21,9 @@ import org.jboss.logging.Logger;
 
 /**
  * A placed job whose member has not answered for the grace period is placed again: its GPUs are
- * released, its placement cleared, and {@code Placed}/{@code Dispatched} say why. The member's
- * stale copy is removed when it comes back (StaleWorkCollector).
+ * released, its placement cleared, and {@code Placed}/{@code Dispatched} say why. A push member's
+ * stale copy is removed when it comes back (StaleWorkCollector); a pull member's work is withdrawn
+ * on the host at once, and its agent removes the copy before the member counts as back.
  */
 @ApplicationScoped
 public class JobFailover {
@@ -29,6 +31,7 @@ public class JobFailover {
 
   private final FleetState fleet;
   private final PlacementEngine engine;
+  private final PullDispatch pullDispatch;
   private final Conditions conditions;
   private final EventRecorder events;
   private final AIJobMetrics metrics;
@@ -38,6 +41,7 @@ public class JobFailover {
   public JobFailover(
       FleetState fleet,
       PlacementEngine engine,
+      PullDispatch pullDispatch,
       Conditions conditions,
       EventRecorder events,
       AIJobMetrics metrics,
@@ -45,6 +49,7 @@ public class JobFailover {
       Clock clock) {
     this.fleet = fleet;
     this.engine = engine;
+    this.pullDispatch = pullDispatch;
     this.conditions = conditions;
     this.events = events;
     this.metrics = metrics;
@@ -52,7 +57,7 @@ public class JobFailover {
     this.clock = clock;
   }
 
-  void replaceIfClusterLost(AIJob job, AIJobStatus status) {
+  void replaceIfClusterLost(KubernetesClient host, AIJob job, AIJobStatus status) {
     if (status.getPlacement() == null) {
       return;
     }
@@ -75,6 +80,10 @@ public class JobFailover {
     events.record(job, EventRecorder.WARNING, "ClusterLost", message);
     metrics.failover();
     engine.release(job.getMetadata().getUid());
+    if (fleet.isPull(cluster)) {
+      // Withdrawn on the host now: the member's agent removes its copy before it counts as back.
+      pullDispatch.withdraw(host, cluster, job);
+    }
     status.setPlacement(null);
     status.setPhase(JobPhase.Pending);
     status.setStartTime(null);

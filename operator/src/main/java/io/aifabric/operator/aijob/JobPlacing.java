@@ -49,8 +49,12 @@ public class JobPlacing {
   boolean place(AIJob job, AIJobStatus status, String provider, Set<String> clusters) {
     long started = System.nanoTime();
     var request = JobRequests.of(job).onlyOn(clusters);
-    Placement result =
-        engine.place(provider.isEmpty() ? request : request.paidTo(provider), fleet.views());
+    // A pull member's agent claims no volumes yet: a job that mounts one runs on push members.
+    var views =
+        job.getSpec().getVolumes() == null || job.getSpec().getVolumes().isEmpty()
+            ? fleet.views()
+            : fleet.views().stream().filter(v -> !fleet.isPull(v.name())).toList();
+    Placement result = engine.place(provider.isEmpty() ? request : request.paidTo(provider), views);
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     Long generation = job.getMetadata().getGeneration();
     if (result instanceof Unplaceable none) {

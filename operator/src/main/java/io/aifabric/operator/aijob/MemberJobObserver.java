@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /** Sums up what an AIJob's member Job and pods did. */
 @ApplicationScoped
@@ -43,6 +44,13 @@ public class MemberJobObserver {
     }
     List<Pod> pods = work.pods(job.getMetadata().getUid());
     return summarize(job, memberJob, pods, statusTime());
+  }
+
+  /** The state of a pull member's work, from what its agent reported (empty: no member Job). */
+  public MemberJobState observe(Optional<Job> reportedJob, List<Pod> reportedPods, AIJob job) {
+    return reportedJob.isEmpty()
+        ? MemberJobState.missing()
+        : summarize(job, reportedJob.get(), reportedPods, statusTime());
   }
 
   /**

@@ -31,18 +31,19 @@ public class TenantNamespaces {
     if (ensured.contains(cluster + "/" + namespace)) {
       return;
     }
-    member
-        .namespaces()
-        .resource(
-            new NamespaceBuilder()
-                .withNewMetadata()
-                .withName(namespace)
-                .addToLabels(DispatchNames.MANAGED_BY, DispatchNames.OPERATOR)
-                .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
-                .endMetadata()
-                .build())
-        .patch(APPLY);
+    member.namespaces().resource(manifest(namespace)).patch(APPLY);
     ensured.add(cluster + "/" + namespace);
+  }
+
+  /** A tenant namespace as the network creates it in any member. */
+  static io.fabric8.kubernetes.api.model.Namespace manifest(String namespace) {
+    return new NamespaceBuilder()
+        .withNewMetadata()
+        .withName(namespace)
+        .addToLabels(DispatchNames.MANAGED_BY, DispatchNames.OPERATOR)
+        .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+        .endMetadata()
+        .build();
   }
 
   public void forget(String cluster, String namespace) {

@@ -18,6 +18,16 @@ public class FleetState {
   private record Member(ClusterView view, Instant unreachableSince) {}
 
   private final Map<String, Member> members = new ConcurrentHashMap<>();
+  private final java.util.Set<String> pullMembers = ConcurrentHashMap.newKeySet();
+
+  /** The member's agent dials out (spec.mode Pull): work goes to it through the host. */
+  public void pullMember(String cluster) {
+    pullMembers.add(cluster);
+  }
+
+  public boolean isPull(String cluster) {
+    return pullMembers.contains(cluster);
+  }
 
   /** The member answered: its fresh view, and it is reachable again. */
   public void reached(ClusterView view) {
@@ -51,6 +61,7 @@ public class FleetState {
 
   public void remove(String cluster) {
     members.remove(cluster);
+    pullMembers.remove(cluster);
   }
 
   /** Every member placement may consider (ready or not: placement says why it skips one). */

@@ -35,7 +35,8 @@ final class ClusterViews {
         labels == null ? Map.of() : labels,
         true,
         prices,
-        member.getSpec().getObjectStore() != null,
+        // A pull member's agent does not hand out upload URLs yet: no sealed outputs there.
+        member.getSpec().getObjectStore() != null && !member.getSpec().isPullMode(),
         nodes);
   }
 

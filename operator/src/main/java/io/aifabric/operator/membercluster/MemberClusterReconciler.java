@@ -20,8 +20,10 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -61,6 +64,8 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
   private final OperatorConfig config;
   private final PullMemberAccess pullAccess;
   private final PullLeases pullLeases;
+  private final PullInventory pullInventory;
+  private final io.aifabric.operator.aijob.PullDispatch pullDispatch;
   private final MeterRegistry metrics;
 
   public MemberClusterReconciler(
@@ -76,8 +81,12 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
       OperatorConfig config,
       PullMemberAccess pullAccess,
       PullLeases pullLeases,
+      PullInventory pullInventory,
+      io.aifabric.operator.aijob.PullDispatch pullDispatch,
       MeterRegistry metrics) {
+    this.pullDispatch = pullDispatch;
     this.metrics = metrics;
+    this.pullInventory = pullInventory;
     this.pullAccess = pullAccess;
     this.pullLeases = pullLeases;
     this.clients = clients;
@@ -185,8 +194,12 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
   }
 
   /**
-   * A pull member: its place on the host kept, whether its agent joined and renews its Lease. Its
-   * work transport is not built yet, so it is never Ready and no job is placed on it.
+   * A pull member: its place on the host kept, whether its agent joined and renews its Lease, and
+   * its GPU nodes as the agent reports them (ComputeNodes, capacity and what placement reads, as
+   * for a push member). A Lease not renewed for the grace period loses the member as a failed probe
+   * loses a push member: not Ready, its ComputeNodes not Available, its jobs placed again (their
+   * work withdrawn on the host). Back, it is Ready only once its agent has removed every withdrawn
+   * work from the member.
    */
   private void pull(
       MemberCluster member,
@@ -196,10 +209,13 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
       Instant now) {
     String name = member.getMetadata().getName();
     String ns = PullMember.namespace(name);
-    fleet.notReady(name);
+    fleet.pullMember(name);
     boolean wasJoined = Conditions.isTrue(status.getConditions(), JOINED);
+    boolean wasReachable = Conditions.isTrue(status.getConditions(), REACHABLE);
+    boolean wasReady = Conditions.isTrue(status.getConditions(), READY);
     Optional<Lease> lease = pullAccess.reconcile(host, member, wasJoined);
     if (lease.isEmpty()) {
+      fleet.notReady(name);
       conditions.set(
           status.getConditions(),
           JOINED,
@@ -218,35 +234,92 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
           "AwaitingAgent",
           "no agent has joined yet",
           generation);
-    } else {
       conditions.set(
           status.getConditions(),
-          JOINED,
-          Conditions.TRUE,
-          "AgentJoined",
-          "the agent holds its own identity in " + ns + "; join tokens no longer work",
+          READY,
+          Conditions.FALSE,
+          "AwaitingAgent",
+          "no agent has joined yet",
           generation);
-      if (!wasJoined) {
-        events.record(member, EventRecorder.NORMAL, "AgentJoined", "the member's agent joined");
-      }
-      Instant renewed = pullLeases.renewed(name, lease.get(), now);
-      boolean fresh = renewed.plus(config.member().gracePeriod()).isAfter(now);
-      conditions.set(
-          status.getConditions(),
-          REACHABLE,
-          fresh ? Conditions.TRUE : Conditions.FALSE,
-          fresh ? "LeaseRenewed" : "LeaseExpired",
-          "the agent's Lease last changed at " + renewed + " (as this operator saw it)",
-          generation);
+      return;
     }
     conditions.set(
         status.getConditions(),
-        READY,
-        Conditions.FALSE,
-        "PullWorkNotSupported",
-        "this version places no job on a pull member: dispatching work to its agent is not built"
-            + " yet",
+        JOINED,
+        Conditions.TRUE,
+        "AgentJoined",
+        "the agent holds its own identity in " + ns + "; join tokens no longer work",
         generation);
+    if (!wasJoined) {
+      events.record(member, EventRecorder.NORMAL, "AgentJoined", "the member's agent joined");
+    }
+    Instant renewed = pullLeases.renewed(name, lease.get(), now);
+    boolean fresh = renewed.plus(config.member().gracePeriod()).isAfter(now);
+    String seen = "the agent's Lease last changed at " + renewed + " (as this operator saw it)";
+    conditions.set(
+        status.getConditions(),
+        REACHABLE,
+        fresh ? Conditions.TRUE : Conditions.FALSE,
+        fresh ? "LeaseRenewed" : "LeaseExpired",
+        seen,
+        generation);
+    if (!fresh) {
+      // Lost like a push member whose probe fails, since its last renewal: its jobs move.
+      fleet.unreachable(name, renewed);
+      fleet.notReady(name);
+      conditions.set(
+          status.getConditions(), READY, Conditions.FALSE, "LeaseExpired", seen, generation);
+      computeNodes.markUnavailable(
+          host, name, "member " + name + " is lost: its agent stopped renewing; " + seen);
+      if (wasReachable) {
+        LOG.warnf("MemberCluster %s: lost: %s", name, seen);
+        events.record(member, EventRecorder.WARNING, "MemberLost", seen);
+      }
+      return;
+    }
+    MemberInventory inventory = pullInventory.of(name, lease.get());
+    var nodes = computeNodes.sync(host, member, inventory);
+    record(status, inventory);
+    long removing = pullDispatch.beingRemoved(name);
+    if (removing > 0) {
+      // Back, but copies of work placed elsewhere meanwhile still run there: not yet.
+      fleet.notReady(name);
+      conditions.set(
+          status.getConditions(),
+          READY,
+          Conditions.FALSE,
+          "RemovingStaleWork",
+          "the agent is removing "
+              + removing
+              + " jobs' work that the host withdrew while the member was lost",
+          generation);
+      return;
+    }
+    fleet.reached(ClusterViews.of(member, inventory, nodes));
+    conditions.set(
+        status.getConditions(),
+        READY,
+        Conditions.TRUE,
+        "AgentReporting",
+        status.getGpuNodeCount() + " GPU nodes, " + status.getGpuTotal() + " GPUs",
+        generation);
+    if (!wasReady) {
+      events.record(
+          member,
+          EventRecorder.NORMAL,
+          "MemberReady",
+          "joined through its agent: "
+              + status.getGpuNodeCount()
+              + " GPU nodes, "
+              + status.getGpuTotal()
+              + " GPUs");
+    }
+  }
+
+  @Override
+  public List<EventSource<?, MemberCluster>> prepareEventSources(
+      EventSourceContext<MemberCluster> context) {
+    return List.of(pullInventory.eventSource(context), pullLeases.eventSource(context));
   }
 
   @Override
@@ -256,6 +329,7 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
     clients.forget(name);
     brokerCertificates.forget(name);
     pullLeases.forget(name);
+    pullAccess.forget(member);
     // ComputeNodes are owned by the MemberCluster: the garbage collector removes them.
     return DeleteControl.defaultDelete();
   }

@@ -37,9 +37,20 @@ public class PullMemberAccess {
   static final String FIELD_MANAGER = "aifabric-operator";
 
   private final OperatorConfig config;
+  private final PullLeases leases;
 
-  public PullMemberAccess(OperatorConfig config) {
+  /**
+   * Members whose namespace and agent identity this operator has applied (by name and UID): applied
+   * once per member, not every probe. A re-created member (new UID) is applied again.
+   */
+  private final java.util.Set<String> applied = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** Members whose joiner this operator has applied, while their agent had not joined. */
+  private final java.util.Set<String> joiners = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  public PullMemberAccess(OperatorConfig config, PullLeases leases) {
     this.config = config;
+    this.leases = leases;
   }
 
   /**
@@ -52,33 +63,46 @@ public class PullMemberAccess {
   public Optional<Lease> reconcile(KubernetesClient host, MemberCluster member, boolean joined) {
     String name = member.getMetadata().getName();
     String ns = PullMember.namespace(name);
-    apply(
-        host,
-        new NamespaceBuilder()
-            .withNewMetadata()
-            .withName(ns)
-            .withLabels(Map.of(PullMember.MEMBER_LABEL, name))
-            .withOwnerReferences(
-                new OwnerReferenceBuilder()
-                    .withApiVersion(HasMetadata.getApiVersion(MemberCluster.class))
-                    .withKind(HasMetadata.getKind(MemberCluster.class))
-                    .withName(name)
-                    .withUid(member.getMetadata().getUid())
-                    .build())
-            .endMetadata()
-            .build());
-    identity(host, ns, PullMember.AGENT, config.member().pullAgentRole());
-    Optional<Lease> lease =
-        Optional.ofNullable(host.leases().inNamespace(ns).withName(PullMember.AGENT).get());
+    String key = name + "/" + member.getMetadata().getUid();
+    if (!applied.contains(key)) {
+      apply(
+          host,
+          new NamespaceBuilder()
+              .withNewMetadata()
+              .withName(ns)
+              .withLabels(Map.of(PullMember.MEMBER_LABEL, name))
+              .withOwnerReferences(
+                  new OwnerReferenceBuilder()
+                      .withApiVersion(HasMetadata.getApiVersion(MemberCluster.class))
+                      .withKind(HasMetadata.getKind(MemberCluster.class))
+                      .withName(name)
+                      .withUid(member.getMetadata().getUid())
+                      .build())
+              .endMetadata()
+              .build());
+      identity(host, ns, PullMember.AGENT, config.member().pullAgentRole());
+      applied.add(key);
+    }
+    Optional<Lease> lease = leases.lease(name);
     if (lease.isEmpty()) {
-      identity(host, ns, PullMember.JOINER, config.member().pullJoinerRole());
+      if (joiners.add(key)) {
+        identity(host, ns, PullMember.JOINER, config.member().pullJoinerRole());
+      }
     } else if (!joined) {
       // Joining: no join token works any more (they are the joiner's, and it is gone). Deleted
       // before the status says Joined, so a crash in between deletes again next time.
       host.rbac().roleBindings().inNamespace(ns).withName(PullMember.JOINER).delete();
       host.serviceAccounts().inNamespace(ns).withName(PullMember.JOINER).delete();
+      joiners.remove(key);
     }
     return lease;
+  }
+
+  /** The member left: what was applied for it is applied again should it join again. */
+  void forget(MemberCluster member) {
+    String key = member.getMetadata().getName() + "/" + member.getMetadata().getUid();
+    applied.remove(key);
+    joiners.remove(key);
   }
 
   /** A ServiceAccount and its RoleBinding to one ClusterRole, in the member's namespace. */

@@ -15,9 +15,23 @@ public final class PullMember {
   /** The ServiceAccount whose tokens are join tokens: it may only mint the agent's token. */
   public static final String JOINER = "join";
 
+  /** On the agent's Lease: the member's Kubernetes version and node count, as its agent saw. */
+  public static final String KUBERNETES_VERSION_ANNOTATION = "aifabric.io/kubernetes-version";
+
+  public static final String NODE_COUNT_ANNOTATION = "aifabric.io/node-count";
+
   private PullMember() {}
 
   public static String namespace(String member) {
     return NAMESPACE_PREFIX + member;
+  }
+
+  /** The member whose namespace this is, or empty for any other namespace. */
+  public static java.util.Optional<String> memberOf(String namespace) {
+    return namespace != null
+            && namespace.startsWith(NAMESPACE_PREFIX)
+            && namespace.length() > NAMESPACE_PREFIX.length()
+        ? java.util.Optional.of(namespace.substring(NAMESPACE_PREFIX.length()))
+        : java.util.Optional.empty();
   }
 }

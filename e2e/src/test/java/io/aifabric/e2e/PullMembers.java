@@ -1,0 +1,113 @@
+package io.aifabric.e2e;
+
+import io.aifabric.api.v1alpha1.aijob.AIJob;
+import io.aifabric.api.v1alpha1.aijob.PlacementConstraints;
+import io.aifabric.api.v1alpha1.membercluster.GpuPrice;
+import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
+import io.aifabric.api.v1alpha1.membercluster.MemberMode;
+import io.aifabric.testbed.AifabricCli;
+import io.aifabric.testbed.CommandResult;
+import io.aifabric.testbed.ControlPlaneChart;
+import io.aifabric.testbed.OperatorProcess;
+import io.aifabric.testbed.TestBed;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Pull members on the test bed, as PullMemberE2E and PullDispatchBenchmark make them. */
+final class PullMembers {
+  private PullMembers() {}
+
+  /**
+   * Replaces the federation's operator by one with the control-plane chart's identity (its RBAC,
+   * its admission policy, the pull ClusterRoles it binds), as a network runs it.
+   */
+  static OperatorProcess chartOperator(
+      TestBed bed, Federation federation, String release, Map<String, String> settings) {
+    federation.operator.close();
+    Path kubeconfig =
+        new ControlPlaneChart(bed, Federation.SECRETS_NAMESPACE)
+            .overTheInstalledApi()
+            .install(release)
+            .operatorKubeconfig(release);
+    String suffix = Federation.SECRETS_NAMESPACE + "-" + release;
+    Map<String, String> env = new HashMap<>(settings);
+    env.put("AIFABRIC_INSTANCE_NAME", release);
+    env.put("AIFABRIC_MEMBER_PULL_AGENT_ROLE", "aifabric-member-agent-" + suffix);
+    env.put("AIFABRIC_MEMBER_PULL_JOINER_ROLE", "aifabric-member-joiner-" + suffix);
+    OperatorProcess operator =
+        federation.operator.replica(
+            kubeconfig, bed.dir().resolve("operator-" + release + "-" + System.nanoTime()), env);
+    operator.start();
+    return operator;
+  }
+
+  /**
+   * A pull member in eu-west-1 (member-a's region) whose agent will run in member-b, offering its
+   * RTX 4090s far below anyone's price: a job limited to eu-west-1 goes there first, and to
+   * member-a when the pull member is lost (never to member-b, the same machines under another
+   * member, where the same deterministic names would meet the stale copy).
+   */
+  static String cheapPullMember(Federation federation) {
+    String name = "pull-" + UUID.randomUUID().toString().substring(0, 8);
+    MemberCluster mc = FederationE2E.memberCluster(name, "unused");
+    mc.getSpec().setKubeconfigSecretRef(null);
+    mc.getSpec().setMode(MemberMode.Pull);
+    mc.getSpec().setPricing(List.of(new GpuPrice("NVIDIA-GeForce-RTX-4090", "0.05")));
+    federation.host.resource(mc).create();
+    return name;
+  }
+
+  static AIJob inEuWest(AIJob job, String runtime) {
+    job.getSpec().setPlacement(new PlacementConstraints());
+    job.getSpec().getPlacement().setRegions(List.of("eu-west-1"));
+    job.getSpec().getEnv().add(FederationE2E.simulatedRuntime(runtime));
+    return job;
+  }
+
+  static final String JOIN_KUBECONFIG = "AIFABRIC_MEMBER_AGENT_JOIN_KUBECONFIG";
+
+  /**
+   * The settings of the member's agent in member-b for its first start: a join token just minted by
+   * a host admin, and a namespace of its own there; short intervals.
+   */
+  static Map<String, String> firstStart(TestBed bed, String member) {
+    Path join = bed.dir().resolve("join-" + member + ".kubeconfig");
+    CommandResult minted = joinToken(bed, member, join);
+    if (minted.exitCode() != 0) {
+      throw new IllegalStateException("aifabric join-token failed: " + minted.stderr());
+    }
+    Map<String, String> settings = new HashMap<>();
+    settings.put("AIFABRIC_MEMBER_AGENT_MEMBER", member);
+    settings.put("AIFABRIC_MEMBER_AGENT_NAMESPACE", bed.createNamespace("member-b", "pull-agent"));
+    settings.put("AIFABRIC_MEMBER_AGENT_LEASE_INTERVAL", "1s");
+    settings.put("AIFABRIC_MEMBER_AGENT_REPORT_INTERVAL", "1s");
+    settings.put(JOIN_KUBECONFIG, join.toString());
+    return settings;
+  }
+
+  /** The same agent started again: without the join token, which worked once. */
+  static Map<String, String> restart(Map<String, String> firstStart) {
+    Map<String, String> settings = new HashMap<>(firstStart);
+    settings.remove(JOIN_KUBECONFIG);
+    return settings;
+  }
+
+  /** {@code aifabric join-token} as a host admin runs it. */
+  static CommandResult joinToken(TestBed bed, String member, Path out, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "join-token",
+                member,
+                "--kubeconfig",
+                bed.kubeconfig(TestBed.HOST).toString(),
+                "--out",
+                out.toString()));
+    args.addAll(List.of(more));
+    return AifabricCli.run(args.toArray(String[]::new));
+  }
+}

@@ -1,0 +1,87 @@
+package io.aifabric.memberagent;
+
+import io.aifabric.api.v1alpha1.membercluster.PullMember;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import org.jboss.logging.Logger;
+
+/**
+ * Renews the agent's Lease on the host ({@code agent} in the member's namespace): one merge patch
+ * per interval, which also carries the member's Kubernetes version and node count. The host judges
+ * the member reachable by seeing the Lease change, not by the time written in it.
+ */
+@ApplicationScoped
+public class AgentLease {
+  private static final Logger LOG = Logger.getLogger(AgentLease.class);
+  private static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
+
+  private final HostConnection connection;
+  private final AgentConfig config;
+  private final NodeReporter nodes;
+  private final WorkController work;
+  private final Clock clock;
+
+  public AgentLease(
+      HostConnection connection,
+      NodeReporter nodes,
+      WorkController work,
+      AgentConfig config,
+      Clock clock) {
+    this.connection = connection;
+    this.nodes = nodes;
+    this.work = work;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  @Scheduled(every = "${aifabric.member-agent.lease-interval}")
+  void renew() {
+    if (!work.staleWorkRemoved()) {
+      // Not alive to the host until no copy of work placed elsewhere runs here.
+      return;
+    }
+    KubernetesClient host = connection.host();
+    Lease lease = lease();
+    var leases = host.leases().inNamespace(connection.namespace());
+    try {
+      leases.withName(PullMember.AGENT).patch(MERGE, lease);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        LOG.warnf("renewing the Lease failed (HTTP %d): %s", e.getCode(), e.getMessage());
+        return;
+      }
+      leases.resource(lease).create();
+      LOG.infof("member %s: created its Lease on the host", config.member());
+    }
+  }
+
+  private Lease lease() {
+    java.util.Map<String, String> facts = new java.util.HashMap<>();
+    if (nodes.kubernetesVersion() != null) {
+      // Once the member's informers run; until then the Lease says nothing of the member.
+      facts.put(PullMember.KUBERNETES_VERSION_ANNOTATION, nodes.kubernetesVersion());
+      facts.put(PullMember.NODE_COUNT_ANNOTATION, String.valueOf(nodes.nodeCount()));
+    }
+    return new LeaseBuilder()
+        .withNewMetadata()
+        .withName(PullMember.AGENT)
+        .withNamespace(connection.namespace())
+        .withAnnotations(facts)
+        .endMetadata()
+        .withNewSpec()
+        .withHolderIdentity(config.identity())
+        .withLeaseDurationSeconds((int) (config.leaseInterval().toSeconds() * 3))
+        .withRenewTime(ZonedDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
+        .endSpec()
+        .build();
+  }
+}
