@@ -232,7 +232,8 @@ class PullMemberE2E extends FederatedE2E {
                   () -> federation.member(name),
                   m ->
                       m.getStatus() != null
-                          && Integer.valueOf(gpus.size()).equals(m.getStatus().getGpuNodeCount()));
+                          && Integer.valueOf(gpus.size()).equals(m.getStatus().getGpuNodeCount())
+                          && m.getStatus().getKubernetesVersion() != null);
       assertThat(reported.getStatus().getGpuTotal())
           .isEqualTo(gpus.values().stream().mapToInt(Integer::intValue).sum());
       assertThat(reported.getStatus().getKubernetesVersion())

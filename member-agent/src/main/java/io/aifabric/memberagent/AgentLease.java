@@ -45,8 +45,9 @@ public class AgentLease {
 
   @Scheduled(every = "${aifabric.member-agent.lease-interval}")
   void renew() {
-    if (!work.staleWorkRemoved()) {
-      // Not alive to the host until no copy of work placed elsewhere runs here.
+    if (!work.staleWorkRemoved() || nodes.kubernetesVersion() == null) {
+      // Not alive to the host until no copy of work placed elsewhere runs here, and until it can
+      // say what the member is (its informers run).
       return;
     }
     KubernetesClient host = connection.host();
@@ -65,12 +66,12 @@ public class AgentLease {
   }
 
   private Lease lease() {
-    java.util.Map<String, String> facts = new java.util.HashMap<>();
-    if (nodes.kubernetesVersion() != null) {
-      // Once the member's informers run; until then the Lease says nothing of the member.
-      facts.put(PullMember.KUBERNETES_VERSION_ANNOTATION, nodes.kubernetesVersion());
-      facts.put(PullMember.NODE_COUNT_ANNOTATION, String.valueOf(nodes.nodeCount()));
-    }
+    java.util.Map<String, String> facts =
+        java.util.Map.of(
+            PullMember.KUBERNETES_VERSION_ANNOTATION,
+            nodes.kubernetesVersion(),
+            PullMember.NODE_COUNT_ANNOTATION,
+            String.valueOf(nodes.nodeCount()));
     return new LeaseBuilder()
         .withNewMetadata()
         .withName(PullMember.AGENT)
