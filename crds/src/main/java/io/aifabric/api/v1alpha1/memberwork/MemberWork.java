@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /**
@@ -17,6 +18,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
  */
 @Group(Formats.GROUP)
 @Version(Formats.VERSION)
+@ShortNames("mw")
 @Categories(Formats.CATEGORY)
 @AdditionalPrinterColumn(
     name = "Job",
