@@ -439,24 +439,9 @@ class CelValidationIT {
 
   @Test
   void aNodeReportCarriesOnlyTheNodeAgentsAnnotations() {
-    String ns =
-        PullMember.namespace("cel-" + java.util.UUID.randomUUID().toString().substring(0, 8));
-    host.namespaces()
-        .resource(
-            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
-                .withNewMetadata()
-                .withName(ns)
-                .endMetadata()
-                .build())
-        .create();
+    String ns = reportNamespace();
     try {
-      NodeReport report = new NodeReport();
-      report.setMetadata(
-          new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
-              .withName("gpu-0")
-              .withNamespace(ns)
-              .build());
-      report.setSpec(new NodeReportSpec());
+      NodeReport report = report(ns);
       report.getSpec().getAnnotations().put("aifabric.io/registration", "signed");
       report.getSpec().getAnnotations().put("example.com/internal-address", "10.0.0.7");
       assertThatThrownBy(() -> host.resource(report).create())
@@ -468,6 +453,57 @@ class CelValidationIT {
     } finally {
       host.namespaces().withName(ns).delete();
     }
+  }
+
+  /**
+   * The agent applies each report whole: a job that ended leaves its node with no GPUs in use by
+   * jobs, and that empty map must be stored as empty. Merged key by key, the API server stores it
+   * as null and refuses it ("must be of type object"), and the node stayed busy on the host.
+   */
+  @Test
+  void aNodeReportAppliedAgainReplacesItsSpecWhole() {
+    String ns = reportNamespace();
+    try {
+      NodeReport report = report(ns);
+      report.getSpec().getGpusInUseByJob().put("job-uid-1", 2);
+      report.getSpec().getLabels().put("nvidia.com/gpu.product", "NVIDIA-A100-SXM4-40GB");
+      host.resource(report).fieldManager("agent").forceConflicts().serverSideApply();
+
+      NodeReport emptied = report(ns);
+      emptied.getSpec().setReady(true);
+      NodeReport stored =
+          host.resource(emptied).fieldManager("agent").forceConflicts().serverSideApply();
+
+      assertThat(stored.getSpec().getGpusInUseByJob()).isEmpty();
+      assertThat(stored.getSpec().getLabels()).isEmpty();
+      assertThat(stored.getSpec().isReady()).isTrue();
+    } finally {
+      host.namespaces().withName(ns).delete();
+    }
+  }
+
+  private String reportNamespace() {
+    String ns = PullMember.namespace("cel-" + UUID.randomUUID().toString().substring(0, 8));
+    host.namespaces()
+        .resource(
+            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata()
+                .withName(ns)
+                .endMetadata()
+                .build())
+        .create();
+    return ns;
+  }
+
+  private static NodeReport report(String ns) {
+    NodeReport report = new NodeReport();
+    report.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withName("gpu-0")
+            .withNamespace(ns)
+            .build());
+    report.setSpec(new NodeReportSpec());
+    return report;
   }
 
   @Test

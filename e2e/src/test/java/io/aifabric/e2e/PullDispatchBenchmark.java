@@ -38,11 +38,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * ./mvnw -B verify -pl e2e -am -Dit.test=PullDispatchBenchmark -Dsurefire.failIfNoSpecifiedTests=false
  * </pre>
  *
- * Results: stdout and e2e/target/bench/pull-dispatch.txt.
+ * ({@code -Dbench.jobs=N} for fewer jobs per mode.) Results: stdout and
+ * e2e/target/bench/pull-dispatch.txt.
  */
 @ExtendWith(TestBedExtension.class)
 class PullDispatchBenchmark {
-  static final int JOBS = 200;
+  static final int JOBS = Integer.getInteger("bench.jobs", 200);
   static final int RATE = 10;
   static final Duration IDLE = Duration.ofSeconds(60);
   static final String RTX = "NVIDIA-GeForce-RTX-4090";
@@ -205,7 +206,10 @@ class PullDispatchBenchmark {
   static final List<String> PULL_KINDS =
       List.of("leases", "nodereports", "memberworks", "serviceaccounts", "rolebindings");
 
-  /** apiserver_request_total summed by verb and resource, for the kinds a pull member touches. */
+  /**
+   * apiserver_request_total summed by verb, resource and response code, for the kinds a pull member
+   * touches.
+   */
   static Map<String, Double> requests(String metrics) {
     Map<String, Double> sums = new TreeMap<>();
     for (String line : metrics.split("\n")) {
@@ -216,7 +220,7 @@ class PullDispatchBenchmark {
       if (!PULL_KINDS.contains(resource)) {
         continue;
       }
-      String key = label(line, "verb") + " " + resource;
+      String key = label(line, "verb") + " " + resource + " " + label(line, "code");
       double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       sums.merge(key, value, Double::sum);
     }

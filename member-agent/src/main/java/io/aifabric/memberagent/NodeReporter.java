@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -14,6 +15,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.net.HttpURLConnection;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,6 +36,7 @@ import org.jboss.logging.Logger;
 public class NodeReporter {
   private static final Logger LOG = Logger.getLogger(NodeReporter.class);
   static final String FIELD_MANAGER = "aifabric-member-agent";
+  private static final int UNPROCESSABLE = 422;
 
   private final KubernetesClient member;
   private final HostConnection connection;
@@ -41,6 +44,9 @@ public class NodeReporter {
 
   /** What the host holds, by node: written by this agent, or found there at start. */
   private final Map<String, NodeReportSpec> reported = new HashMap<>();
+
+  /** Reports the host refused as invalid, by node: not sent again until the node changes. */
+  private final Map<String, NodeReportSpec> refused = new HashMap<>();
 
   private SharedIndexInformer<Node> nodes;
   private SharedIndexInformer<Pod> pods;
@@ -114,15 +120,32 @@ public class NodeReporter {
           continue;
         }
         present.add(name);
-        if (report.get().equals(reported.get(name))) {
+        NodeReportSpec before = reported.get(name);
+        if (report.get().equals(before) || report.get().equals(refused.get(name))) {
           continue;
         }
+        LOG.debugf("node %s: %s changed", name, NodeReports.differences(before, report.get()));
         NodeReport object = new NodeReport();
         object.setMetadata(
             new ObjectMetaBuilder().withName(name).withNamespace(connection.namespace()).build());
         object.setSpec(report.get());
-        host.resource(object).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
-        reported.put(name, report.get());
+        try {
+          host.resource(object).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+          reported.put(name, report.get());
+          refused.remove(name);
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != HttpURLConnection.HTTP_BAD_REQUEST && e.getCode() != UNPROCESSABLE) {
+            throw e;
+          }
+          // The host refuses this report as it is: sending it again cannot help. It is sent
+          // again when the node changes.
+          refused.put(name, report.get());
+          LOG.warnf(
+              "the host refused the report of node %s (HTTP %d): %s",
+              name,
+              e.getCode(),
+              e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage());
+        }
       }
       for (String gone : new ArrayList<>(reported.keySet())) {
         if (!present.contains(gone)) {
@@ -131,11 +154,13 @@ public class NodeReporter {
               .withName(gone)
               .delete();
           reported.remove(gone);
+          refused.remove(gone);
           LOG.infof("node %s has no GPUs or is gone: its report is removed", gone);
         }
       }
     } catch (RuntimeException e) {
-      // Try again at the next interval, with everything that is still different.
+      // The host is unreachable or overloaded: try again at the next interval, with everything
+      // that is still different.
       changed.set(true);
       LOG.warnf("reporting the member's nodes failed, retrying: %s", e.getMessage());
     }

@@ -5,9 +5,12 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -68,6 +71,30 @@ final class NodeReports {
       }
     }
     return Optional.of(spec);
+  }
+
+  /** The names of the fields in which two reports differ (all of them when there was none). */
+  static List<String> differences(NodeReportSpec before, NodeReportSpec after) {
+    if (before == null) {
+      return List.of("everything");
+    }
+    List<String> fields = new ArrayList<>();
+    differs(fields, "labels", before.getLabels(), after.getLabels());
+    differs(fields, "annotations", before.getAnnotations(), after.getAnnotations());
+    differs(fields, "capacity", before.getCapacity(), after.getCapacity());
+    differs(fields, "allocatable", before.getAllocatable(), after.getAllocatable());
+    differs(fields, "ready", before.isReady(), after.isReady());
+    differs(fields, "unschedulable", before.isUnschedulable(), after.isUnschedulable());
+    differs(
+        fields, "gpusInUseByOthers", before.getGpusInUseByOthers(), after.getGpusInUseByOthers());
+    differs(fields, "gpusInUseByJob", before.getGpusInUseByJob(), after.getGpusInUseByJob());
+    return fields;
+  }
+
+  private static void differs(List<String> fields, String name, Object before, Object after) {
+    if (!Objects.equals(before, after)) {
+      fields.add(name);
+    }
   }
 
   /** GPUs a pod holds: extended resources have requests equal to limits. */

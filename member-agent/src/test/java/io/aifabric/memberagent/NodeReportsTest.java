@@ -65,6 +65,28 @@ class NodeReportsTest {
     assertThat(NodeReports.of(cpu, List.of())).isEmpty();
   }
 
+  @Test
+  void whatChangedBetweenTwoReportsIsNamed() {
+    Node node = gpuNode();
+    var busy = NodeReports.of(node, List.of(pod("job-a", "uid-a", 4))).orElseThrow();
+    var idle = NodeReports.of(node, List.of()).orElseThrow();
+
+    assertThat(NodeReports.differences(busy, idle)).containsExactly("gpusInUseByJob");
+    assertThat(NodeReports.differences(idle, idle)).isEmpty();
+    assertThat(NodeReports.differences(null, idle)).containsExactly("everything");
+  }
+
+  private static Node gpuNode() {
+    return new NodeBuilder()
+        .withNewMetadata()
+        .withName("gpu-0")
+        .endMetadata()
+        .withNewStatus()
+        .withCapacity(Map.of("nvidia.com/gpu", new Quantity("8")))
+        .endStatus()
+        .build();
+  }
+
   private static Pod pod(String name, String jobUid, int gpus) {
     return new PodBuilder()
         .withNewMetadata()

@@ -36,7 +36,8 @@ import java.util.stream.Stream;
  * the classes declare is restored; {@link RootValidationRule}s go on the root schema; and an
  * embedded object (a {@code GenericKubernetesResource}: MemberWork's manifests) keeps its fields
  * ({@code x-kubernetes-preserve-unknown-fields}), which the generator leaves out, so the API server
- * would prune everything but its apiVersion, kind and metadata.
+ * would prune everything but its apiVersion, kind and metadata; an {@link AtomicSpec} kind's spec
+ * is marked atomic.
  */
 public final class CrdYamlGenerator {
 
@@ -121,6 +122,14 @@ public final class CrdYamlGenerator {
           version.getSchema().getOpenAPIV3Schema().setXKubernetesValidations(rootRules);
         }
         keepEmbeddedFields(version.getSchema().getOpenAPIV3Schema());
+        if (kind.isAnnotationPresent(AtomicSpec.class)) {
+          version
+              .getSchema()
+              .getOpenAPIV3Schema()
+              .getProperties()
+              .get("spec")
+              .setXKubernetesMapType("atomic");
+        }
       }
       return crd;
     }

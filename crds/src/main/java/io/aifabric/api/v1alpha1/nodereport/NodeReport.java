@@ -1,5 +1,6 @@
 package io.aifabric.api.v1alpha1.nodereport;
 
+import io.aifabric.api.v1alpha1.AtomicSpec;
 import io.aifabric.api.v1alpha1.Formats;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
@@ -28,4 +29,5 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
+@AtomicSpec
 public class NodeReport extends CustomResource<NodeReportSpec, Void> implements Namespaced {}
