@@ -45,14 +45,7 @@ public final class MemberAgentProcess implements AutoCloseable {
 
   /** Waits until the agent's JVM has ended on its own (a failpoint halts it); false if not. */
   public boolean awaitExit(java.time.Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (process.alive()) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      Thread.sleep(100);
-    }
-    return true;
+    return process.awaitExit(timeout);
   }
 
   public Path log() {

@@ -125,6 +125,11 @@ final class QuarkusProcess {
     return process.isAlive();
   }
 
+  /** Waits until the JVM has ended on its own, at most {@code timeout}; false if it has not. */
+  boolean awaitExit(java.time.Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   /** SIGKILL: no shutdown hooks, no last writes, as a crash or an OOM kill. */
   void kill() {
     process.destroyForcibly();

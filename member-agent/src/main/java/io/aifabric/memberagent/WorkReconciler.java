@@ -6,7 +6,6 @@ import io.aifabric.api.v1alpha1.memberwork.ReportedJobCondition;
 import io.aifabric.api.v1alpha1.memberwork.ReportedPod;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -26,7 +25,6 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -48,7 +46,6 @@ import org.jboss.logging.Logger;
 public class WorkReconciler implements Reconciler<MemberWork>, Cleaner<MemberWork> {
   private static final Logger LOG = Logger.getLogger(WorkReconciler.class);
   static final String JOB_NAME_LABEL = "batch.kubernetes.io/job-name";
-  static final String COMPLETION_INDEX = "batch.kubernetes.io/job-completion-index";
 
   private final KubernetesClient member;
   private final String hostNamespace;
@@ -226,39 +223,10 @@ public class WorkReconciler implements Reconciler<MemberWork>, Cleaner<MemberWor
     }
     List<ReportedPod> reported = new ArrayList<>();
     for (Pod pod : pods) {
-      ReportedPod r = new ReportedPod();
-      r.setName(pod.getMetadata().getName());
-      Map<String, String> annotations = pod.getMetadata().getAnnotations();
-      String index = annotations == null ? null : annotations.get(COMPLETION_INDEX);
-      r.setIndex(index == null ? null : Integer.valueOf(index));
-      r.setNodeName(pod.getSpec() == null ? null : pod.getSpec().getNodeName());
-      if (pod.getStatus() != null) {
-        r.setPhase(pod.getStatus().getPhase());
-        r.setStartTime(pod.getStatus().getStartTime());
-        r.setFinishedAt(finishedAt(pod.getStatus().getContainerStatuses()));
-      }
-      reported.add(r);
+      reported.add(ReportedPod.of(pod));
     }
     reported.sort(Comparator.comparing(ReportedPod::getName));
     status.setPods(reported);
-  }
-
-  private static String finishedAt(List<ContainerStatus> containers) {
-    if (containers == null || containers.isEmpty()) {
-      return null;
-    }
-    Instant latest = null;
-    for (ContainerStatus cs : containers) {
-      if (cs.getState() == null || cs.getState().getTerminated() == null) {
-        return null;
-      }
-      String finished = cs.getState().getTerminated().getFinishedAt();
-      if (finished != null) {
-        Instant t = Instant.parse(finished);
-        latest = latest == null || t.isAfter(latest) ? t : latest;
-      }
-    }
-    return latest == null ? null : latest.toString();
   }
 
   private Optional<GenericKubernetesResource> createIfAbsent(GenericKubernetesResource manifest) {

@@ -2,9 +2,8 @@ package io.aifabric.operator.aijob;
 
 import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.aijob.JobPhase;
+import io.aifabric.api.v1alpha1.memberwork.ReportedPod;
 import io.aifabric.operator.OperatorConfig;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -42,12 +41,14 @@ public class MemberJobObserver {
     if (memberJob == null) {
       return MemberJobState.missing();
     }
-    List<Pod> pods = work.pods(job.getMetadata().getUid());
+    List<ReportedPod> pods =
+        work.pods(job.getMetadata().getUid()).stream().map(ReportedPod::of).toList();
     return summarize(job, memberJob, pods, statusTime());
   }
 
   /** The state of a pull member's work, from what its agent reported (empty: no member Job). */
-  public MemberJobState observe(Optional<Job> reportedJob, List<Pod> reportedPods, AIJob job) {
+  public MemberJobState observe(
+      Optional<Job> reportedJob, List<ReportedPod> reportedPods, AIJob job) {
     return reportedJob.isEmpty()
         ? MemberJobState.missing()
         : summarize(job, reportedJob.get(), reportedPods, statusTime());
@@ -63,7 +64,8 @@ public class MemberJobObserver {
     return Instant.ofEpochSecond(now - now % step);
   }
 
-  static MemberJobState summarize(AIJob job, Job memberJob, List<Pod> pods, Instant now) {
+  /** The job's state from its member Job and that Job's pods, as either mode sees them. */
+  static MemberJobState summarize(AIJob job, Job memberJob, List<ReportedPod> pods, Instant now) {
     int replicas = job.getSpec().getReplicas();
     int gpusPerReplica = job.getSpec().getResources().getGpusPerReplica();
     String[] nodes = new String[replicas];
@@ -71,17 +73,17 @@ public class MemberJobObserver {
     Instant end = null;
     long gpuSeconds = 0;
     boolean anyRunning = false;
-    for (Pod pod : pods) {
-      Integer index = completionIndex(pod);
-      if (index != null && index < replicas && pod.getSpec().getNodeName() != null) {
-        nodes[index] = pod.getSpec().getNodeName();
+    for (ReportedPod pod : pods) {
+      Integer index = pod.getIndex();
+      if (index != null && index >= 0 && index < replicas && pod.getNodeName() != null) {
+        nodes[index] = pod.getNodeName();
       }
-      if (pod.getStatus() == null || pod.getStatus().getStartTime() == null) {
+      if (pod.getStartTime() == null) {
         continue;
       }
-      Instant podStart = Instant.parse(pod.getStatus().getStartTime());
-      Instant podEnd = finishedAt(pod);
-      anyRunning |= "Running".equals(pod.getStatus().getPhase());
+      Instant podStart = Instant.parse(pod.getStartTime());
+      Instant podEnd = pod.getFinishedAt() == null ? null : Instant.parse(pod.getFinishedAt());
+      anyRunning |= "Running".equals(pod.getPhase());
       start = start == null || podStart.isBefore(start) ? podStart : start;
       Instant until = podEnd == null ? now : podEnd;
       if (podEnd != null) {
@@ -121,34 +123,5 @@ public class MemberJobObserver {
         .filter(c -> "Complete".equals(c.getType()) || "Failed".equals(c.getType()))
         .findFirst()
         .orElse(null);
-  }
-
-  private static Integer completionIndex(Pod pod) {
-    var annotations = pod.getMetadata().getAnnotations();
-    String index =
-        annotations == null ? null : annotations.get("batch.kubernetes.io/job-completion-index");
-    try {
-      return index == null ? null : Integer.valueOf(index);
-    } catch (NumberFormatException e) {
-      return null;
-    }
-  }
-
-  private static Instant finishedAt(Pod pod) {
-    Instant latest = null;
-    if (pod.getStatus().getContainerStatuses() == null) {
-      return null;
-    }
-    for (ContainerStatus cs : pod.getStatus().getContainerStatuses()) {
-      if (cs.getState() == null || cs.getState().getTerminated() == null) {
-        return null;
-      }
-      String finished = cs.getState().getTerminated().getFinishedAt();
-      if (finished != null) {
-        Instant t = Instant.parse(finished);
-        latest = latest == null || t.isAfter(latest) ? t : latest;
-      }
-    }
-    return latest;
   }
 }

@@ -15,8 +15,6 @@ import io.aifabric.operator.status.EventRecorder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
@@ -169,47 +167,12 @@ public class PullDispatch {
             .build());
   }
 
-  /** The member Job's pods as the agent reported them, shaped as the member showed them. */
-  List<Pod> pods(String cluster, AIJob job) {
-    MemberWorkStatus reported = work(cluster, job).map(MemberWork::getStatus).orElse(null);
-    List<Pod> pods = new ArrayList<>();
-    if (reported == null) {
-      return pods;
-    }
-    for (ReportedPod r : reported.getPods()) {
-      var pod =
-          new PodBuilder()
-              .withNewMetadata()
-              .withName(r.getName())
-              .withAnnotations(
-                  r.getIndex() == null
-                      ? Map.of()
-                      : Map.of("batch.kubernetes.io/job-completion-index", r.getIndex().toString()))
-              .endMetadata()
-              .withNewSpec()
-              .withNodeName(r.getNodeName())
-              .endSpec()
-              .withNewStatus()
-              .withPhase(r.getPhase())
-              .withStartTime(r.getStartTime())
-              .endStatus()
-              .build();
-      if (r.getFinishedAt() != null) {
-        pod.getStatus()
-            .setContainerStatuses(
-                List.of(
-                    new io.fabric8.kubernetes.api.model.ContainerStatusBuilder()
-                        .withName("main")
-                        .withNewState()
-                        .withNewTerminated()
-                        .withFinishedAt(r.getFinishedAt())
-                        .endTerminated()
-                        .endState()
-                        .build()));
-      }
-      pods.add(pod);
-    }
-    return pods;
+  /** The member Job's pods as the agent reported them. */
+  List<ReportedPod> pods(String cluster, AIJob job) {
+    return work(cluster, job)
+        .map(MemberWork::getStatus)
+        .map(MemberWorkStatus::getPods)
+        .orElse(List.of());
   }
 
   /**
