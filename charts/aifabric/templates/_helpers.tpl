@@ -83,3 +83,35 @@ securityContext:
   seccompProfile:
     type: RuntimeDefault
 {{- end -}}
+
+{{- define "aifabric.memberAgent.name" -}}
+{{- printf "%s-member-agent" .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "aifabric.memberAgent.clusterName" -}}
+{{- printf "aifabric-member-agent-%s-%s" .Release.Namespace .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "aifabric.memberAgent.serviceAccount" -}}
+{{- printf "system:serviceaccount:%s:%s" .Release.Namespace (include "aifabric.memberAgent.name" .) -}}
+{{- end -}}
+
+{{/* The Secret in which the member agent keeps its own identity on the host, once joined. */}}
+{{- define "aifabric.memberAgent.credentialsSecret" -}}
+{{- printf "%s-host" (include "aifabric.memberAgent.name" .) -}}
+{{- end -}}
+
+{{- define "aifabric.memberAgent.selector" -}}
+app.kubernetes.io/name: aifabric
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: member-agent
+{{- end -}}
+
+{{/* Whoever writes the network's work into this cluster: the host (push) or the member agent (pull). */}}
+{{- define "aifabric.networkWriter" -}}
+{{- if eq .Values.mode "pull" -}}
+{{- include "aifabric.memberAgent.serviceAccount" . -}}
+{{- else -}}
+{{- printf "system:serviceaccount:%s:aifabric-host" .Release.Namespace -}}
+{{- end -}}
+{{- end -}}

@@ -31,6 +31,18 @@ public final class MemberChart {
   public static final String RELEASE = "aifabric";
   public static final String AGENT = RELEASE + "-node-agent";
 
+  /**
+   * Where the chart's pull-mode installation goes on the test bed: a namespace and release of its
+   * own, beside the push installation whose host identity (and its admission policy) the other
+   * tests use. A data center installs one or the other.
+   */
+  public static final String PULL_NAMESPACE = "aifabric-pull";
+
+  public static final String PULL_RELEASE = "aifabric-pull";
+
+  /** The Secret in which the pull installation's member agent keeps its host identity. */
+  public static final String PULL_CREDENTIALS = PULL_RELEASE + "-member-agent-host";
+
   private final TestBed bed;
   private final String cluster;
 
@@ -153,21 +165,39 @@ public final class MemberChart {
         "host-access");
   }
 
+  /**
+   * The member agent's identity in pull mode: a token of its ServiceAccount, with the RBAC and the
+   * admission policy the chart gives it (mode=pull) applied from the chart first, in {@link
+   * #PULL_NAMESPACE}. What the agent is told comes from its own settings: the test runs it.
+   */
+  public Path memberAgentKubeconfig() {
+    return serviceAccountKubeconfig(
+        PULL_NAMESPACE,
+        PULL_RELEASE,
+        List.of("templates/member-agent.yaml", "templates/host-access-policy.yaml"),
+        "member agent",
+        "mode=pull");
+  }
+
   private Path serviceAccountKubeconfig(String template, String what) {
     return serviceAccountKubeconfig(List.of(template), what);
   }
 
-  /** As above, with the RBAC and admission policies of several templates applied. */
   private Path serviceAccountKubeconfig(List<String> templates, String what) {
+    return serviceAccountKubeconfig(NAMESPACE, RELEASE, templates, what);
+  }
+
+  /** As above, with the RBAC and admission policies of several templates applied. */
+  private Path serviceAccountKubeconfig(
+      String namespace, String release, List<String> templates, String what, String... settings) {
     KubernetesClient client = bed.client(cluster);
-    ensureNamespace(client);
+    ensureNamespace(client, namespace);
     String serviceAccount = null;
     List<HasMetadata> objects = new ArrayList<>();
     for (String template : templates) {
+      String rendered = render(namespace, release, template, settings);
       objects.addAll(
-          client
-              .load(new ByteArrayInputStream(render(template).getBytes(StandardCharsets.UTF_8)))
-              .items());
+          client.load(new ByteArrayInputStream(rendered.getBytes(StandardCharsets.UTF_8))).items());
     }
     for (HasMetadata object : objects) {
       if (!RBAC_KINDS.contains(object.getKind())) {
@@ -177,8 +207,8 @@ public final class MemberChart {
       if (object.getMetadata().getAnnotations() != null) {
         annotations.putAll(object.getMetadata().getAnnotations());
       }
-      annotations.put("meta.helm.sh/release-name", RELEASE);
-      annotations.put("meta.helm.sh/release-namespace", NAMESPACE);
+      annotations.put("meta.helm.sh/release-name", release);
+      annotations.put("meta.helm.sh/release-namespace", namespace);
       object.getMetadata().setAnnotations(annotations);
       client.resource(object).forceConflicts().serverSideApply();
       if (object.getKind().equals("ServiceAccount")) {
@@ -189,7 +219,7 @@ public final class MemberChart {
       throw new IllegalStateException("the chart renders no ServiceAccount for the " + what);
     }
     return TokenKubeconfig.forServiceAccount(
-        bed, cluster, NAMESPACE, serviceAccount, TokenKubeconfig.anHour(), serviceAccount);
+        bed, cluster, namespace, serviceAccount, TokenKubeconfig.anHour(), serviceAccount);
   }
 
   private static final Set<String> RBAC_KINDS =
@@ -204,13 +234,17 @@ public final class MemberChart {
 
   /** One template of the chart as {@code helm template} renders it for this member. */
   private String render(String template, String... settings) {
+    return render(NAMESPACE, RELEASE, template, settings);
+  }
+
+  private String render(String namespace, String release, String template, String... settings) {
     List<String> args = new ArrayList<>();
     args.addAll(
         List.of(
             "template",
-            RELEASE,
+            release,
             chart().toString(),
-            "--namespace=" + NAMESPACE,
+            "--namespace=" + namespace,
             "--set=cluster.name=" + cluster,
             "--set=broker.host=broker.invalid",
             "--set=broker.tls.caCertificate=(not needed to render)",
@@ -227,12 +261,16 @@ public final class MemberChart {
 
   /** The chart's namespace, labelled for Pod Security as the README says. */
   private static void ensureNamespace(KubernetesClient client) {
+    ensureNamespace(client, NAMESPACE);
+  }
+
+  private static void ensureNamespace(KubernetesClient client, String namespace) {
     client
         .namespaces()
         .resource(
             new NamespaceBuilder()
                 .withNewMetadata()
-                .withName(NAMESPACE)
+                .withName(namespace)
                 .addToLabels("pod-security.kubernetes.io/enforce", "privileged")
                 .addToLabels("pod-security.kubernetes.io/warn", "baseline")
                 .endMetadata()

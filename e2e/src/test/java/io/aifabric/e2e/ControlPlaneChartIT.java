@@ -185,6 +185,8 @@ class ControlPlaneChartIT {
     "list, leases.coordination.k8s.io, *, yes",
     "watch, nodereports.aifabric.io, *, yes",
     "create, nodereports.aifabric.io, *, no",
+    "patch, nodereports.aifabric.io/status, *, yes",
+    "patch, nodereports.aifabric.io, *, no",
     "create, memberworks.aifabric.io, *, yes",
     "patch, memberworks.aifabric.io/status, *, no",
   })

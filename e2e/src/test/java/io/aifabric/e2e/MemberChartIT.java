@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.aifabric.contract.NodeLabels;
 import io.aifabric.protocol.broker.BrokerAuthority;
 import io.aifabric.protocol.broker.Pem;
 import io.aifabric.testbed.CommandResult;
@@ -122,6 +123,10 @@ class MemberChartIT {
     assertThat(oneSecret.stderr()).contains("name both the server and the client Secret");
     assertRefusedByTheSchema(
         render(bed, "--set=extender.minAvailabilityScore=300"), "/extender/minAvailabilityScore");
+    assertRefusedByTheSchema(render(bed, "--set=mode=both"), "/mode");
+    assertRefusedByTheSchema(
+        render(bed, "--set=mode=pull", "--set=memberAgent.leaseInterval=often"),
+        "/memberAgent/leaseInterval");
 
     CommandResult lint =
         bed.helm(
@@ -413,15 +418,7 @@ class MemberChartIT {
                     }),
         "may not change a Node's labels");
     assertRefused(
-        () ->
-            asAgent
-                .nodes()
-                .withName(own)
-                .edit(
-                    n -> {
-                      n.getSpec().setUnschedulable(true);
-                      return n;
-                    }),
+        () -> asAgent.nodes().withName(own).edit(cordon()),
         "may not change a Node's labels, finalizers, owners or spec");
     assertRefused(
         () -> asAgent.nodes().withName(own).edit(annotate("example.com/other", "x")),
@@ -515,17 +512,205 @@ class MemberChartIT {
               asHost
                   .rbac()
                   .clusterRoleBindings()
-                  .resource(
-                      new io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder()
-                          .withNewMetadata()
-                          .withName("host-admin")
-                          .endMetadata()
-                          .withNewRoleRef(
-                              "rbac.authorization.k8s.io", "ClusterRole", "cluster-admin")
-                          .build())
+                  .resource(clusterAdminBinding("host-admin"))
                   .create(),
           "cannot create resource \"clusterrolebindings\"");
     }
+  }
+
+  /**
+   * In pull mode nothing outside the cluster holds a credential for it: the chart makes no
+   * aifabric-host identity, and runs the member agent instead (restricted, one replica), with the
+   * join kubeconfig only when one is given.
+   */
+  @Test
+  void aPullInstallationRunsTheMemberAgentAndMakesNoIdentityForTheHost(TestBed bed) {
+    List<HasMetadata> pull =
+        objects(bed, render(bed, "--set=mode=pull", "--set=memberAgent.joinKubeconfig=kubeconfig"));
+    assertThat(pull)
+        .noneMatch(
+            o ->
+                o.getKind().equals("ServiceAccount")
+                    && o.getMetadata().getName().equals("aifabric-host"));
+    Deployment agent =
+        (Deployment)
+            pull.stream()
+                .filter(o -> o.getKind().equals("Deployment"))
+                .filter(o -> o.getMetadata().getName().equals("x-member-agent"))
+                .findFirst()
+                .orElseThrow();
+    assertThat(agent.getSpec().getReplicas()).isEqualTo(1);
+    assertThat(agent.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+    var container = agent.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(container.getEnv())
+        .anySatisfy(
+            e -> assertThat(e.getName()).isEqualTo("AIFABRIC_MEMBER_AGENT_JOIN_KUBECONFIG"));
+    assertThat(pull)
+        .anyMatch(
+            o ->
+                o.getKind().equals("Secret")
+                    && o.getMetadata().getName().equals("x-member-agent-join"));
+
+    // An upgrade without the join kubeconfig (it worked once): none is mounted.
+    List<HasMetadata> upgraded = objects(bed, render(bed, "--set=mode=pull"));
+    assertThat(upgraded)
+        .noneMatch(
+            o ->
+                o.getKind().equals("Secret")
+                    && o.getMetadata().getName().equals("x-member-agent-join"));
+    // Push, the default: the host's identity and no agent.
+    List<HasMetadata> push = objects(bed, render(bed));
+    assertThat(push)
+        .anyMatch(
+            o ->
+                o.getKind().equals("ServiceAccount")
+                    && o.getMetadata().getName().equals("aifabric-host"))
+        .noneMatch(o -> o.getMetadata().getName().equals("x-member-agent"));
+  }
+
+  /**
+   * The member agent's identity in pull mode, as the chart makes it: what the agent needs (every
+   * pull test runs the agent with it), and a stolen token of it reads no Secret but the agent's
+   * own, runs no pod outside a Job, grants itself nothing, and writes only inside the network's
+   * tenant namespaces.
+   */
+  @Test
+  void theMemberAgentsIdentityMayRunTheNetworksJobsAndNothingMore(TestBed bed) throws Exception {
+    String tenant = "aifabric-pull-it-" + Long.toHexString(System.nanoTime());
+    try (KubernetesClient asAgent = client(new MemberChart(bed, MEMBER).memberAgentKubeconfig())) {
+      assertThat(asAgent.nodes().list().getItems()).isNotEmpty();
+      assertThat(asAgent.pods().inAnyNamespace().list().getItems()).isNotNull();
+      assertThat(asAgent.batch().v1().jobs().inAnyNamespace().list().getItems()).isNotNull();
+      // Its own credential, and no other Secret.
+      asAgent
+          .secrets()
+          .inNamespace(MemberChart.PULL_NAMESPACE)
+          .resource(secret(MemberChart.PULL_CREDENTIALS))
+          .serverSideApply();
+      assertThat(
+              asAgent
+                  .secrets()
+                  .inNamespace(MemberChart.PULL_NAMESPACE)
+                  .withName(MemberChart.PULL_CREDENTIALS)
+                  .get())
+          .isNotNull();
+      assertRefused(
+          () -> asAgent.secrets().inNamespace(MemberChart.PULL_NAMESPACE).list(),
+          "cannot list resource \"secrets\"");
+      assertRefused(
+          () ->
+              asAgent
+                  .secrets()
+                  .inNamespace(MemberChart.PULL_NAMESPACE)
+                  .resource(secret("planted"))
+                  .create(),
+          "cannot create resource \"secrets\"");
+      assertRefused(
+          () -> asAgent.secrets().inNamespace("kube-system").withName("bootstrap-token").get(),
+          "cannot get resource \"secrets\"");
+      assertRefused(
+          () -> asAgent.configMaps().inNamespace("kube-system").list(),
+          "cannot list resource \"configmaps\"");
+      // On a Node: the network's verdict labels and broker certificate, and nothing else.
+      String node = gpuNodes.get(0);
+      String verdict =
+          bed.client(MEMBER)
+              .nodes()
+              .withName(node)
+              .get()
+              .getMetadata()
+              .getLabels()
+              .get(NodeLabels.VERIFIED);
+      try {
+        asAgent.nodes().withName(node).edit(label(NodeLabels.VERIFIED, "unknown"));
+        assertThat(bed.client(MEMBER).nodes().withName(node).get().getMetadata().getLabels())
+            .containsEntry(NodeLabels.VERIFIED, "unknown");
+      } finally {
+        bed.client(MEMBER).nodes().withName(node).edit(label(NodeLabels.VERIFIED, verdict));
+      }
+      String onlyOurs = "the aifabric member agent may change only the network's labels";
+      assertRefused(
+          () ->
+              asAgent
+                  .nodes()
+                  .withName(node)
+                  .edit(annotate(REGISTRATION, "planted-" + System.nanoTime())),
+          onlyOurs);
+      assertRefused(
+          () -> asAgent.nodes().withName(node).edit(label(NodeLabels.GFD_PRODUCT, "NVIDIA-B200")),
+          onlyOurs);
+      assertRefused(
+          () -> asAgent.nodes().withName(node).edit(cordon()),
+          "may not change a Node's finalizers, owners or spec");
+      assertRefused(
+          () ->
+              asAgent
+                  .rbac()
+                  .clusterRoleBindings()
+                  .resource(clusterAdminBinding("agent-admin"))
+                  .create(),
+          "cannot create resource \"clusterrolebindings\"");
+      // Jobs only in the network's tenant namespaces, which are restricted.
+      assertRefused(
+          () -> asAgent.batch().v1().jobs().inNamespace("default").resource(job("escape")).create(),
+          "the aifabric member agent may write jobs only in the network's tenant namespaces");
+      assertRefused(
+          () -> asAgent.namespaces().resource(namespace(tenant, "privileged")).create(),
+          "enforce=restricted");
+      asAgent.namespaces().resource(namespace(tenant, "restricted")).create();
+      asAgent.batch().v1().jobs().inNamespace(tenant).resource(job("work")).create();
+    } finally {
+      bed.client(MEMBER).namespaces().withName(tenant).delete();
+    }
+  }
+
+  private static List<HasMetadata> objects(TestBed bed, CommandResult rendered) {
+    assertThat(rendered.succeeded()).as(rendered.stderr()).isTrue();
+    return bed.client(MEMBER)
+        .load(new ByteArrayInputStream(rendered.stdout().getBytes(StandardCharsets.UTF_8)))
+        .items();
+  }
+
+  private static io.fabric8.kubernetes.api.model.Namespace namespace(String name, String level) {
+    return new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .addToLabels("app.kubernetes.io/managed-by", "aifabric-operator")
+        .addToLabels("pod-security.kubernetes.io/enforce", level)
+        .endMetadata()
+        .build();
+  }
+
+  private static io.fabric8.kubernetes.api.model.batch.v1.Job job(String name) {
+    return new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withNewSpec()
+        .withNewTemplate()
+        .withNewSpec()
+        .withRestartPolicy("Never")
+        .addNewContainer()
+        .withName("c")
+        .withImage("busybox")
+        .withNewSecurityContext()
+        .withAllowPrivilegeEscalation(false)
+        .withRunAsNonRoot(true)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .endSecurityContext()
+        .endContainer()
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
   }
 
   /**
@@ -714,6 +899,36 @@ class MemberChartIT {
   private static UnaryOperator<Node> annotate(String key, String value) {
     return n -> {
       n.getMetadata().getAnnotations().put(key, value);
+      return n;
+    };
+  }
+
+  private static UnaryOperator<Node> cordon() {
+    return n -> {
+      n.getSpec().setUnschedulable(true);
+      return n;
+    };
+  }
+
+  /** What a stolen token would grant itself first. */
+  private static io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding clusterAdminBinding(
+      String name) {
+    return new io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "cluster-admin")
+        .build();
+  }
+
+  /** Sets a label; null removes it. */
+  private static UnaryOperator<Node> label(String key, String value) {
+    return n -> {
+      if (value == null) {
+        n.getMetadata().getLabels().remove(key);
+      } else {
+        n.getMetadata().getLabels().put(key, value);
+      }
       return n;
     };
   }

@@ -72,7 +72,7 @@ class PullDispatchBenchmark {
       try (operator;
           MemberAgentProcess agent =
               MemberAgentProcess.start(
-                  bed.kubeconfig("member-b"),
+                  PullMembers.agentKubeconfig(bed),
                   bed.dir().resolve("bench-agent/agent.log"),
                   settings)) {
         await()

@@ -13,9 +13,14 @@ import io.aifabric.api.v1alpha1.membercluster.MemberMode;
 import io.aifabric.api.v1alpha1.membercluster.PullMember;
 import io.aifabric.api.v1alpha1.memberwork.MemberWork;
 import io.aifabric.api.v1alpha1.nodereport.NodeReport;
+import io.aifabric.api.v1alpha1.nodereport.NodeReportStatus;
+import io.aifabric.contract.NodeLabels;
+import io.aifabric.protocol.RegistrationCodec;
+import io.aifabric.testbed.AgentProcess;
 import io.aifabric.testbed.CommandResult;
 import io.aifabric.testbed.ControlPlaneChart;
 import io.aifabric.testbed.MemberAgentProcess;
+import io.aifabric.testbed.MemberChart;
 import io.aifabric.testbed.OperatorProcess;
 import io.aifabric.testbed.TestBed;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -136,6 +141,12 @@ class PullMemberE2E extends FederatedE2E {
                     .inNamespace(PullMember.namespace(other))
                     .resource(nodeReport(PullMember.namespace(other)))
                     .create());
+        // Nor can it vouch for its own nodes: what the network says of a node is the report's
+        // status, which only the operator writes.
+        NodeReport own = agent.resources(NodeReport.class).resource(nodeReport(ns)).create();
+        own.setStatus(new NodeReportStatus());
+        own.getStatus().getLabels().put("aifabric.io/verified", "true");
+        forbidden(() -> agent.resources(NodeReport.class).resource(own).patchStatus());
         assertThat(token(agent, ns, PullMember.AGENT)).isNotBlank(); // renews its own
 
         agent.leases().inNamespace(ns).resource(lease(ns)).create();
@@ -220,7 +231,8 @@ class PullMemberE2E extends FederatedE2E {
     Path logs = bed.dir().resolve("member-agent-" + name);
     String cordoned = gpus.keySet().iterator().next();
     try (MemberAgentProcess agent =
-        MemberAgentProcess.start(bed.kubeconfig("member-b"), logs.resolve("first.log"), first)) {
+        MemberAgentProcess.start(
+            PullMembers.agentKubeconfig(bed), logs.resolve("first.log"), first)) {
       awaitCondition(name, "Joined", "True");
       awaitCondition(name, "Reachable", "True");
       // Its GPU nodes, as the agent reports them, become the member's ComputeNodes with their
@@ -273,7 +285,9 @@ class PullMemberE2E extends FederatedE2E {
     // stored, and the uncordoned node is schedulable again.
     try (MemberAgentProcess again =
         MemberAgentProcess.start(
-            bed.kubeconfig("member-b"), logs.resolve("again.log"), PullMembers.restart(first))) {
+            PullMembers.agentKubeconfig(bed),
+            logs.resolve("again.log"),
+            PullMembers.restart(first))) {
       awaitCondition(name, "Reachable", "True");
       await()
           .atMost(Duration.ofSeconds(30))
@@ -301,7 +315,7 @@ class PullMemberE2E extends FederatedE2E {
     AIJob job;
     try (MemberAgentProcess agent =
         MemberAgentProcess.start(
-            bed.kubeconfig("member-b"),
+            PullMembers.agentKubeconfig(bed),
             logs.resolve("failpoint.log"),
             with(first, "AIFABRIC_MEMBER_AGENT_FAILPOINT", "after-job-created"))) {
       awaitCondition(name, "Ready", "True");
@@ -326,7 +340,9 @@ class PullMemberE2E extends FederatedE2E {
     // status comes back through the work.
     try (MemberAgentProcess again =
         MemberAgentProcess.start(
-            bed.kubeconfig("member-b"), logs.resolve("again.log"), PullMembers.restart(first))) {
+            PullMembers.agentKubeconfig(bed),
+            logs.resolve("again.log"),
+            PullMembers.restart(first))) {
       AIJob done = federation.awaitPhase(job, JobPhase.Succeeded, Duration.ofSeconds(90));
       assertThat(done.getStatus().getPlacement().getCluster()).isEqualTo(name);
       assertThat(done.getStatus().getPlacement().getGpuModel())
@@ -365,7 +381,8 @@ class PullMemberE2E extends FederatedE2E {
     Path logs = bed.dir().resolve("member-agent-" + name);
     AIJob job;
     try (MemberAgentProcess agent =
-        MemberAgentProcess.start(bed.kubeconfig("member-b"), logs.resolve("first.log"), first)) {
+        MemberAgentProcess.start(
+            PullMembers.agentKubeconfig(bed), logs.resolve("first.log"), first)) {
       awaitCondition(name, "Ready", "True");
       job =
           federation.create(
@@ -398,7 +415,9 @@ class PullMemberE2E extends FederatedE2E {
     // again only without it.
     try (MemberAgentProcess again =
         MemberAgentProcess.start(
-            bed.kubeconfig("member-b"), logs.resolve("again.log"), PullMembers.restart(first))) {
+            PullMembers.agentKubeconfig(bed),
+            logs.resolve("again.log"),
+            PullMembers.restart(first))) {
       awaitCondition(name, "Ready", "True");
       assertThat(memberJobs(memberB, uid)).isEmpty();
       assertThat(memberWorkOrNull(name, job)).isNull();
@@ -445,7 +464,7 @@ class PullMemberE2E extends FederatedE2E {
     }
   }
 
-  private static final String AGENT_SECRET = "aifabric-member-agent-host";
+  private static final String AGENT_SECRET = MemberChart.PULL_CREDENTIALS;
 
   private static List<io.fabric8.kubernetes.api.model.batch.v1.Job> memberJobs(
       KubernetesClient member, String jobUid) {
@@ -482,6 +501,138 @@ class PullMemberE2E extends FederatedE2E {
     Map<String, String> more = new java.util.HashMap<>(settings);
     more.put(key, value);
     return more;
+  }
+
+  /**
+   * What the network says of a pull member's nodes reaches them through its agent: the operator
+   * writes each verdict into the node's report on the host (the agent may not), and the agent puts
+   * those labels on its Nodes, where the member's scheduler extender reads them, as the operator
+   * labels a push member's Nodes itself. On the test bed member-b is also a push member, whose
+   * operator would label the same Nodes: it leaves the network for this test (a data center is one
+   * or the other), and comes back after it.
+   */
+  @Test
+  void aPullMembersNodesGetTheNetworksVerdictsAndTheirNodeAgentsProveThemThroughItsAgent(
+      TestBed bed) throws Exception {
+    KubernetesClient memberB = bed.client("member-b");
+    federation.host.resources(MemberCluster.class).withName("member-b").delete();
+    String name = pullMember();
+    try {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  federation.host.resources(MemberCluster.class).withName("member-b").get()
+                      == null);
+      List<String> gpuNodes =
+          memberB.nodes().withLabel("nvidia.com/gpu.present", "true").list().getItems().stream()
+              .map(n -> n.getMetadata().getName())
+              .toList();
+      // Whatever the push member put there goes: what comes back is the pull member's word.
+      for (String node : gpuNodes) {
+        memberB
+            .nodes()
+            .withName(node)
+            .edit(
+                n -> {
+                  NodeLabels.NETWORK_LABELS.forEach(n.getMetadata().getLabels()::remove);
+                  return n;
+                });
+      }
+      Map<String, String> first = PullMembers.firstStart(bed, name);
+      try (MemberAgentProcess agent =
+          MemberAgentProcess.start(
+              PullMembers.agentKubeconfig(bed),
+              bed.dir().resolve("member-agent-" + name).resolve("marks.log"),
+              first)) {
+        awaitCondition(name, "Ready", "True");
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(
+                () -> {
+                  assertThat(computeNodes(name)).hasSize(gpuNodes.size());
+                  for (ComputeNode cn : computeNodes(name)) {
+                    String node = cn.getSpec().getNodeName();
+                    Map<String, String> want =
+                        Map.of(
+                            NodeLabels.VERIFIED, word(condition(cn, "Verified")),
+                            NodeLabels.AVAILABLE, word(condition(cn, "Available")));
+                    // On the host, in the report's status, written by the operator ...
+                    NodeReport report =
+                        federation
+                            .host
+                            .resources(NodeReport.class)
+                            .inNamespace(PullMember.namespace(name))
+                            .withName(node)
+                            .get();
+                    assertThat(report.getStatus().getLabels()).containsAllEntriesOf(want);
+                    // ... and on the member's Node, put there by the agent.
+                    assertThat(memberB.nodes().withName(node).get().getMetadata().getLabels())
+                        .containsAllEntriesOf(want);
+                  }
+                });
+        assertThat(Files.readString(agent.log())).contains("put the network's");
+
+        // A node agent on one of its nodes registers on its Node as on a push member's; the
+        // member agent reports the registration, the operator records it and issues the broker
+        // certificate into the report, the member agent puts it on the Node, and with it the node
+        // agent publishes its proofs: the node is Verified and Available, and says so on its Node.
+        String node = gpuNodes.get(0);
+        try (AgentProcess nodeAgent =
+            AgentProcess.start(
+                NodeAgents.credentials(bed, federation, "member-b", node),
+                bed.dir().resolve("agents"),
+                NodeAgents.settings(federation, name, node))) {
+          await()
+              .atMost(Duration.ofSeconds(90))
+              .untilAsserted(
+                  () -> {
+                    ComputeNode cn = computeNode(name, node);
+                    assertThat(reason(condition(cn, "Registered"))).isEqualTo("True/Registered");
+                    assertThat(reason(condition(cn, "Available"))).isEqualTo("True/HeartbeatFresh");
+                    assertThat(reason(condition(cn, "Verified")))
+                        .isEqualTo("True/MeasuredAsListed");
+                  });
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .untilAsserted(
+                  () -> {
+                    var onNode = memberB.nodes().withName(node).get().getMetadata();
+                    assertThat(onNode.getLabels())
+                        .containsEntry(NodeLabels.VERIFIED, "true")
+                        .containsEntry(NodeLabels.AVAILABLE, "true");
+                    assertThat(onNode.getAnnotations()).containsKey(NodeLabels.BROKER_CERTIFICATE);
+                  });
+          assertThat(Files.readString(nodeAgent.log())).contains("broker certificate for");
+        } finally {
+          memberB
+              .nodes()
+              .withName(node)
+              .edit(
+                  n -> {
+                    n.getMetadata().getAnnotations().remove(RegistrationCodec.ANNOTATION);
+                    n.getMetadata().getAnnotations().remove(NodeLabels.BROKER_CERTIFICATE);
+                    return n;
+                  });
+        }
+      }
+    } finally {
+      federation.host.resources(MemberCluster.class).withName(name).delete();
+      var back =
+          bed.kubectl(
+              TestBed.HOST, "apply", "-f", Federation.example("10-memberclusters.yaml").toString());
+      assertThat(back.succeeded()).as(back.stderr()).isTrue();
+      federation.awaitCondition("member-b", "Ready", "True");
+    }
+  }
+
+  private static String reason(Condition condition) {
+    return condition.getStatus() + "/" + condition.getReason();
+  }
+
+  /** A condition's status as the verdict labels say it: true, false or unknown. */
+  private static String word(Condition condition) {
+    return condition.getStatus().toLowerCase(java.util.Locale.ROOT);
   }
 
   private static List<ComputeNode> computeNodes(String member) {

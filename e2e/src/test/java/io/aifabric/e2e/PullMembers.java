@@ -8,6 +8,7 @@ import io.aifabric.api.v1alpha1.membercluster.MemberMode;
 import io.aifabric.testbed.AifabricCli;
 import io.aifabric.testbed.CommandResult;
 import io.aifabric.testbed.ControlPlaneChart;
+import io.aifabric.testbed.MemberChart;
 import io.aifabric.testbed.OperatorProcess;
 import io.aifabric.testbed.TestBed;
 import java.nio.file.Path;
@@ -80,13 +81,29 @@ final class PullMembers {
     if (minted.exitCode() != 0) {
       throw new IllegalStateException("aifabric join-token failed: " + minted.stderr());
     }
+    // A first install: no identity kept from an agent of another test's member.
+    bed.client("member-b")
+        .secrets()
+        .inNamespace(MemberChart.PULL_NAMESPACE)
+        .withName(MemberChart.PULL_CREDENTIALS)
+        .delete();
     Map<String, String> settings = new HashMap<>();
     settings.put("AIFABRIC_MEMBER_AGENT_MEMBER", member);
-    settings.put("AIFABRIC_MEMBER_AGENT_NAMESPACE", bed.createNamespace("member-b", "pull-agent"));
+    settings.put("AIFABRIC_MEMBER_AGENT_NAMESPACE", MemberChart.PULL_NAMESPACE);
+    settings.put("AIFABRIC_MEMBER_AGENT_CREDENTIALS_SECRET", MemberChart.PULL_CREDENTIALS);
     settings.put("AIFABRIC_MEMBER_AGENT_LEASE_INTERVAL", "1s");
     settings.put("AIFABRIC_MEMBER_AGENT_REPORT_INTERVAL", "1s");
     settings.put(JOIN_KUBECONFIG, join.toString());
     return settings;
+  }
+
+  /**
+   * What the agent authenticates to member-b with: the identity the member chart gives it in pull
+   * mode (its ServiceAccount, RBAC and admission policy), not an admin's, so every test that runs
+   * an agent also shows that the chart grants it enough.
+   */
+  static Path agentKubeconfig(TestBed bed) {
+    return new MemberChart(bed, "member-b").memberAgentKubeconfig();
   }
 
   /** The same agent started again: without the join token, which worked once. */

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
@@ -90,6 +91,11 @@ public class NodeReporter {
   /** The member's Kubernetes version, once started. */
   String kubernetesVersion() {
     return kubernetesVersion;
+  }
+
+  /** The member's Node of that name as the informer holds it, once started. */
+  Optional<Node> node(String name) {
+    return nodes == null ? Optional.empty() : Optional.ofNullable(nodes.getStore().getByKey(name));
   }
 
   /** How many Nodes the member has (with GPUs or not), once started. */

@@ -1,6 +1,7 @@
 package io.aifabric.contract;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The contract on a member's GPU Nodes that the operator writes and the scheduler extender reads,
@@ -29,6 +30,21 @@ public final class NodeLabels {
 
   /** Written by the operator: the node's tier, 0–3, from its provider's stake on chain. */
   public static final String TIER = "aifabric.io/tier";
+
+  /**
+   * Written by the operator once the node's registration is recorded: the node agent's broker
+   * client certificate (PEM; public), which the agent presents to the network's MQTT broker.
+   */
+  public static final String BROKER_CERTIFICATE = "aifabric.io/broker-certificate";
+
+  /**
+   * The labels the network owns on a member's Node: what it proved of the node. A pull member's
+   * agent copies these, and only these, from the host onto its Nodes.
+   */
+  public static final Set<String> NETWORK_LABELS = Set.of(VERIFIED, AVAILABLE, SCORE, TIER);
+
+  /** The annotations the network owns on a member's Node (a pull member's agent copies them). */
+  public static final Set<String> NETWORK_ANNOTATIONS = Set.of(BROKER_CERTIFICATE);
 
   /**
    * The provider's price per GPU-hour on this node, where it sets one (a decimal number). Nodes of

@@ -40,7 +40,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class BrokerCredentials {
   private static final Logger LOG = Logger.getLogger(BrokerCredentials.class);
-  public static final String ANNOTATION = "aifabric.io/broker-certificate";
+  public static final String ANNOTATION = io.aifabric.contract.NodeLabels.BROKER_CERTIFICATE;
   public static final String KEY_FILE = "broker.key";
   public static final String CERTIFICATE_FILE = "broker.crt";
 

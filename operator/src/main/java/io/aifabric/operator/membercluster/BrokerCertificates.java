@@ -11,7 +11,6 @@ import io.aifabric.protocol.broker.BrokerIdentities;
 import io.aifabric.protocol.broker.BrokerKeys;
 import io.aifabric.protocol.broker.ClientCertificateCheck;
 import io.aifabric.protocol.broker.Pem;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
@@ -32,14 +31,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
- * Issues each registered node its broker certificate and puts it on the member's Node (annotation
- * {@code aifabric.io/broker-certificate}), where the node's agent picks it up: subject CN = the
- * node's address (the broker's username for it, so the ACL lets it publish under its own topics
- * only), for the broker key its signed registration names (whose private half never leaves the
- * node). Issued only once the registration is recorded (Registered=True: signed by the key it
- * names, read from the member, no other node holds that key); re-issued when the certificate is
- * missing, not this authority's, for another address or key, or within a third of its validity of
- * expiring. A certificate is public: putting it on a Node reveals nothing.
+ * Issues each registered node its broker certificate and puts it on the member's Node ({@link
+ * NodeMarks}: directly, or through a pull member's agent; annotation {@code
+ * aifabric.io/broker-certificate}), where the node's agent picks it up: subject CN = the node's
+ * address (the broker's username for it, so the ACL lets it publish under its own topics only), for
+ * the broker key its signed registration names (whose private half never leaves the node). Issued
+ * only once the registration is recorded (Registered=True: signed by the key it names, read from
+ * the member, no other node holds that key); re-issued when the certificate is missing, not this
+ * authority's, for another address or key, or within a third of its validity of expiring. A
+ * certificate is public: putting it on a Node reveals nothing.
  *
  * <p>Without {@code aifabric.broker.authority.*} nothing is issued (the network's administrator
  * then hands nodes their certificates some other way).
@@ -49,7 +49,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class BrokerCertificates {
   private static final Logger LOG = Logger.getLogger(BrokerCertificates.class);
-  public static final String ANNOTATION = "aifabric.io/broker-certificate";
+  public static final String ANNOTATION = io.aifabric.contract.NodeLabels.BROKER_CERTIFICATE;
 
   private final Optional<BrokerAuthority> authority;
   private final Duration validity;
@@ -94,10 +94,7 @@ public class BrokerCertificates {
   }
 
   public void apply(
-      String cluster,
-      KubernetesClient member,
-      MemberInventory inventory,
-      Map<String, ComputeNode> nodes) {
+      String cluster, NodeMarks marks, MemberInventory inventory, Map<String, ComputeNode> nodes) {
     if (authority.isEmpty()) {
       return;
     }
@@ -150,7 +147,7 @@ public class BrokerCertificates {
     writes.each(
         due,
         issue -> {
-          annotate(member, issue, now);
+          annotate(marks, issue, now);
           return issue;
         });
   }
@@ -167,18 +164,11 @@ public class BrokerCertificates {
       PublicKey brokerKey,
       String why) {}
 
-  private void annotate(KubernetesClient member, Issue issue, Instant now) {
+  private void annotate(NodeMarks marks, Issue issue, Instant now) {
     String pem =
         Pem.encode(authority.get().issueClient(issue.username(), issue.brokerKey(), now, validity));
     try {
-      member
-          .nodes()
-          .withName(issue.node().nodeName())
-          .edit(
-              n -> {
-                n.getMetadata().getAnnotations().put(ANNOTATION, pem);
-                return n;
-              });
+      marks.annotate(issue.node().nodeName(), ANNOTATION, pem);
       metrics.counter("aifabric.broker.certificates.issued").increment();
       events.record(
           issue.computeNode(),

@@ -126,8 +126,9 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
         staleWork.collect(host, name, client);
       }
       var nodes = computeNodes.sync(host, member, inventory);
-      nodeLabels.apply(client, inventory, nodes);
-      brokerCertificates.apply(name, client, inventory, nodes);
+      NodeMarks marks = new MemberNodeMarks(client);
+      nodeLabels.apply(marks, inventory, nodes);
+      brokerCertificates.apply(name, marks, inventory, nodes);
       fleet.reached(ClusterViews.of(member, inventory, nodes));
       probeTime.stop(metrics.timer("aifabric.member.probe", "cluster", name));
       record(status, inventory);
@@ -279,6 +280,10 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
     }
     MemberInventory inventory = pullInventory.of(name, lease.get());
     var nodes = computeNodes.sync(host, member, inventory);
+    // What the network says of each node goes into its report; the agent puts it on the Node.
+    NodeMarks marks = new ReportNodeMarks(host, ns);
+    nodeLabels.apply(marks, inventory, nodes);
+    brokerCertificates.apply(name, marks, inventory, nodes);
     record(status, inventory);
     long removing = pullDispatch.beingRemoved(name);
     if (removing > 0) {

@@ -4,6 +4,8 @@ import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
 import io.aifabric.api.v1alpha1.membercluster.PullMember;
 import io.aifabric.api.v1alpha1.nodereport.NodeReport;
 import io.aifabric.api.v1alpha1.nodereport.NodeReportSpec;
+import io.aifabric.api.v1alpha1.nodereport.NodeReportStatus;
+import io.aifabric.contract.NodeLabels;
 import io.aifabric.operator.informer.LeanItemStore;
 import io.aifabric.operator.membercluster.MemberInventory.NodeUsage;
 import io.fabric8.kubernetes.api.model.Node;
@@ -55,7 +57,7 @@ public class PullInventory {
         .forEach(
             report -> {
               String name = report.getMetadata().getName();
-              GpuNodeInventory.of(node(name, report.getSpec())).ifPresent(gpuNodes::add);
+              GpuNodeInventory.of(node(name, report)).ifPresent(gpuNodes::add);
               usage.put(
                   name,
                   new NodeUsage(
@@ -73,13 +75,28 @@ public class PullInventory {
         usage);
   }
 
-  /** The Node a report describes, as a push member's API server would have shown it. */
-  static Node node(String name, NodeReportSpec spec) {
+  /**
+   * The Node a report describes, as a push member's API server would have shown it. What the host
+   * put in the report's status counts as on the Node already (its agent copies it there, and the
+   * report follows a moment later): a verdict or certificate is not written again meanwhile.
+   */
+  static Node node(String name, NodeReport report) {
+    NodeReportSpec spec = report.getSpec();
+    Map<String, String> labels = new HashMap<>(spec.getLabels());
+    Map<String, String> annotations = new HashMap<>(spec.getAnnotations());
+    NodeReportStatus marks = report.getStatus();
+    if (marks != null && marks.getLabels() != null && !marks.getLabels().isEmpty()) {
+      labels.keySet().removeAll(NodeLabels.NETWORK_LABELS);
+      labels.putAll(marks.getLabels());
+    }
+    if (marks != null && marks.getAnnotations() != null) {
+      annotations.putAll(marks.getAnnotations());
+    }
     return new NodeBuilder()
         .withNewMetadata()
         .withName(name)
-        .withLabels(spec.getLabels())
-        .withAnnotations(spec.getAnnotations())
+        .withLabels(labels)
+        .withAnnotations(annotations)
         .endMetadata()
         .withNewSpec()
         .withUnschedulable(spec.isUnschedulable())

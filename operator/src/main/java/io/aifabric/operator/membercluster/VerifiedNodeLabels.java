@@ -4,7 +4,6 @@ import io.aifabric.api.v1alpha1.Conditions;
 import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.api.v1alpha1.computenode.ComputeNodeStatus;
 import io.aifabric.contract.NodeLabels;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -45,8 +44,7 @@ public class VerifiedNodeLabels {
     this.writes = writes;
   }
 
-  public void apply(
-      KubernetesClient member, MemberInventory inventory, Map<String, ComputeNode> nodes) {
+  public void apply(NodeMarks marks, MemberInventory inventory, Map<String, ComputeNode> nodes) {
     List<Relabel> stale = new ArrayList<>();
     for (GpuNodeInventory node : inventory.gpuNodes()) {
       ComputeNode cn = nodes.get(node.nodeName());
@@ -61,7 +59,7 @@ public class VerifiedNodeLabels {
     writes.each(
         stale,
         r -> {
-          label(member, r.node(), r.want());
+          label(marks, r.node(), r.want());
           return r;
         });
   }
@@ -74,24 +72,9 @@ public class VerifiedNodeLabels {
         .allMatch(e -> Objects.equals(e.getValue(), node.aifabricLabels().get(e.getKey())));
   }
 
-  private static void label(
-      KubernetesClient member, GpuNodeInventory node, Map<String, String> want) {
+  private static void label(NodeMarks marks, GpuNodeInventory node, Map<String, String> want) {
     try {
-      member
-          .nodes()
-          .withName(node.nodeName())
-          .edit(
-              n -> {
-                want.forEach(
-                    (k, v) -> {
-                      if (v == null) {
-                        n.getMetadata().getLabels().remove(k);
-                      } else {
-                        n.getMetadata().getLabels().put(k, v);
-                      }
-                    });
-                return n;
-              });
+      marks.label(node.nodeName(), want);
     } catch (KubernetesClientException e) {
       // The next probe tries again; a missing RBAC grant shows in the log, not as a crash.
       LOG.warnf("node %s: could not label it: %s", node.nodeName(), e.getMessage());

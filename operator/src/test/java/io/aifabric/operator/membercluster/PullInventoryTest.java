@@ -2,7 +2,10 @@ package io.aifabric.operator.membercluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aifabric.api.v1alpha1.nodereport.NodeReport;
 import io.aifabric.api.v1alpha1.nodereport.NodeReportSpec;
+import io.aifabric.api.v1alpha1.nodereport.NodeReportStatus;
+import io.aifabric.contract.NodeLabels;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -46,7 +49,7 @@ class PullInventoryTest {
     report.setReady(true);
     report.setUnschedulable(true);
 
-    var pulled = GpuNodeInventory.of(PullInventory.node("gpu-0", report)).orElseThrow();
+    var pulled = GpuNodeInventory.of(PullInventory.node("gpu-0", report(report))).orElseThrow();
 
     assertThat(pulled).isEqualTo(GpuNodeInventory.of(asPushSeesIt).orElseThrow());
     assertThat(pulled.capacity()).isEqualTo(8);
@@ -59,7 +62,47 @@ class PullInventoryTest {
   void aNodeReportedNotReadyIsNotReady() {
     NodeReportSpec report = new NodeReportSpec();
     report.setCapacity(Map.of("nvidia.com/gpu", "1"));
-    assertThat(GpuNodeInventory.of(PullInventory.node("gpu-1", report)).orElseThrow().ready())
+    assertThat(
+            GpuNodeInventory.of(PullInventory.node("gpu-1", report(report))).orElseThrow().ready())
         .isFalse();
+  }
+
+  /**
+   * What the host put in a report's status is the node's as far as the operator is concerned (its
+   * agent copies it onto the Node): a verdict or certificate is not decided again while the report
+   * catches up; a network label the status no longer carries is gone.
+   */
+  @Test
+  void theMarksTheHostGaveANodeCountAsOnIt() {
+    NodeReportSpec spec = new NodeReportSpec();
+    spec.setCapacity(Map.of("nvidia.com/gpu", "1"));
+    spec.setLabels(
+        Map.of(
+            NodeLabels.VERIFIED,
+            "unknown",
+            NodeLabels.TIER,
+            "1",
+            "nvidia.com/gpu.product",
+            "NVIDIA-H100-80GB-HBM3"));
+    NodeReport report = report(spec);
+    report.setStatus(new NodeReportStatus());
+    report.getStatus().getLabels().put(NodeLabels.VERIFIED, "true");
+    report.getStatus().getLabels().put(NodeLabels.AVAILABLE, "true");
+    report.getStatus().getAnnotations().put(NodeLabels.BROKER_CERTIFICATE, "pem");
+
+    var node = GpuNodeInventory.of(PullInventory.node("gpu-2", report)).orElseThrow();
+
+    assertThat(node.aifabricLabels())
+        .containsEntry(NodeLabels.VERIFIED, "true")
+        .containsEntry(NodeLabels.AVAILABLE, "true")
+        .doesNotContainKey(NodeLabels.TIER);
+    assertThat(node.product()).isEqualTo("NVIDIA-H100-80GB-HBM3");
+    assertThat(node.brokerCertificate()).isEqualTo("pem");
+  }
+
+  private static NodeReport report(NodeReportSpec spec) {
+    NodeReport report = new NodeReport();
+    report.setSpec(spec);
+    return report;
   }
 }

@@ -15,7 +15,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
  * member's namespace on the host ({@code aifabric-member-<member>}), named as the node. It carries
  * what the operator reads from a push member's Node and Pods when it probes it: labels, the
  * aifabric annotations (the node agent's signed registrations), GPU capacity, readiness, and the
- * GPUs pods hold. The member it belongs to is the namespace it is in, never anything it says.
+ * GPUs pods hold. The member it belongs to is the namespace it is in, never anything it says. Its
+ * status is the operator's: what the network puts on that node ({@link NodeReportStatus}), which
+ * the agent copies onto it.
  */
 @Group(Formats.GROUP)
 @Version(Formats.VERSION)
@@ -30,4 +32,5 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
 @AtomicSpec
-public class NodeReport extends CustomResource<NodeReportSpec, Void> implements Namespaced {}
+public class NodeReport extends CustomResource<NodeReportSpec, NodeReportStatus>
+    implements Namespaced {}
