@@ -580,7 +580,7 @@ class MemberChartIT {
   @Test
   void theMemberAgentsIdentityMayRunTheNetworksJobsAndNothingMore(TestBed bed) throws Exception {
     String tenant = "aifabric-pull-it-" + Long.toHexString(System.nanoTime());
-    try (KubernetesClient asAgent = client(new MemberChart(bed, MEMBER).memberAgentKubeconfig())) {
+    try (KubernetesClient asAgent = client(PullMembers.agentKubeconfig(bed, MEMBER))) {
       assertThat(asAgent.nodes().list().getItems()).isNotEmpty();
       assertThat(asAgent.pods().inAnyNamespace().list().getItems()).isNotNull();
       assertThat(asAgent.batch().v1().jobs().inAnyNamespace().list().getItems()).isNotNull();

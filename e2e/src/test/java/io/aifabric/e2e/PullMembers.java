@@ -1,5 +1,7 @@
 package io.aifabric.e2e;
 
+import static org.awaitility.Awaitility.await;
+
 import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.aijob.PlacementConstraints;
 import io.aifabric.api.v1alpha1.membercluster.GpuPrice;
@@ -11,7 +13,18 @@ import io.aifabric.testbed.ControlPlaneChart;
 import io.aifabric.testbed.MemberChart;
 import io.aifabric.testbed.OperatorProcess;
 import io.aifabric.testbed.TestBed;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -103,7 +116,64 @@ final class PullMembers {
    * an agent also shows that the chart grants it enough.
    */
   static Path agentKubeconfig(TestBed bed) {
-    return new MemberChart(bed, "member-b").memberAgentKubeconfig();
+    return agentKubeconfig(bed, "member-b");
+  }
+
+  /**
+   * The member agent's identity in a member, once the chart's admission policies for it are in
+   * force: the API server enforces a new ValidatingAdmissionPolicy a moment after it is created, so
+   * this waits until a server-side dry run of a write each policy refuses is refused (nothing is
+   * written either way).
+   */
+  static Path agentKubeconfig(TestBed bed, String cluster) {
+    Path kubeconfig = new MemberChart(bed, cluster).memberAgentKubeconfig();
+    String node = bed.client(cluster).nodes().list().getItems().get(0).getMetadata().getName();
+    try (KubernetesClient agent =
+        new KubernetesClientBuilder()
+            .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
+            .build()) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  refused(
+                          () ->
+                              agent
+                                  .nodes()
+                                  .withName(node)
+                                  .dryRun()
+                                  .patch(
+                                      PatchContext.of(PatchType.JSON_MERGE),
+                                      "{\"metadata\":{\"annotations\":{\"policy-probe\":\"x\"}}}"))
+                      && refused(
+                          () ->
+                              agent
+                                  .namespaces()
+                                  .resource(
+                                      new NamespaceBuilder()
+                                          .withNewMetadata()
+                                          .withName("policy-probe")
+                                          .endMetadata()
+                                          .build())
+                                  .dryRun()
+                                  .create()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return kubeconfig;
+  }
+
+  /** Whether the API server refused the write (403). */
+  private static boolean refused(Runnable write) {
+    try {
+      write.run();
+      return false;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 403) {
+        throw e;
+      }
+      return true;
+    }
   }
 
   /** The same agent started again: without the join token, which worked once. */
