@@ -34,19 +34,26 @@ public final class ConsoleProcess implements AutoCloseable {
 
   /** Starts it and waits until it is ready (its informers have listed the network). */
   public static ConsoleProcess start(Path kubeconfig, Path logDir, String jvmOptions) {
+    return start(kubeconfig, logDir, jvmOptions, Map.of());
+  }
+
+  /** As above, with more settings (e.g. the chain it reads). */
+  public static ConsoleProcess start(
+      Path kubeconfig, Path logDir, String jvmOptions, Map<String, String> settings) {
     int port = FreePort.next();
     int management = FreePort.next();
+    Map<String, String> env = new java.util.HashMap<>(settings);
+    // As the control-plane chart runs it.
+    env.put("MALLOC_ARENA_MAX", "2");
+    env.put("KUBECONFIG", kubeconfig.toString());
+    env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+    env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(management));
     QuarkusProcess process =
         QuarkusProcess.startWithManagement(
             "the console",
             defaultJar(),
             jvmOptions,
-            Map.of(
-                // As the control-plane chart runs it.
-                "MALLOC_ARENA_MAX", "2",
-                "KUBECONFIG", kubeconfig.toString(),
-                "QUARKUS_HTTP_PORT", String.valueOf(port),
-                "QUARKUS_MANAGEMENT_PORT", String.valueOf(management)),
+            env,
             logDir.resolve("console.log"),
             port,
             management);

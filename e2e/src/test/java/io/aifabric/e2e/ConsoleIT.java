@@ -19,11 +19,13 @@ import io.aifabric.api.v1alpha1.settlement.Attestation;
 import io.aifabric.api.v1alpha1.settlement.SettlementBatch;
 import io.aifabric.api.v1alpha1.settlement.SettlementBatchSpec;
 import io.aifabric.api.v1alpha1.settlement.SettlementBatchStatus;
+import io.aifabric.escrow.contracts.JobEscrow;
 import io.aifabric.testbed.AifabricApi;
 import io.aifabric.testbed.ConsoleProcess;
 import io.aifabric.testbed.ControlPlaneChart;
 import io.aifabric.testbed.TestBed;
 import io.aifabric.testbed.TestBedExtension;
+import io.aifabric.testing.AnvilChain;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -32,6 +34,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -74,6 +77,8 @@ class ConsoleIT {
   private static KubernetesClient host;
   private static ConsoleProcess console;
   private static String member;
+  private static AnvilChain chain;
+  private static JobEscrow escrow;
 
   @BeforeAll
   static void start(TestBed bed) throws Exception {
@@ -85,9 +90,25 @@ class ConsoleIT {
     ControlPlaneChart chart = new ControlPlaneChart(bed, NS).overTheInstalledApi();
     chart.install(RELEASE);
     Path kubeconfig = chart.consoleKubeconfig(RELEASE);
+    // A chain with the escrow on it, which the console reads for itself.
+    chain = AnvilChain.start(bed.dir().resolve("console-anvil/anvil.log"));
+    escrow =
+        SettlementNetwork.deployEscrow(
+            chain,
+            chain.fundedAccount(10),
+            List.of(
+                chain.fundedAccount(1).getAddress(),
+                chain.fundedAccount(1).getAddress(),
+                chain.fundedAccount(1).getAddress()));
     console =
         ConsoleProcess.start(
-            kubeconfig, bed.dir().resolve("console-" + System.nanoTime()), "-Xmx160m");
+            kubeconfig,
+            bed.dir().resolve("console-" + System.nanoTime()),
+            "-Xmx160m",
+            Map.of(
+                "AIFABRIC_CONSOLE_CHAIN_RPC_URL", chain.url(),
+                "AIFABRIC_CONSOLE_CHAIN_ESCROW", escrow.getContractAddress(),
+                "AIFABRIC_CONSOLE_CHAIN_REFRESH", "1s"));
     member = "console-" + UUID.randomUUID().toString().substring(0, 8);
     MemberCluster m = FederationE2E.memberCluster(member, member + "-kubeconfig");
     host.resource(m).create();
@@ -98,12 +119,55 @@ class ConsoleIT {
     if (console != null) {
       console.close();
     }
+    if (chain != null) {
+      chain.close();
+    }
     // Nothing of this test is left for the federations of the E2E tests to find.
     host.resources(ComputeNode.class).list().getItems().stream()
         .filter(n -> member.equals(n.getSpec().getCluster()))
         .forEach(n -> host.resource(n).delete());
     host.resources(MemberCluster.class).withName(member).delete();
     host.namespaces().withName(NS).delete();
+  }
+
+  /**
+   * The network page shows what the escrow on the chain itself holds, not what any status says: a
+   * deposit a payer makes appears there (and the console, holding no key, sent nothing).
+   */
+  @Test
+  void theNetworkPageShowsWhatTheEscrowOnTheChainHolds() throws Exception {
+    BigInteger before = chain.balance(escrow.getContractAddress());
+    BigInteger deposit = new BigInteger("2500000000000000000"); // 2.5 ETH
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    long deadline = Instant.now().getEpochSecond() + 86_400;
+    JobEscrow.load(
+            escrow.getContractAddress(),
+            chain.web3j,
+            chain.devAccount(SettlementNetwork.PAYER),
+            AnvilChain.gas())
+        .deposit(key, chain.fundedAccount(1).getAddress(), BigInteger.valueOf(deadline), deposit)
+        .send();
+    String held =
+        new BigDecimal(before.add(deposit))
+            .divide(BigDecimal.TEN.pow(18))
+            .stripTrailingZeros()
+            .toPlainString();
+    long block = chain.web3j.ethBlockNumber().send().getBlockNumber().longValueExact();
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(console.page("/"))
+                    .contains("<td class=\"num\" id=\"chain-id\">" + AnvilChain.CHAIN_ID + "</td>")
+                    .contains("<td class=\"num\" id=\"chain-held\">" + held + "</td>")
+                    .contains("<td class=\"num\" id=\"chain-balance\">" + held + "</td>")
+                    .contains("<td class=\"num\" id=\"chain-settlements\">0</td>")
+                    .doesNotContain("chain-error"));
+    Matcher shown = Pattern.compile("id=\"chain-block\">(\\d+)<").matcher(console.page("/"));
+    assertThat(shown.find()).isTrue();
+    assertThat(Long.parseLong(shown.group(1))).isGreaterThanOrEqualTo(block);
   }
 
   @Test

@@ -142,6 +142,35 @@ class ControlPlaneChartIT {
         .contains("authoritySecret");
   }
 
+  /** The console reads the chain the operator is told of, and no other; none without one. */
+  @Test
+  void theConsoleReadsTheNetworksChainWhenThereIsOne(TestBed bed) {
+    String escrow = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+    CommandResult withChain =
+        bed.helm(
+            TestBed.HOST,
+            "template",
+            "x",
+            ControlPlaneChart.chart().toString(),
+            "--show-only=templates/console.yaml",
+            "--set=operator.chain.rpcUrl=http://chain.example:8545",
+            "--set=operator.chain.escrow=" + escrow);
+    assertThat(withChain.succeeded()).as(withChain.stderr()).isTrue();
+    assertThat(withChain.stdout())
+        .contains(
+            "name: AIFABRIC_CONSOLE_CHAIN_RPC_URL\n              value: \"http://chain.example:8545\"")
+        .contains("name: AIFABRIC_CONSOLE_CHAIN_ESCROW\n              value: \"" + escrow + "\"");
+    CommandResult without =
+        bed.helm(
+            TestBed.HOST,
+            "template",
+            "x",
+            ControlPlaneChart.chart().toString(),
+            "--show-only=templates/console.yaml");
+    assertThat(without.succeeded()).as(without.stderr()).isTrue();
+    assertThat(without.stdout()).doesNotContain("AIFABRIC_CONSOLE_CHAIN");
+  }
+
   @Test
   void itsPodsAreAdmittedUnderRestrictedPodSecurity(TestBed bed) {
     // The namespace enforces "restricted": the ReplicaSets' pods exist only if they comply (two

@@ -115,7 +115,8 @@ public final class LocalNetwork implements AutoCloseable {
       schedulers.add(inBackground(() -> startScheduler(member)));
     }
     CompletableFuture<UserKey> stores = inBackground(this::offerObjectStores);
-    CompletableFuture<ConsoleProcess> explorer = inBackground(this::startConsole);
+    CompletableFuture<ConsoleProcess> explorer =
+        inBackground(() -> startConsole(chainStarted.join()));
     agents = startAgents();
     offerTrainingData();
     userKey = stores.join();
@@ -228,10 +229,16 @@ public final class LocalNetwork implements AutoCloseable {
    * a ServiceAccount that may only read the aifabric kinds); its address goes to console-url for
    * run-local.sh.
    */
-  private ConsoleProcess startConsole() throws IOException {
+  /** The explorer over the host, reading the escrow's accounts on the chain for itself. */
+  private ConsoleProcess startConsole(SettlementNetwork chain) throws IOException {
     ConsoleProcess console =
         ConsoleProcess.start(
-            bed.kubeconfig(TestBed.HOST), bed.dir().resolve("console"), "-Xmx160m");
+            bed.kubeconfig(TestBed.HOST),
+            bed.dir().resolve("console"),
+            "-Xmx160m",
+            Map.of(
+                "AIFABRIC_CONSOLE_CHAIN_RPC_URL", chain.chain.url(),
+                "AIFABRIC_CONSOLE_CHAIN_ESCROW", chain.escrow.getContractAddress()));
     running.add(console);
     Files.writeString(bed.dir().resolve("console-url"), console.url() + "\n");
     say("the network explorer at %s", console.url());

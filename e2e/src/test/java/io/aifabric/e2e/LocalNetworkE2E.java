@@ -1,14 +1,17 @@
 package io.aifabric.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.settlement.SettlementBatch;
 import io.aifabric.testbed.BridgeProcess;
 import io.aifabric.testbed.ExtenderProcess;
+import io.aifabric.testing.AnvilChain;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -80,6 +83,36 @@ class LocalNetworkE2E {
     assertThat(batch.getStatus().getGasUsed())
         .isEqualTo(receipt.getGasUsed().longValueExact())
         .isPositive();
+  }
+
+  /**
+   * The explorer on the whole network shows the settled job, and what the escrow on the chain
+   * itself says: the settlements posted there, read by the console (not from any status).
+   */
+  @Test
+  void theExplorerShowsTheSettledJobAndWhatTheChainItselfSays() throws Exception {
+    AIJob settled = ending.settled();
+    var escrow = network.chain().escrow;
+    long posted = escrow.settlementNonce().send().longValueExact();
+    assertThat(posted).isPositive();
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(network.console().page("/"))
+                    .contains("<td class=\"num\" id=\"chain-settlements\">" + posted + "</td>")
+                    .contains("<td class=\"num\" id=\"chain-id\">" + AnvilChain.CHAIN_ID)
+                    .doesNotContain("chain-error"));
+    String jobPage =
+        network
+            .console()
+            .page(
+                "/jobs/"
+                    + settled.getMetadata().getNamespace()
+                    + "/"
+                    + settled.getMetadata().getName());
+    assertThat(jobPage).contains(settled.getStatus().getSettlement().getTxHash());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.aifabric.console.web;
 
+import io.aifabric.console.chain.ChainFiguresSource;
 import io.aifabric.console.state.NetworkState;
 import io.aifabric.console.view.BatchView;
 import io.aifabric.console.view.JobView;
@@ -23,6 +24,7 @@ public class ConsolePages {
   static final int ROWS = 500;
 
   private final NetworkState state;
+  private final ChainFiguresSource chain;
   private final Template network;
   private final Template member;
   private final Template node;
@@ -34,6 +36,7 @@ public class ConsolePages {
 
   ConsolePages(
       NetworkState state,
+      ChainFiguresSource chain,
       @Location("network.html") Template network,
       @Location("member.html") Template member,
       @Location("node.html") Template node,
@@ -43,6 +46,7 @@ public class ConsolePages {
       @Location("search.html") Template search,
       @Location("missing.html") Template missing) {
     this.state = state;
+    this.chain = chain;
     this.network = network;
     this.member = member;
     this.node = node;
@@ -57,7 +61,11 @@ public class ConsolePages {
   public record Page(int status, String html) {}
 
   public Page network() {
-    return ok(network.data("s", state.summary()).data("members", state.members()));
+    return ok(
+        network
+            .data("s", state.summary())
+            .data("members", state.members())
+            .data("chain", chain.figures().orElse(null)));
   }
 
   public Page member(String name) {

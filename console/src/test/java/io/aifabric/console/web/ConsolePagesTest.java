@@ -12,6 +12,8 @@ import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.api.v1alpha1.settlement.Attestation;
 import io.aifabric.api.v1alpha1.settlement.SettlementBatch;
 import io.aifabric.api.v1alpha1.settlement.SettlementBatchStatus;
+import io.aifabric.console.chain.ChainFigures;
+import io.aifabric.console.chain.ChainFiguresSource;
 import io.aifabric.console.state.NetworkState;
 import io.aifabric.console.view.BatchView;
 import io.aifabric.console.view.JobEvent;
@@ -28,10 +30,12 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,7 +48,39 @@ class ConsolePagesTest {
   private static final String H100 = "NVIDIA-H100-80GB-HBM3";
 
   private final NetworkState state = new NetworkState();
-  private final ConsolePages pages = pages(state);
+  private final AtomicReference<ChainFigures> chain = new AtomicReference<>();
+  private final ConsolePages pages = pages(state, () -> Optional.ofNullable(chain.get()));
+
+  @Test
+  void theNetworkPageShowsWhatTheChainItselfSaysAndWhyTheLastReadFailed() {
+    assertThat(pages.network().html()).contains("No chain configured");
+
+    chain.set(
+        new ChainFigures(
+            31337,
+            1234,
+            "0xe7f1725e7734ce288f8367e1bb143e90bb3f0512",
+            "2.5",
+            "2.75",
+            7,
+            Instant.parse("2026-12-06T00:00:00Z"),
+            null));
+    String html = pages.network().html();
+    assertThat(html)
+        .contains("<td class=\"num\" id=\"chain-id\">31337</td>")
+        .contains("<td class=\"num\" id=\"chain-block\">1234</td>")
+        .contains("<td class=\"num\" id=\"chain-held\">2.5</td>")
+        .contains("<td class=\"num\" id=\"chain-balance\">2.75</td>")
+        .contains("<td class=\"num\" id=\"chain-settlements\">7</td>")
+        .doesNotContain("chain-error");
+
+    // An RPC endpoint's error text is not the console's: it is shown as text.
+    chain.set(chain.get().failed(SCRIPT));
+    assertThat(pages.network().html())
+        .contains("&lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt;")
+        .doesNotContain(SCRIPT)
+        .contains("<td class=\"num\" id=\"chain-held\">2.5</td>");
+  }
 
   @Test
   void theNetworkPageShowsTheFiguresOfWhatTheHostHolds() {
@@ -175,7 +211,7 @@ class ConsolePagesTest {
   }
 
   /** The pages with a Qute engine set up as Quarkus sets it up for text/html templates. */
-  private static ConsolePages pages(NetworkState state) {
+  private static ConsolePages pages(NetworkState state, ChainFiguresSource chain) {
     Engine engine =
         Engine.builder()
             .addDefaults()
@@ -185,6 +221,7 @@ class ConsolePagesTest {
             .build();
     return new ConsolePages(
         state,
+        chain,
         engine.getTemplate("network.html"),
         engine.getTemplate("member.html"),
         engine.getTemplate("node.html"),
