@@ -753,30 +753,7 @@ class MemberChartIT {
           "only in the network's tenant namespaces, not in " + MemberChart.NAMESPACE);
       // A Job outside them (it could mount that namespace's Secrets): refused.
       assertRefused(
-          () ->
-              asHost
-                  .batch()
-                  .v1()
-                  .jobs()
-                  .inNamespace("default")
-                  .resource(
-                      new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
-                          .withNewMetadata()
-                          .withName("escape")
-                          .endMetadata()
-                          .withNewSpec()
-                          .withNewTemplate()
-                          .withNewSpec()
-                          .withRestartPolicy("Never")
-                          .addNewContainer()
-                          .withName("c")
-                          .withImage("busybox")
-                          .endContainer()
-                          .endSpec()
-                          .endTemplate()
-                          .endSpec()
-                          .build())
-                  .create(),
+          () -> asHost.batch().v1().jobs().inNamespace("default").resource(job("escape")).create(),
           "only in the network's tenant namespaces, not in default");
       // Taking over a namespace that is not the network's, or making one without restricted.
       assertRefused(

@@ -87,7 +87,7 @@ public class EscrowReads implements ChainFiguresSource {
               held,
               balance,
               settlements.longValueExact(),
-              clock.instant()));
+              clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
     } catch (IOException | RuntimeException e) {
       ChainFigures before = last.get();
       String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
