@@ -376,8 +376,17 @@ class ConsoleIT {
     try (Browser browser = Browser.start(shots)) {
       var driver = browser.driver;
       browser.open(console.url() + "/");
+      // The page swaps its <main> on a live update: an element found just before a swap is
+      // stale when read, and is found again.
       BigDecimal before =
-          new BigDecimal(driver.findElement(org.openqa.selenium.By.id("gpu-hours")).getText());
+          await()
+              .atMost(Duration.ofSeconds(10))
+              .ignoreException(org.openqa.selenium.StaleElementReferenceException.class)
+              .until(
+                  () ->
+                      new BigDecimal(
+                          driver.findElement(org.openqa.selenium.By.id("gpu-hours")).getText()),
+                  java.util.Objects::nonNull);
       await()
           .atMost(Duration.ofSeconds(10))
           .until(
@@ -388,6 +397,7 @@ class ConsoleIT {
       settledJob(7200L, "4.8");
       await()
           .atMost(Duration.ofSeconds(30))
+          .ignoreException(org.openqa.selenium.StaleElementReferenceException.class)
           .until(
               () ->
                   new BigDecimal(

@@ -20,7 +20,7 @@ import org.web3j.abi.datatypes.Type;
 import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.abi.datatypes.generated.Uint64;
 import org.web3j.protocol.Web3j;
-import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.Response;
 import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.http.HttpService;
@@ -72,13 +72,12 @@ public class EscrowReads implements ChainFiguresSource {
       long chainId =
           checked(web3j.ethChainId().send(), "eth_chainId").getChainId().longValueExact();
       BigInteger block = checked(web3j.ethBlockNumber().send(), "eth_blockNumber").getBlockNumber();
+      // Every figure as of that one block, so that they agree with each other.
+      DefaultBlockParameter at = DefaultBlockParameter.valueOf(block);
       BigInteger balance =
-          checked(
-                  web3j.ethGetBalance(escrow, DefaultBlockParameterName.LATEST).send(),
-                  "eth_getBalance")
-              .getBalance();
-      BigInteger held = call("totalHeld", new TypeReference<Uint256>() {});
-      BigInteger settlements = call("settlementNonce", new TypeReference<Uint64>() {});
+          checked(web3j.ethGetBalance(escrow, at).send(), "eth_getBalance").getBalance();
+      BigInteger held = call("totalHeld", new TypeReference<Uint256>() {}, at);
+      BigInteger settlements = call("settlementNonce", new TypeReference<Uint64>() {}, at);
       last.set(
           ChainFigures.read(
               chainId,
@@ -101,15 +100,15 @@ public class EscrowReads implements ChainFiguresSource {
 
   /** A view function of the escrow with no arguments and one number back. */
   @SuppressWarnings({"rawtypes", "unchecked"})
-  private <T extends Type> BigInteger call(String name, TypeReference<T> returns)
-      throws IOException {
+  private <T extends Type> BigInteger call(
+      String name, TypeReference<T> returns, DefaultBlockParameter at) throws IOException {
     Function function = new Function(name, List.of(), List.of((TypeReference) returns));
     var result =
         web3j
             .ethCall(
                 Transaction.createEthCallTransaction(
                     null, escrow, FunctionEncoder.encode(function)),
-                DefaultBlockParameterName.LATEST)
+                at)
             .send();
     if (result.hasError()) {
       throw new IOException(name + " failed: " + result.getError().getMessage());

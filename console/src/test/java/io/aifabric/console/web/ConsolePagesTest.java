@@ -54,6 +54,11 @@ class ConsolePagesTest {
   @Test
   void theNetworkPageShowsWhatTheChainItselfSaysAndWhyTheLastReadFailed() {
     assertThat(pages.network().html()).contains("No chain configured");
+    // Configured, never read yet: why, and no figures.
+    chain.set(new ChainFigures(0, 0, "0xe7f1", null, null, 0, null, "connection refused"));
+    assertThat(pages.network().html())
+        .contains("not yet; the last read failed: <span id=\"chain-error\">connection refused")
+        .doesNotContain("id=\"chain-id\"");
 
     chain.set(
         new ChainFigures(
