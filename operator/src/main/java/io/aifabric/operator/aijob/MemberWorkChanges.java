@@ -1,6 +1,6 @@
 package io.aifabric.operator.aijob;
 
-import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.aifabric.api.v1alpha1.memberwork.ReportedPod;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
@@ -15,31 +15,13 @@ import java.util.Objects;
 final class MemberWorkChanges {
   private MemberWorkChanges() {}
 
+  /** Whether what the job's state reads of a pod ({@link ReportedPod}) changed. */
   static boolean podChanged(Pod now, Pod before) {
-    return !Objects.equals(podSignature(now), podSignature(before));
+    return !ReportedPod.of(now).equals(ReportedPod.of(before));
   }
 
   static boolean jobChanged(Job now, Job before) {
     return !Objects.equals(jobSignature(now), jobSignature(before));
-  }
-
-  private static List<Object> podSignature(Pod pod) {
-    var status = pod.getStatus();
-    List<String> finished =
-        status == null || status.getContainerStatuses() == null
-            ? List.of()
-            : status.getContainerStatuses().stream().map(MemberWorkChanges::finishedAt).toList();
-    return List.of(
-        String.valueOf(pod.getSpec() == null ? null : pod.getSpec().getNodeName()),
-        String.valueOf(status == null ? null : status.getPhase()),
-        String.valueOf(status == null ? null : status.getStartTime()),
-        finished);
-  }
-
-  private static String finishedAt(ContainerStatus cs) {
-    return cs.getState() == null || cs.getState().getTerminated() == null
-        ? "-"
-        : String.valueOf(cs.getState().getTerminated().getFinishedAt());
   }
 
   private static List<Object> jobSignature(Job job) {
