@@ -1,6 +1,7 @@
 package io.aifabric.api.v1alpha1.nodereport;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.aifabric.contract.NodeLabels;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.HashMap;
@@ -20,15 +21,22 @@ public class NodeReportStatus {
   @Size(max = 8)
   @ValidationRule(
       value =
-          "self.all(k, k in ['aifabric.io/verified', 'aifabric.io/available',"
-              + " 'aifabric.io/availability-score', 'aifabric.io/tier'])",
+          "self.all(k, k in ['"
+              + NodeLabels.VERIFIED
+              + "', '"
+              + NodeLabels.AVAILABLE
+              + "', '"
+              + NodeLabels.SCORE
+              + "', '"
+              + NodeLabels.TIER
+              + "'])",
       message = "only the network's verdict labels are put on a member's node")
   private Map<String, String> labels = new HashMap<>();
 
   /** aifabric.io/broker-certificate. */
   @Size(max = 4)
   @ValidationRule(
-      value = "self.all(k, k == 'aifabric.io/broker-certificate')",
+      value = "self.all(k, k == '" + NodeLabels.BROKER_CERTIFICATE + "')",
       message = "only the broker certificate annotation is put on a member's node")
   private Map<String, String> annotations = new HashMap<>();
 }
