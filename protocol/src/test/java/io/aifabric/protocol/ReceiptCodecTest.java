@@ -18,7 +18,11 @@ class ReceiptCodecTest {
     assertThat(key.publicKey().verifies(back.receipt().digest(), back.signature())).isTrue();
     assertThat(back.receipt().gpuSeconds()).isEqualTo(7200);
 
-    String more = new String(wire, StandardCharsets.UTF_8).replace("7200", "72000");
+    // Replace the field, not the digits: "7200" can also occur in the signature's or address's hex.
+    String more =
+        new String(wire, StandardCharsets.UTF_8)
+            .replace("\"gpuSeconds\":7200,", "\"gpuSeconds\":72000,");
+    assertThat(more).isNotEqualTo(new String(wire, StandardCharsets.UTF_8));
     WorkReceipt.Signed inflated = ReceiptCodec.decode(more.getBytes(StandardCharsets.UTF_8));
     assertThat(key.publicKey().verifies(inflated.receipt().digest(), inflated.signature()))
         .isFalse();
@@ -41,7 +45,9 @@ class ReceiptCodecTest {
     assertThat(key.publicKey().verifies(back.receipt().digest(), back.signature())).isTrue();
 
     // A relay cannot shrink the size, or pass the sealed output off as the job's own digest.
-    String smaller = new String(wire, StandardCharsets.UTF_8).replace("1048643", "1048642");
+    String smaller =
+        new String(wire, StandardCharsets.UTF_8)
+            .replace("\"sealedBytes\":1048643", "\"sealedBytes\":1048642");
     WorkReceipt.Signed shrunk = ReceiptCodec.decode(smaller.getBytes(StandardCharsets.UTF_8));
     assertThat(key.publicKey().verifies(shrunk.receipt().digest(), shrunk.signature())).isFalse();
     String unsealed =
@@ -55,7 +61,9 @@ class ReceiptCodecTest {
     assertThatThrownBy(
             () ->
                 ReceiptCodec.decode(
-                    smaller.replace("1048642", "-5").getBytes(StandardCharsets.UTF_8)))
+                    smaller
+                        .replace("\"sealedBytes\":1048642", "\"sealedBytes\":-5")
+                        .getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(MalformedMessageException.class)
         .hasMessageContaining("sealedBytes");
   }
