@@ -532,13 +532,7 @@ class MemberChartIT {
             o ->
                 o.getKind().equals("ServiceAccount")
                     && o.getMetadata().getName().equals("aifabric-host"));
-    Deployment agent =
-        (Deployment)
-            pull.stream()
-                .filter(o -> o.getKind().equals("Deployment"))
-                .filter(o -> o.getMetadata().getName().equals("x-member-agent"))
-                .findFirst()
-                .orElseThrow();
+    Deployment agent = memberAgent(pull);
     assertThat(agent.getSpec().getReplicas()).isEqualTo(1);
     assertThat(agent.getSpec().getStrategy().getType()).isEqualTo("Recreate");
     var container = agent.getSpec().getTemplate().getSpec().getContainers().get(0);
@@ -553,6 +547,16 @@ class MemberChartIT {
             o ->
                 o.getKind().equals("Secret")
                     && o.getMetadata().getName().equals("x-member-agent-join"));
+
+    // A new join kubeconfig (a re-join) changes the pod template, so the agent restarts with it.
+    String joinHash = "aifabric.io/join-kubeconfig-sha256";
+    assertThat(agent.getSpec().getTemplate().getMetadata().getAnnotations()).containsKey(joinHash);
+    Deployment rejoined =
+        memberAgent(
+            objects(
+                bed, render(bed, "--set=mode=pull", "--set=memberAgent.joinKubeconfig=another")));
+    assertThat(rejoined.getSpec().getTemplate().getMetadata().getAnnotations().get(joinHash))
+        .isNotEqualTo(agent.getSpec().getTemplate().getMetadata().getAnnotations().get(joinHash));
 
     // An upgrade without the join kubeconfig (it worked once): none is mounted.
     List<HasMetadata> upgraded = objects(bed, render(bed, "--set=mode=pull"));
@@ -600,14 +604,17 @@ class MemberChartIT {
       assertRefused(
           () -> asAgent.secrets().inNamespace(MemberChart.PULL_NAMESPACE).list(),
           "cannot list resource \"secrets\"");
+      // Creating Secrets (a job's upload URLs) lets it plant none beside its credential ...
       assertRefused(
           () ->
               asAgent
                   .secrets()
                   .inNamespace(MemberChart.PULL_NAMESPACE)
-                  .resource(secret("planted"))
+                  .resource(secret("planted-upload"))
                   .create(),
-          "cannot create resource \"secrets\"");
+          "the aifabric member agent may write secrets only in the network's tenant namespaces,"
+              + " not in "
+              + MemberChart.PULL_NAMESPACE);
       assertRefused(
           () -> asAgent.secrets().inNamespace("kube-system").withName("bootstrap-token").get(),
           "cannot get resource \"secrets\"");
@@ -662,9 +669,41 @@ class MemberChartIT {
           "enforce=restricted");
       asAgent.namespaces().resource(namespace(tenant, "restricted")).create();
       asAgent.batch().v1().jobs().inNamespace(tenant).resource(job("work")).create();
+      // ... and in a tenant namespace only a job's upload URLs, which it cannot read back.
+      asAgent.secrets().inNamespace(tenant).resource(secret("work-upload")).create();
+      assertRefused(
+          () -> asAgent.secrets().inNamespace(tenant).withName("work-upload").get(),
+          "cannot get resource \"secrets\"");
+      assertRefused(
+          () -> asAgent.secrets().inNamespace(tenant).resource(secret("registry-creds")).create(),
+          "the aifabric member agent creates only upload-URL Secrets");
+      // Not a service-account token either, which the cluster would fill in for a pod to use.
+      assertRefused(
+          () ->
+              asAgent
+                  .secrets()
+                  .inNamespace(tenant)
+                  .resource(
+                      new io.fabric8.kubernetes.api.model.SecretBuilder(secret("token-upload"))
+                          .withType("kubernetes.io/service-account-token")
+                          .editMetadata()
+                          .addToAnnotations("kubernetes.io/service-account.name", "default")
+                          .endMetadata()
+                          .build())
+                  .create(),
+          "the aifabric member agent creates only upload-URL Secrets (<job>-upload, Opaque)");
     } finally {
       bed.client(MEMBER).namespaces().withName(tenant).delete();
     }
+  }
+
+  private static Deployment memberAgent(List<HasMetadata> rendered) {
+    return (Deployment)
+        rendered.stream()
+            .filter(o -> o.getKind().equals("Deployment"))
+            .filter(o -> o.getMetadata().getName().equals("x-member-agent"))
+            .findFirst()
+            .orElseThrow();
   }
 
   private static List<HasMetadata> objects(TestBed bed, CommandResult rendered) {

@@ -12,19 +12,27 @@ import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
 import io.aifabric.api.v1alpha1.membercluster.MemberMode;
 import io.aifabric.api.v1alpha1.membercluster.PullMember;
 import io.aifabric.api.v1alpha1.memberwork.MemberWork;
+import io.aifabric.api.v1alpha1.memberwork.MemberWorkStatus;
+import io.aifabric.api.v1alpha1.memberwork.ReportedJobCondition;
+import io.aifabric.api.v1alpha1.memberwork.ReportedPod;
 import io.aifabric.api.v1alpha1.nodereport.NodeReport;
 import io.aifabric.api.v1alpha1.nodereport.NodeReportStatus;
 import io.aifabric.contract.NodeLabels;
 import io.aifabric.protocol.RegistrationCodec;
+import io.aifabric.protocol.seal.SealedOutputObjects;
 import io.aifabric.testbed.AgentProcess;
+import io.aifabric.testbed.AifabricCli;
 import io.aifabric.testbed.CommandResult;
 import io.aifabric.testbed.ControlPlaneChart;
 import io.aifabric.testbed.MemberAgentProcess;
 import io.aifabric.testbed.MemberChart;
+import io.aifabric.testbed.ObjectStoreProcess;
 import io.aifabric.testbed.OperatorProcess;
+import io.aifabric.testbed.SealingSidecars;
 import io.aifabric.testbed.TestBed;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -34,12 +42,16 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -305,6 +317,169 @@ class PullMemberE2E extends FederatedE2E {
     federation.host.resources(MemberCluster.class).withName(name).delete();
   }
 
+  /**
+   * An agent off longer than its token lives, or whose token may have leaked, joins again: a host
+   * admin revokes its identity with {@code aifabric join-token --rejoin} (the old token is refused
+   * at once, even by a running agent, which exits to join again), the member is lost until the
+   * agent is back, an agent with only its stored identity says what it needs, and the new join
+   * token brings it back — once.
+   */
+  @Test
+  void aRevokedAgentJoinsAgainWithANewJoinTokenAndItsOldTokenDies(TestBed bed) throws Exception {
+    String name = PullMembers.cheapPullMember(federation);
+    String ns = PullMember.namespace(name);
+    Map<String, String> first = PullMembers.firstStart(bed, name);
+    Path logs = bed.dir().resolve("member-agent-" + name);
+    Path rejoin = bed.dir().resolve("rejoin-" + name + ".kubeconfig");
+    String oldToken;
+    try (MemberAgentProcess agent =
+        MemberAgentProcess.start(
+            PullMembers.agentKubeconfig(bed), logs.resolve("first.log"), first)) {
+      awaitCondition(name, "Ready", "True");
+      oldToken = storedToken(bed);
+      // Joined: a plain join token is not to be had, and the refusal says how to join again.
+      CommandResult plain =
+          PullMembers.joinToken(bed, name, bed.dir().resolve("plain-" + name + ".kubeconfig"));
+      assertThat(plain.exitCode()).isNotZero();
+      assertThat(plain.stderr()).contains("its agent has joined already").contains("--rejoin");
+
+      CommandResult revoked = PullMembers.joinToken(bed, name, rejoin, "--rejoin");
+      assertThat(revoked.exitCode()).as(revoked.stderr()).isZero();
+      assertThat(revoked.stdout()).contains("revoked the identity").contains("works once");
+      // The running agent finds its identity refused and exits, to join again on its restart.
+      assertThat(agent.awaitExit(Duration.ofSeconds(60))).as("the agent exited").isTrue();
+      assertThat(Files.readString(agent.log()))
+          .contains("the host no longer takes this agent's identity (HTTP 401)");
+    }
+    // The old identity's token is no token at all any more (its ServiceAccount is gone).
+    try (KubernetesClient old = client(rejoin, oldToken)) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () -> refusal(() -> old.leases().inNamespace(ns).withName(PullMember.AGENT).get()),
+              code -> code == 401);
+    }
+    assertThat(awaitCondition(name, "Joined", "False").getReason()).isEqualTo("AwaitingAgent");
+    assertThat(Federation.condition(federation.member(name), "Ready").orElseThrow().getStatus())
+        .isEqualTo("False");
+    assertThat(federation.eventReasons(federation.member(name))).contains("MemberLost");
+
+    // Restarted with only its stored identity, the agent does not start, and says what it needs.
+    assertThatThrownBy(
+            () ->
+                MemberAgentProcess.start(
+                    PullMembers.agentKubeconfig(bed),
+                    logs.resolve("stored-only.log"),
+                    PullMembers.restart(first)))
+        .hasMessageContaining("the host no longer takes the stored token (HTTP 401)")
+        .hasMessageContaining("with --rejoin if this agent had joined before");
+
+    // With the new join token it joins again, with a new identity, and the member is Ready.
+    Map<String, String> again = PullMembers.restart(first);
+    again.put(PullMembers.JOIN_KUBECONFIG, rejoin.toString());
+    try (MemberAgentProcess back =
+        MemberAgentProcess.start(
+            PullMembers.agentKubeconfig(bed), logs.resolve("again.log"), again)) {
+      awaitCondition(name, "Ready", "True");
+      assertThat(awaitCondition(name, "Joined", "True").getReason()).isEqualTo("AgentJoined");
+      assertThat(storedToken(bed)).isNotEqualTo(oldToken);
+      assertThat(Files.readString(back.log())).contains("joined the host with the join token");
+      // The re-join token worked once: its joiner is gone again.
+      try (KubernetesClient joiner = client(rejoin, null)) {
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(500))
+            .until(() -> refusal(() -> token(joiner, ns, PullMember.AGENT)), code -> code == 401);
+      }
+    }
+    federation.host.resources(MemberCluster.class).withName(name).delete();
+  }
+
+  /**
+   * A pull member's agent is the provider's: one that reports its job began before the AIJob
+   * existed and ended years from now cannot stretch the job's recorded run — the host holds those
+   * times to when it created the job and when it read the report — and with it the GPU time the
+   * nodes' receipts may claim (the oracles' audit caps each receipt by that run).
+   */
+  @Test
+  void anAgentThatReportsAStretchedRunCannotStretchTheJobsRecordedRun(TestBed bed)
+      throws Exception {
+    String name = PullMembers.cheapPullMember(federation);
+    String ns = PullMember.namespace(name);
+    Map<String, String> first = PullMembers.firstStart(bed, name);
+    Path join = Path.of(first.get(PullMembers.JOIN_KUBECONFIG));
+    Path logs = bed.dir().resolve("member-agent-" + name);
+    AIJob job;
+    try (MemberAgentProcess agent =
+        MemberAgentProcess.start(
+            PullMembers.agentKubeconfig(bed), logs.resolve("honest.log"), first)) {
+      awaitCondition(name, "Ready", "True");
+      job =
+          federation.create(
+              PullMembers.inEuWest(
+                  Federation.exampleJob("20-aijob-inference.yaml", ns, "stretched"), "600s"));
+      AIJob running = federation.awaitPhase(job, JobPhase.Running, Duration.ofSeconds(60));
+      assertThat(running.getStatus().getPlacement().getCluster()).isEqualTo(name);
+      agent.kill();
+    }
+    // Its identity, in the provider's hands: the work's status says the job ran from 2000 to 2030.
+    Instant created = Instant.parse(job.getMetadata().getCreationTimestamp());
+    MemberWork work = memberWork(name, job);
+    MemberWorkStatus forged = Serialization.clone(work.getStatus());
+    forged.setJobConditions(
+        List.of(new ReportedJobCondition("Complete", "True", "CompletionsReached", null)));
+    forged.setCompletionTime("2030-01-01T00:00:00Z");
+    for (ReportedPod pod : forged.getPods()) {
+      pod.setPhase("Succeeded");
+      pod.setStartTime("2000-01-01T00:00:00Z");
+      pod.setFinishedAt("2030-01-01T00:00:00Z");
+    }
+    work.setStatus(forged);
+    try (KubernetesClient asAgent = client(join, storedToken(bed))) {
+      asAgent.resources(MemberWork.class).inNamespace(ns).resource(work).updateStatus();
+    }
+    AIJob done = federation.awaitPhase(job, JobPhase.Succeeded, Duration.ofSeconds(60));
+    Instant seen = Instant.now();
+    Instant start = Instant.parse(done.getStatus().getStartTime());
+    Instant end = Instant.parse(done.getStatus().getEndTime());
+    assertThat(start).isAfterOrEqualTo(created).isBefore(seen);
+    assertThat(end).isAfter(start).isBeforeOrEqualTo(seen);
+    int gpus = done.getSpec().getResources().getGpusPerReplica();
+    assertThat(done.getStatus().getGpuSeconds())
+        .isPositive()
+        .isLessThanOrEqualTo(Duration.between(start, end).toSeconds() * gpus);
+
+    // The real agent, back, removes the work once the job is deleted.
+    try (MemberAgentProcess again =
+        MemberAgentProcess.start(
+            PullMembers.agentKubeconfig(bed),
+            logs.resolve("again.log"),
+            PullMembers.restart(first))) {
+      federation.host.resource(done).delete();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  memberJobs(bed.client("member-b"), job.getMetadata().getUid()).isEmpty()
+                      && memberWorkOrNull(name, job) == null);
+    }
+    federation.host.resources(MemberCluster.class).withName(name).delete();
+  }
+
+  /** The host token the agent in member-b keeps in its credential Secret. */
+  private static String storedToken(TestBed bed) {
+    io.fabric8.kubernetes.api.model.Secret held =
+        bed.client("member-b")
+            .secrets()
+            .inNamespace(MemberChart.PULL_NAMESPACE)
+            .withName(MemberChart.PULL_CREDENTIALS)
+            .get();
+    return new String(
+        java.util.Base64.getDecoder().decode(held.getData().get("token")),
+        java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   @Test
   void aJobOnAPullMemberRunsThroughItsAgentAndAnAgentKilledMidApplyCreatesNothingTwice(TestBed bed)
       throws Exception {
@@ -515,15 +690,9 @@ class PullMemberE2E extends FederatedE2E {
   void aPullMembersNodesGetTheNetworksVerdictsAndTheirNodeAgentsProveThemThroughItsAgent(
       TestBed bed) throws Exception {
     KubernetesClient memberB = bed.client("member-b");
-    federation.host.resources(MemberCluster.class).withName("member-b").delete();
+    memberBLeaves();
     String name = pullMember();
     try {
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(
-              () ->
-                  federation.host.resources(MemberCluster.class).withName("member-b").get()
-                      == null);
       List<String> gpuNodes =
           memberB.nodes().withLabel("nvidia.com/gpu.present", "true").list().getItems().stream()
               .map(n -> n.getMetadata().getName())
@@ -605,25 +774,187 @@ class PullMemberE2E extends FederatedE2E {
                   });
           assertThat(Files.readString(nodeAgent.log())).contains("broker certificate for");
         } finally {
-          memberB
-              .nodes()
-              .withName(node)
-              .edit(
-                  n -> {
-                    n.getMetadata().getAnnotations().remove(RegistrationCodec.ANNOTATION);
-                    n.getMetadata().getAnnotations().remove(NodeLabels.BROKER_CERTIFICATE);
-                    return n;
-                  });
+          forgetRegistration(memberB, node);
         }
       }
     } finally {
       federation.host.resources(MemberCluster.class).withName(name).delete();
-      var back =
-          bed.kubectl(
-              TestBed.HOST, "apply", "-f", Federation.example("10-memberclusters.yaml").toString());
-      assertThat(back.succeeded()).as(back.stderr()).isTrue();
-      federation.awaitCondition("member-b", "Ready", "True");
+      memberBComesBack(bed);
     }
+  }
+
+  /**
+   * A job whose outputs are sealed runs on a pull member as on a push member: its upload URLs reach
+   * the member only through the work its agent applies (the host holds no Secret for the member,
+   * and the agent reads none), as a Secret owned by the member Job; the sealing sidecars upload
+   * sealed bytes; the real node agents of the nodes that ran the replicas, certified through the
+   * member agent, sign receipts naming them; and the user's CLI opens exactly what each replica
+   * wrote. (member-b leaves as a push member for this, as above: its nodes are the pull member's.)
+   */
+  @Test
+  void aSealedJobOnAPullMemberGetsItsUploadUrlsThroughTheAgentAndItsNodesSignForItsOutputs(
+      TestBed bed) throws Exception {
+    KubernetesClient memberB = bed.client("member-b");
+    memberBLeaves();
+    String name = PullMembers.cheapPullMember(federation);
+    List<String> registered = new ArrayList<>();
+    try (ObjectStoreProcess store =
+            ObjectStoreProcess.start(
+                ObjectStoreProcess.defaultBinary(),
+                bed.dir().resolve("stores/" + name),
+                "outputs");
+        SealingSidecars kubelet =
+            SealingSidecars.start(memberB, bed.dir().resolve("sidecars/" + name))) {
+      federation.offerObjectStore(name, store);
+      Path key = bed.dir().resolve("user/" + name + "-key");
+      CommandResult keygen = AifabricCli.run("keygen", "--out", key.toString());
+      assertThat(keygen.exitCode()).as(keygen.stderr()).isZero();
+      Map<String, String> first = PullMembers.firstStart(bed, name);
+      try (MemberAgentProcess agent =
+          MemberAgentProcess.start(
+              PullMembers.agentKubeconfig(bed),
+              bed.dir().resolve("member-agent-" + name).resolve("sealed.log"),
+              first)) {
+        awaitCondition(name, "Ready", "True");
+        AIJob job =
+            PullMembers.inEuWest(
+                Federation.exampleJob("24-aijob-sealed-outputs.yaml", ns, "pull-sealed"), "5s");
+        job.getSpec().getEncryption().setUserPublicKey(keygen.stdout().strip());
+        job = federation.create(job);
+        String uid = job.getMetadata().getUid();
+        AIJob done;
+        try {
+          done = federation.awaitPhase(job, JobPhase.Succeeded, Duration.ofSeconds(120));
+        } catch (RuntimeException | AssertionError e) {
+          throw new AssertionError("the sealed job did not succeed\n" + kubelet.diagnostics(), e);
+        }
+        assertThat(done.getStatus().getPlacement().getCluster()).isEqualTo(name);
+
+        // The URLs travel in the work, which only the operator and this member's agent read; the
+        // host keeps no Secret for the member.
+        MemberWork work = memberWork(name, done);
+        assertThat(work.getSpec().getManifests())
+            .extracting(m -> m.getKind())
+            .containsExactly("Namespace", "Service", "Job", "Secret");
+        assertThat(
+                federation.host.secrets().inNamespace(PullMember.namespace(name)).list().getItems())
+            .isEmpty();
+        // In the member, the agent made them a Secret owned by the Job it created.
+        var memberJob = memberJobs(memberB, uid).get(0);
+        Secret uploads =
+            memberB
+                .secrets()
+                .inNamespace(memberJob.getMetadata().getNamespace())
+                .withName(memberJob.getMetadata().getName() + "-upload")
+                .get();
+        assertThat(uploads.getMetadata().getOwnerReferences())
+            .singleElement()
+            .satisfies(
+                o -> {
+                  assertThat(o.getKind()).isEqualTo("Job");
+                  assertThat(o.getUid()).isEqualTo(memberJob.getMetadata().getUid());
+                });
+        assertThat(uploads.getData()).containsOnlyKeys("0", "1");
+
+        Map<String, byte[]> held = SealedOutputsE2E.bothOutputsSealedIn(store, uid);
+
+        // The nodes that ran the replicas prove it: their real agents, certified through the
+        // member agent, sign receipts naming each sealed output.
+        List<AgentProcess> nodeAgents = new ArrayList<>();
+        try {
+          for (String node : new LinkedHashSet<>(done.getStatus().getPlacement().getNodes())) {
+            registered.add(node);
+            nodeAgents.add(
+                AgentProcess.start(
+                    NodeAgents.credentials(bed, federation, "member-b", node),
+                    bed.dir().resolve("agents"),
+                    NodeAgents.settings(federation, name, node)));
+          }
+          await()
+              .atMost(Duration.ofSeconds(120))
+              .untilAsserted(
+                  () ->
+                      assertThat(Federation.condition(federation.get(done), "OutputsSealed"))
+                          .hasValueSatisfying(
+                              c ->
+                                  assertThat(c.getStatus() + "/" + c.getReason())
+                                      .isEqualTo("True/AllOutputsSealed")));
+        } finally {
+          nodeAgents.forEach(AgentProcess::close);
+        }
+        AIJob sealed = federation.get(done);
+        assertThat(sealed.getStatus().getOutputs())
+            .extracting(o -> o.getReplica() + ":" + o.getSealedBytes())
+            .containsExactly(
+                "0:" + held.get(SealedOutputObjects.key("aifabric", uid, 0)).length,
+                "1:" + held.get(SealedOutputObjects.key("aifabric", uid, 1)).length);
+
+        // The user's CLI fetches and opens exactly what each replica wrote.
+        Path out = bed.dir().resolve("user/fetched-" + uid);
+        CommandResult fetched = SealedOutputsE2E.fetch("pull-sealed", out, key);
+        assertThat(fetched.exitCode()).as(fetched.stderr()).isZero();
+        for (int replica = 0; replica < 2; replica++) {
+          Path dir = out.resolve("replica-" + replica);
+          assertThat(Files.readString(dir.resolve("result.txt")))
+              .isEqualTo(SealedOutputsE2E.text(replica));
+          assertThat(Files.readAllBytes(dir.resolve("data.bin")))
+              .isEqualTo(SealedOutputsE2E.data(uid, replica));
+        }
+
+        // Deleted, the job's work leaves the member, its upload URLs with its Job.
+        federation.host.resource(sealed).delete();
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    memberJobs(memberB, uid).isEmpty()
+                        && memberB
+                                .secrets()
+                                .inNamespace(memberJob.getMetadata().getNamespace())
+                                .withName(uploads.getMetadata().getName())
+                                .get()
+                            == null);
+      }
+    } finally {
+      registered.forEach(node -> forgetRegistration(memberB, node));
+      federation.host.resources(MemberCluster.class).withName(name).delete();
+      memberBComesBack(bed);
+    }
+  }
+
+  /** The node agent's registration and broker certificate off the Node, for the next test. */
+  private static void forgetRegistration(KubernetesClient member, String node) {
+    member
+        .nodes()
+        .withName(node)
+        .edit(
+            n -> {
+              n.getMetadata().getAnnotations().remove(RegistrationCodec.ANNOTATION);
+              n.getMetadata().getAnnotations().remove(NodeLabels.BROKER_CERTIFICATE);
+              return n;
+            });
+  }
+
+  /**
+   * member-b leaves the network as a push member (a data center is one or the other): its nodes are
+   * then only a pull member's, whose agent runs in member-b.
+   */
+  private static void memberBLeaves() {
+    federation.host.resources(MemberCluster.class).withName("member-b").delete();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                federation.host.resources(MemberCluster.class).withName("member-b").get() == null);
+  }
+
+  /** member-b back as the examples make it, Ready. */
+  private static void memberBComesBack(TestBed bed) {
+    var back =
+        bed.kubectl(
+            TestBed.HOST, "apply", "-f", Federation.example("10-memberclusters.yaml").toString());
+    assertThat(back.succeeded()).as(back.stderr()).isTrue();
+    federation.awaitCondition("member-b", "Ready", "True");
   }
 
   private static String reason(Condition condition) {

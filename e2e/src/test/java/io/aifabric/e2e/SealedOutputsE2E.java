@@ -132,18 +132,7 @@ class SealedOutputsE2E extends FederatedE2E {
         .satisfies(o -> assertThat(o.getKind()).isEqualTo("Job"));
     assertThat(uploads.getData()).containsOnlyKeys("0", "1");
 
-    // The store holds both replicas' outputs, sealed: no byte of what the jobs wrote is there.
-    Map<String, byte[]> held = store.objects();
-    assertThat(held)
-        .containsOnlyKeys(
-            SealedOutputObjects.key("aifabric", uid, 0),
-            SealedOutputObjects.key("aifabric", uid, 1));
-    for (int replica = 0; replica < 2; replica++) {
-      byte[] sealed = held.get(SealedOutputObjects.key("aifabric", uid, replica));
-      assertThat(new String(Arrays.copyOf(sealed, 4), StandardCharsets.US_ASCII)).isEqualTo("AIFS");
-      assertThat(contains(sealed, text(replica).getBytes(StandardCharsets.UTF_8))).isFalse();
-      assertThat(contains(sealed, Arrays.copyOfRange(data(uid, replica), 1000, 1064))).isFalse();
-    }
+    Map<String, byte[]> held = bothOutputsSealedIn(store, uid);
 
     // The real agents of the nodes that ran the replicas sign receipts naming the sealed outputs.
     Set<String> nodes = new LinkedHashSet<>(done.getStatus().getPlacement().getNodes());
@@ -268,6 +257,25 @@ class SealedOutputsE2E extends FederatedE2E {
             (payer, depositKey) -> Optional.empty()));
   }
 
+  /**
+   * What the store holds of the job: both replicas' outputs and nothing else, sealed (no byte of
+   * what the replicas wrote is there).
+   */
+  static Map<String, byte[]> bothOutputsSealedIn(ObjectStoreProcess store, String uid) {
+    Map<String, byte[]> held = store.objects();
+    assertThat(held)
+        .containsOnlyKeys(
+            SealedOutputObjects.key("aifabric", uid, 0),
+            SealedOutputObjects.key("aifabric", uid, 1));
+    for (int replica = 0; replica < 2; replica++) {
+      byte[] sealed = held.get(SealedOutputObjects.key("aifabric", uid, replica));
+      assertThat(new String(Arrays.copyOf(sealed, 4), StandardCharsets.US_ASCII)).isEqualTo("AIFS");
+      assertThat(contains(sealed, text(replica).getBytes(StandardCharsets.UTF_8))).isFalse();
+      assertThat(contains(sealed, Arrays.copyOfRange(data(uid, replica), 1000, 1064))).isFalse();
+    }
+    return held;
+  }
+
   private static AIJob awaitSucceeded(AIJob job) {
     try {
       return federation.awaitPhase(job, JobPhase.Succeeded, Duration.ofSeconds(120));
@@ -279,11 +287,16 @@ class SealedOutputsE2E extends FederatedE2E {
   }
 
   private static CommandResult fetch(Path out, Path withKey, String... more) {
+    return fetch("sealed", out, withKey, more);
+  }
+
+  /** {@code aifabric fetch} of a job in the test namespace, as its user runs it. */
+  static CommandResult fetch(String job, Path out, Path withKey, String... more) {
     List<String> args =
         new ArrayList<>(
             List.of(
                 "fetch",
-                "sealed",
+                job,
                 "-n",
                 ns,
                 "--kubeconfig",
@@ -296,11 +309,13 @@ class SealedOutputsE2E extends FederatedE2E {
     return AifabricCli.run(args.toArray(String[]::new));
   }
 
-  private static String text(int replica) {
+  /** What the simulated replica wrote into result.txt. */
+  static String text(int replica) {
     return TEXT.replace("{replica}", String.valueOf(replica));
   }
 
-  private static byte[] data(String uid, int replica) {
+  /** What the simulated replica wrote into data.bin. */
+  static byte[] data(String uid, int replica) {
     return SealingSidecars.simulatedBytes(uid, replica, BYTES);
   }
 

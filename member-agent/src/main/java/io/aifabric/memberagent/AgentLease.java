@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -56,6 +57,15 @@ public class AgentLease {
     try {
       leases.withName(PullMember.AGENT).patch(MERGE, lease);
     } catch (KubernetesClientException e) {
+      if (e.getCode() == 401) {
+        // The host revoked this identity (a re-join): start again, to join with the join token.
+        LOG.errorf(
+            "member %s: the host no longer takes this agent's identity (HTTP 401): exiting, to"
+                + " join again with the join kubeconfig on the next start",
+            config.member());
+        Quarkus.asyncExit(1);
+        return;
+      }
       if (e.getCode() != 404) {
         LOG.warnf("renewing the Lease failed (HTTP %d): %s", e.getCode(), e.getMessage());
         return;

@@ -24,9 +24,10 @@ import org.jboss.logging.Logger;
  * The agent's connection to the host, under an identity of its own: its ServiceAccount {@code
  * agent} in {@code aifabric-member-<member>}, whose rights reach that namespace only. On first
  * start it trades the join token for a token of that account (the join token's only right) and
- * stores it in a Secret in the member; later starts use the stored one. It renews its own token
- * before it expires; the client reads the current token on every request, so a renewal needs no new
- * client.
+ * stores it in a Secret in the member; later starts use the stored one, or join again with the join
+ * token given when the host refuses it (401: it expired while the agent was off, or a host admin
+ * revoked it for a re-join). It renews its own token before it expires; the client reads the
+ * current token on every request, so a renewal needs no new client.
  */
 @ApplicationScoped
 public class HostConnection {
@@ -98,7 +99,8 @@ public class HostConnection {
                             + " and no join kubeconfig given: ask the network's administrator"
                             + " for one (aifabric join-token "
                             + config.member()
-                            + ") and set aifabric.member-agent.join-kubeconfig"));
+                            + ", with --rejoin if this agent had joined before) and set"
+                            + " aifabric.member-agent.join-kubeconfig"));
     Config joinConfig;
     try {
       joinConfig = Config.fromKubeconfig(Files.readString(path));
@@ -116,7 +118,10 @@ public class HostConnection {
                   + config.member()
                   + ": the host refused the join token (HTTP "
                   + e.getCode()
-                  + "): it works once, for this member only, until it expires; ask for a new one",
+                  + "): it works once, for this member only, until it expires; ask for a new one"
+                  + " (aifabric join-token "
+                  + config.member()
+                  + ", with --rejoin if this agent had joined before)",
               e);
         }
         throw e;

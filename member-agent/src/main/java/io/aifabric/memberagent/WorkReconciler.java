@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -76,6 +77,12 @@ public class WorkReconciler implements Reconciler<MemberWork>, Cleaner<MemberWor
     Optional<Job> job = ctx.getSecondaryResource(Job.class);
     if (!isApplied(old)) {
       for (GenericKubernetesResource manifest : manifests) {
+        if ("Secret".equals(manifest.getKind())) {
+          // The Job's upload URLs, owned by the Job: they go with it (the agent deletes no
+          // Secret), and until they exist the kubelet holds its pods back.
+          createIfAbsent(ownedBy(manifest, job.or(() -> jobOf(manifests).map(this::get))));
+          continue;
+        }
         Optional<GenericKubernetesResource> created = createIfAbsent(manifest);
         if (created.isPresent() && "Job".equals(manifest.getKind())) {
           AgentFailpoint.reach(AgentFailpoint.AFTER_JOB_CREATED);
@@ -97,7 +104,8 @@ public class WorkReconciler implements Reconciler<MemberWork>, Cleaner<MemberWor
   public DeleteControl cleanup(MemberWork work, Context<MemberWork> ctx) {
     Optional<GenericKubernetesResource> job = jobOf(work.getSpec().getManifests());
     for (GenericKubernetesResource manifest : work.getSpec().getManifests()) {
-      if (!"Namespace".equals(manifest.getKind())) {
+      // A tenant namespace is shared by its tenant's jobs; an upload Secret goes with its Job.
+      if (!"Namespace".equals(manifest.getKind()) && !"Secret".equals(manifest.getKind())) {
         member
             .genericKubernetesResources(manifest.getApiVersion(), manifest.getKind())
             .inNamespace(manifest.getMetadata().getNamespace())
@@ -244,6 +252,30 @@ public class WorkReconciler implements Reconciler<MemberWork>, Cleaner<MemberWor
       }
       return Optional.empty();
     }
+  }
+
+  /** The upload Secret, owned by the member Job (which must exist: it is created first). */
+  private static GenericKubernetesResource ownedBy(
+      GenericKubernetesResource secret, Optional<Job> job) {
+    Job owner =
+        job.orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "Secret "
+                        + secret.getMetadata().getName()
+                        + " comes before its Job exists in the member; retried"));
+    GenericKubernetesResource owned = Serialization.clone(secret);
+    owned
+        .getMetadata()
+        .setOwnerReferences(
+            List.of(
+                new OwnerReferenceBuilder()
+                    .withApiVersion("batch/v1")
+                    .withKind("Job")
+                    .withName(owner.getMetadata().getName())
+                    .withUid(owner.getMetadata().getUid())
+                    .build()));
+    return owned;
   }
 
   private static Optional<GenericKubernetesResource> jobOf(

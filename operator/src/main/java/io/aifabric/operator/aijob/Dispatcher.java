@@ -70,15 +70,7 @@ public class Dispatcher {
       Map<String, StorageVolume> volumes)
       throws StoreUnusableException {
     // Before anything is created: a job whose outputs cannot be stored is not started.
-    Optional<List<String>> uploadUrls =
-        job.getSpec().getEncryption() == null
-            ? Optional.empty()
-            : Optional.of(
-                uploadGrants.grant(
-                    job,
-                    cluster,
-                    Duration.ofSeconds(
-                        RunDeadline.seconds(job.getSpec(), placement.getPricePerGpuHour()))));
+    Optional<List<String>> uploadUrls = uploadUrls(cluster, job, placement);
     String namespace = DispatchNames.namespace(job);
     String name = DispatchNames.name(job);
     Map<String, String> labels = DispatchNames.labels(job);
@@ -96,6 +88,23 @@ public class Dispatcher {
       }
       throw e;
     }
+  }
+
+  /**
+   * The upload URLs of a job whose outputs are sealed, granted for its run on the member (empty for
+   * a job without sealed outputs).
+   */
+  Optional<List<String>> uploadUrls(String cluster, AIJob job, Placement placement)
+      throws StoreUnusableException {
+    if (job.getSpec().getEncryption() == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        uploadGrants.grant(
+            job,
+            cluster,
+            Duration.ofSeconds(
+                RunDeadline.seconds(job.getSpec(), placement.getPricePerGpuHour()))));
   }
 
   /** The Job created now, or empty when it existed already. */

@@ -153,7 +153,7 @@ public class JobDispatching {
   /**
    * Dispatches a placed job to a pull member: its work written on the host for the member's agent
    * ({@link PullDispatch}); dispatched once the agent has applied it. Placement puts no job that
-   * mounts volumes or seals outputs on a pull member.
+   * mounts volumes on a pull member.
    */
   void dispatchToPull(KubernetesClient host, AIJob job, AIJobStatus status, Long generation) {
     String cluster = status.getPlacement().getCluster();

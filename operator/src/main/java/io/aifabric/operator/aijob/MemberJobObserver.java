@@ -43,7 +43,7 @@ public class MemberJobObserver {
     }
     List<ReportedPod> pods =
         work.pods(job.getMetadata().getUid()).stream().map(ReportedPod::of).toList();
-    return summarize(job, memberJob, pods, statusTime());
+    return summarize(job, memberJob, pods, statusTime(), clock.instant());
   }
 
   /** The state of a pull member's work, from what its agent reported (empty: no member Job). */
@@ -51,7 +51,7 @@ public class MemberJobObserver {
       Optional<Job> reportedJob, List<ReportedPod> reportedPods, AIJob job) {
     return reportedJob.isEmpty()
         ? MemberJobState.missing()
-        : summarize(job, reportedJob.get(), reportedPods, statusTime());
+        : summarize(job, reportedJob.get(), reportedPods, statusTime(), clock.instant());
   }
 
   /**
@@ -64,8 +64,22 @@ public class MemberJobObserver {
     return Instant.ofEpochSecond(now - now % step);
   }
 
-  /** The job's state from its member Job and that Job's pods, as either mode sees them. */
-  static MemberJobState summarize(AIJob job, Job memberJob, List<ReportedPod> pods, Instant now) {
+  /**
+   * The job's state from its member Job and that Job's pods, as either mode sees them.
+   *
+   * <p>The times come from the member (its kubelets, or a pull member's agent), which is the
+   * provider's: they are held to what the host itself saw. Nothing of the job ran before the host
+   * created the AIJob (its creation time, the host API server's clock), and nothing ended after the
+   * operator read it ({@code observedAt}). A member that reports a start in the past or an end in
+   * the future cannot stretch the job's recorded run, and with it the GPU time its receipts may
+   * claim (the oracles' audit caps each receipt by that run).
+   *
+   * @param now the end of a running pod's GPU time (the status interval's start: see above)
+   * @param observedAt when the operator read what the member reported
+   */
+  static MemberJobState summarize(
+      AIJob job, Job memberJob, List<ReportedPod> pods, Instant now, Instant observedAt) {
+    Instant notBefore = created(job);
     int replicas = job.getSpec().getReplicas();
     int gpusPerReplica = job.getSpec().getResources().getGpusPerReplica();
     String[] nodes = new String[replicas];
@@ -81,8 +95,11 @@ public class MemberJobObserver {
       if (pod.getStartTime() == null) {
         continue;
       }
-      Instant podStart = Instant.parse(pod.getStartTime());
-      Instant podEnd = pod.getFinishedAt() == null ? null : Instant.parse(pod.getFinishedAt());
+      Instant podStart = within(Instant.parse(pod.getStartTime()), notBefore, observedAt);
+      Instant podEnd =
+          pod.getFinishedAt() == null
+              ? null
+              : within(Instant.parse(pod.getFinishedAt()), podStart, observedAt);
       anyRunning |= "Running".equals(pod.getPhase());
       start = start == null || podStart.isBefore(start) ? podStart : start;
       Instant until = podEnd == null ? now : podEnd;
@@ -103,7 +120,11 @@ public class MemberJobObserver {
               ? done.getReason()
               : done.getReason() + ": " + done.getMessage();
       if (memberJob.getStatus().getCompletionTime() != null) {
-        end = Instant.parse(memberJob.getStatus().getCompletionTime());
+        end =
+            within(
+                Instant.parse(memberJob.getStatus().getCompletionTime()),
+                start == null ? notBefore : start,
+                observedAt);
       } else if (end == null) {
         end = now;
       }
@@ -112,6 +133,20 @@ public class MemberJobObserver {
     }
     return new MemberJobState(
         true, phase, new ArrayList<>(Arrays.asList(nodes)), start, end, gpuSeconds, message);
+  }
+
+  /** When the host created the AIJob, or null if unknown (nothing then bounds the start). */
+  private static Instant created(AIJob job) {
+    String created = job.getMetadata() == null ? null : job.getMetadata().getCreationTimestamp();
+    return created == null ? null : Instant.parse(created);
+  }
+
+  /** The time, moved into [notBefore, notAfter] (an unknown bound bounds nothing). */
+  private static Instant within(Instant time, Instant notBefore, Instant notAfter) {
+    if (notBefore != null && time.isBefore(notBefore)) {
+      return notBefore;
+    }
+    return time.isAfter(notAfter) ? notAfter : time;
   }
 
   private static JobCondition terminalCondition(Job job) {

@@ -11,6 +11,8 @@ import io.aifabric.api.v1alpha1.memberwork.MemberWorkSpec;
 import io.aifabric.api.v1alpha1.memberwork.MemberWorkStatus;
 import io.aifabric.api.v1alpha1.memberwork.ReportedPod;
 import io.aifabric.operator.informer.LeanItemStore;
+import io.aifabric.operator.outputs.SealingSidecar;
+import io.aifabric.operator.outputs.StoreUnusableException;
 import io.aifabric.operator.status.EventRecorder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -85,7 +87,19 @@ public class PullDispatch {
       KubernetesClient host, String cluster, AIJob job, AIJobStatus status, Long generation) {
     Optional<MemberWork> held = work(cluster, job);
     if (held.isEmpty()) {
-      MemberWork work = workFor(cluster, job, status);
+      MemberWork work;
+      try {
+        work = workFor(cluster, job, status);
+      } catch (StoreUnusableException e) {
+        // Not written: a job whose outputs could not leave the node would run for nothing.
+        String message = e.getMessage() + "; the job waits";
+        if (!Conditions.says(status.getConditions(), DISPATCHED, message)) {
+          events.record(job, EventRecorder.WARNING, e.reason(), e.getMessage());
+        }
+        conditions.set(
+            status.getConditions(), DISPATCHED, Conditions.FALSE, e.reason(), message, generation);
+        return false;
+      }
       try {
         works.handleRecentResourceCreate(
             ResourceID.fromResource(work), host.resource(work).create());
@@ -197,15 +211,28 @@ public class PullDispatch {
             .count();
   }
 
-  private MemberWork workFor(String cluster, AIJob job, AIJobStatus status) {
+  /**
+   * The work: what {@link Dispatcher} creates in a push member, in the order the agent creates it.
+   * A job's upload URLs come last, as a Secret the agent makes owned by the Job it created (until
+   * that Secret exists the kubelet holds the pods back, as in push mode). They are in the work
+   * because the agent may read nothing else on the host: the work is readable only by the operator
+   * and this member's agent, as the Secret is in the member.
+   */
+  private MemberWork workFor(String cluster, AIJob job, AIJobStatus status)
+      throws StoreUnusableException {
     String namespace = DispatchNames.namespace(job);
     String name = DispatchNames.name(job);
+    Optional<List<String>> uploadUrls = dispatcher.uploadUrls(cluster, job, status.getPlacement());
     List<HasMetadata> objects = new ArrayList<>();
     objects.add(TenantNamespaces.manifest(namespace));
     if (job.getSpec().getReplicas() > 1) {
       objects.add(Dispatcher.rendezvous(job));
     }
     objects.add(dispatcher.job(job, status.getPlacement(), Map.of()));
+    uploadUrls.ifPresent(
+        urls ->
+            objects.add(
+                SealingSidecar.uploadSecret(namespace, name, urls, DispatchNames.labels(job))));
     MemberWork work = new MemberWork();
     work.setMetadata(
         new ObjectMetaBuilder()

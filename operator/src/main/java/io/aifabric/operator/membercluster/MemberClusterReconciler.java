@@ -216,6 +216,15 @@ public class MemberClusterReconciler implements Reconciler<MemberCluster>, Clean
     boolean wasReady = Conditions.isTrue(status.getConditions(), READY);
     Optional<Lease> lease = pullAccess.reconcile(host, member, wasJoined);
     if (lease.isEmpty()) {
+      if (wasJoined) {
+        // Its Lease went with its identity (a re-join revoked it): lost as if the Lease had
+        // expired now, so its jobs move after the grace period unless it is back by then.
+        String why = "the agent's Lease is gone: its identity was revoked for a re-join";
+        fleet.unreachable(name, now);
+        computeNodes.markUnavailable(host, name, "member " + name + " is lost: " + why);
+        LOG.warnf("MemberCluster %s: lost: %s", name, why);
+        events.record(member, EventRecorder.WARNING, "MemberLost", why);
+      }
       fleet.notReady(name);
       conditions.set(
           status.getConditions(),

@@ -27,6 +27,10 @@ import java.util.Optional;
  *       token. A join token is a short-lived token of the joiner that a host admin hands the
  *       provider ({@code aifabric join-token}); the agent trades it for its own. Once the agent's
  *       Lease exists the joiner is deleted, and every join token with it: a join token works once.
+ *   <li>a re-join ({@code aifabric join-token --rejoin}, for an agent whose token expired while it
+ *       was off, or one that may have leaked): the host admin deletes the agent's ServiceAccount
+ *       (every token of it dies with it) and its Lease; the operator, seeing no Lease, applies the
+ *       agent's identity and the joiner again.
  * </ul>
  *
  * <p>The operator only binds the two ClusterRoles (RBAC {@code bind} on those names): it holds none
@@ -86,6 +90,9 @@ public class PullMemberAccess {
     Optional<Lease> lease = leases.lease(name);
     if (lease.isEmpty()) {
       if (joiners.add(key)) {
+        // The agent's identity again too: a re-join (aifabric join-token --rejoin) deleted it,
+        // and with it every token of the old one.
+        identity(host, ns, PullMember.AGENT, config.member().pullAgentRole());
         identity(host, ns, PullMember.JOINER, config.member().pullJoinerRole());
       }
     } else if (!joined) {

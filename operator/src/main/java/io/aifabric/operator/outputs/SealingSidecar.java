@@ -114,21 +114,35 @@ public final class SealingSidecar {
 
   /** The Secret with each replica's upload URL (key = replica index), owned by the member Job. */
   public static Secret uploadSecret(Job owner, List<String> urls, Map<String, String> labels) {
-    Map<String, String> data = new LinkedHashMap<>();
-    for (int replica = 0; replica < urls.size(); replica++) {
-      data.put(String.valueOf(replica), urls.get(replica));
-    }
-    return new SecretBuilder()
-        .withNewMetadata()
-        .withName(uploadSecretName(owner.getMetadata().getName()))
-        .withNamespace(owner.getMetadata().getNamespace())
-        .withLabels(labels)
+    return new SecretBuilder(
+            uploadSecret(
+                owner.getMetadata().getNamespace(), owner.getMetadata().getName(), urls, labels))
+        .editMetadata()
         .addNewOwnerReference()
         .withApiVersion("batch/v1")
         .withKind("Job")
         .withName(owner.getMetadata().getName())
         .withUid(owner.getMetadata().getUid())
         .endOwnerReference()
+        .endMetadata()
+        .build();
+  }
+
+  /**
+   * The same Secret before its Job exists, as a pull member's work carries it: the member's agent
+   * makes it owned by the Job it created (the Job's UID exists only in the member).
+   */
+  public static Secret uploadSecret(
+      String namespace, String jobName, List<String> urls, Map<String, String> labels) {
+    Map<String, String> data = new LinkedHashMap<>();
+    for (int replica = 0; replica < urls.size(); replica++) {
+      data.put(String.valueOf(replica), urls.get(replica));
+    }
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(uploadSecretName(jobName))
+        .withNamespace(namespace)
+        .withLabels(labels)
         .endMetadata()
         .withType("Opaque")
         .withStringData(data)

@@ -29,7 +29,7 @@ class MemberJobObserverTest {
             ReportedPod.of(pod("j-0", 0, "gpu-a", "Running", "2026-12-05T11:59:00Z", null)),
             ReportedPod.of(pod("j-1", 1, "gpu-b", "Running", "2026-12-05T11:59:30Z", null)));
 
-    var state = MemberJobObserver.summarize(job(2, 4), running(), pods, NOW);
+    var state = MemberJobObserver.summarize(job(2, 4), running(), pods, NOW, NOW);
 
     assertThat(state.phase()).isEqualTo(JobPhase.Running);
     assertThat(state.nodes()).containsExactly("gpu-a", "gpu-b");
@@ -62,7 +62,7 @@ class MemberJobObserverTest {
             .endStatus()
             .build();
 
-    var state = MemberJobObserver.summarize(job(1, 2), complete, pods, NOW);
+    var state = MemberJobObserver.summarize(job(1, 2), complete, pods, NOW, NOW);
 
     assertThat(state.phase()).isEqualTo(JobPhase.Succeeded);
     assertThat(state.gpuSeconds()).isEqualTo(120 * 2);
@@ -75,10 +75,66 @@ class MemberJobObserverTest {
     ReportedPod stray =
         ReportedPod.of(pod("j-7", 7, "gpu-z", "Running", "2026-12-05T11:59:00Z", null));
 
-    var state = MemberJobObserver.summarize(job(1, 1), running(), List.of(pending, stray), NOW);
+    var state =
+        MemberJobObserver.summarize(job(1, 1), running(), List.of(pending, stray), NOW, NOW);
 
     assertThat(state.nodes()).containsExactly((String) null);
     assertThat(state.gpuSeconds()).isEqualTo(60);
+  }
+
+  /**
+   * A member (a pull member's agent, or a push member's API server) that reports a pod started
+   * before the AIJob existed and ended in the future, and a completion time in the future, does not
+   * stretch the job's recorded run: it is held to when the host created the job and when the
+   * operator read the report.
+   */
+  @Test
+  void timesTheMemberReportsOutsideWhatTheHostSawAreHeldToIt() {
+    AIJob job = job(1, 2);
+    job.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withCreationTimestamp("2026-12-05T11:58:00Z")
+            .build());
+    List<ReportedPod> pods =
+        List.of(
+            ReportedPod.of(
+                pod(
+                    "j-0",
+                    0,
+                    "gpu-a",
+                    "Succeeded",
+                    "2000-01-01T00:00:00Z",
+                    "2030-01-01T00:00:00Z")));
+    Job complete =
+        new JobBuilder()
+            .withNewStatus()
+            .addNewCondition()
+            .withType("Complete")
+            .withStatus("True")
+            .withReason("CompletionsReached")
+            .endCondition()
+            .withCompletionTime("2030-01-01T00:00:01Z")
+            .endStatus()
+            .build();
+    Instant observed = NOW.plusSeconds(3);
+
+    var state = MemberJobObserver.summarize(job, complete, pods, NOW, observed);
+
+    assertThat(state.startTime()).isEqualTo(Instant.parse("2026-12-05T11:58:00Z"));
+    assertThat(state.endTime()).isEqualTo(observed);
+    assertThat(state.gpuSeconds()).isEqualTo((120 + 3) * 2);
+
+    // Within those bounds the member's own times stand.
+    var honest =
+        MemberJobObserver.summarize(
+            job,
+            running(),
+            List.of(
+                ReportedPod.of(pod("j-0", 0, "gpu-a", "Running", "2026-12-05T11:59:00Z", null))),
+            NOW,
+            observed);
+    assertThat(honest.startTime()).isEqualTo(Instant.parse("2026-12-05T11:59:00Z"));
+    assertThat(honest.gpuSeconds()).isEqualTo(60 * 2);
   }
 
   private static AIJob job(int replicas, int gpusPerReplica) {
