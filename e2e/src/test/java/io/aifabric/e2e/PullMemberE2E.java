@@ -363,7 +363,11 @@ class PullMemberE2E extends FederatedE2E {
     assertThat(awaitCondition(name, "Joined", "False").getReason()).isEqualTo("AwaitingAgent");
     assertThat(Federation.condition(federation.member(name), "Ready").orElseThrow().getStatus())
         .isEqualTo("False");
-    assertThat(federation.eventReasons(federation.member(name))).contains("MemberLost");
+    assertThat(
+            federation.host.v1().events().inNamespace("default").list().getItems().stream()
+                .filter(e -> name.equals(e.getInvolvedObject().getName()))
+                .map(io.fabric8.kubernetes.api.model.Event::getReason))
+        .contains("MemberLost");
 
     // Restarted with only its stored identity, the agent does not start, and says what it needs.
     assertThatThrownBy(

@@ -35,8 +35,7 @@ final class ClusterViews {
         labels == null ? Map.of() : labels,
         true,
         prices,
-        // A pull member's agent does not hand out upload URLs yet: no sealed outputs there.
-        member.getSpec().getObjectStore() != null && !member.getSpec().isPullMode(),
+        member.getSpec().getObjectStore() != null,
         nodes);
   }
 
