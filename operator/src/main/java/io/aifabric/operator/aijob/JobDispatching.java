@@ -134,20 +134,25 @@ public class JobDispatching {
           .apply(cluster, member, job, status.getPlacement(), volumes.volumes())
           .ifPresent(work::created);
     } catch (StoreUnusableException e) {
-      // Not dispatched: a job whose outputs could not leave the node would run for nothing.
-      if (!Conditions.says(status.getConditions(), DISPATCHED, e.getMessage())) {
-        events.record(job, EventRecorder.WARNING, e.reason(), e.getMessage());
-      }
-      conditions.set(
-          status.getConditions(),
-          DISPATCHED,
-          Conditions.FALSE,
-          e.reason(),
-          e.getMessage() + "; the job waits",
-          generation);
+      storeUnusable(job, status, generation, e);
       return;
     }
     dispatched(job, status, generation, cluster, runSeconds);
+  }
+
+  /** Not dispatched: a job whose outputs could not leave the node would run for nothing. */
+  private void storeUnusable(
+      AIJob job, AIJobStatus status, Long generation, StoreUnusableException e) {
+    if (!Conditions.says(status.getConditions(), DISPATCHED, e.getMessage())) {
+      events.record(job, EventRecorder.WARNING, e.reason(), e.getMessage());
+    }
+    conditions.set(
+        status.getConditions(),
+        DISPATCHED,
+        Conditions.FALSE,
+        e.reason(),
+        e.getMessage() + "; the job waits",
+        generation);
   }
 
   /**
@@ -157,13 +162,17 @@ public class JobDispatching {
    */
   void dispatchToPull(KubernetesClient host, AIJob job, AIJobStatus status, Long generation) {
     String cluster = status.getPlacement().getCluster();
-    if (pullDispatch.dispatch(host, cluster, job, status, generation)) {
-      dispatched(
-          job,
-          status,
-          generation,
-          cluster,
-          RunDeadline.seconds(job.getSpec(), status.getPlacement().getPricePerGpuHour()));
+    try {
+      if (pullDispatch.dispatch(host, cluster, job, status, generation)) {
+        dispatched(
+            job,
+            status,
+            generation,
+            cluster,
+            RunDeadline.seconds(job.getSpec(), status.getPlacement().getPricePerGpuHour()));
+      }
+    } catch (StoreUnusableException e) {
+      storeUnusable(job, status, generation, e);
     }
   }
 

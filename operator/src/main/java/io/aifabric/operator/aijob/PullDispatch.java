@@ -82,24 +82,15 @@ public class PullDispatch {
   /**
    * Writes the job's work for the member's agent (once: the name is the job's). Returns whether the
    * agent has applied it; until then {@code Dispatched} says what it waits for.
+   *
+   * @throws StoreUnusableException when the job's outputs could not be stored (nothing written)
    */
   boolean dispatch(
-      KubernetesClient host, String cluster, AIJob job, AIJobStatus status, Long generation) {
+      KubernetesClient host, String cluster, AIJob job, AIJobStatus status, Long generation)
+      throws StoreUnusableException {
     Optional<MemberWork> held = work(cluster, job);
     if (held.isEmpty()) {
-      MemberWork work;
-      try {
-        work = workFor(cluster, job, status);
-      } catch (StoreUnusableException e) {
-        // Not written: a job whose outputs could not leave the node would run for nothing.
-        String message = e.getMessage() + "; the job waits";
-        if (!Conditions.says(status.getConditions(), DISPATCHED, message)) {
-          events.record(job, EventRecorder.WARNING, e.reason(), e.getMessage());
-        }
-        conditions.set(
-            status.getConditions(), DISPATCHED, Conditions.FALSE, e.reason(), message, generation);
-        return false;
-      }
+      MemberWork work = workFor(cluster, job, status);
       try {
         works.handleRecentResourceCreate(
             ResourceID.fromResource(work), host.resource(work).create());
