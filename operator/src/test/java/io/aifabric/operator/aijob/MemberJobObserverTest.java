@@ -50,17 +50,7 @@ class MemberJobObserverTest {
                     "Succeeded",
                     "2026-12-05T11:50:00Z",
                     "2026-12-05T11:52:00Z")));
-    Job complete =
-        new JobBuilder()
-            .withNewStatus()
-            .addNewCondition()
-            .withType("Complete")
-            .withStatus("True")
-            .withReason("CompletionsReached")
-            .endCondition()
-            .withCompletionTime("2026-12-05T11:52:01Z")
-            .endStatus()
-            .build();
+    Job complete = complete("2026-12-05T11:52:01Z");
 
     var state = MemberJobObserver.summarize(job(1, 2), complete, pods, NOW, NOW);
 
@@ -105,17 +95,7 @@ class MemberJobObserverTest {
                     "Succeeded",
                     "2000-01-01T00:00:00Z",
                     "2030-01-01T00:00:00Z")));
-    Job complete =
-        new JobBuilder()
-            .withNewStatus()
-            .addNewCondition()
-            .withType("Complete")
-            .withStatus("True")
-            .withReason("CompletionsReached")
-            .endCondition()
-            .withCompletionTime("2030-01-01T00:00:01Z")
-            .endStatus()
-            .build();
+    Job complete = complete("2030-01-01T00:00:01Z");
     Instant observed = NOW.plusSeconds(3);
 
     var state = MemberJobObserver.summarize(job, complete, pods, NOW, observed);
@@ -144,6 +124,19 @@ class MemberJobObserverTest {
     job.getSpec().setResources(new GpuResources());
     job.getSpec().getResources().setGpusPerReplica(gpusPerReplica);
     return job;
+  }
+
+  private static Job complete(String completionTime) {
+    return new JobBuilder()
+        .withNewStatus()
+        .addNewCondition()
+        .withType("Complete")
+        .withStatus("True")
+        .withReason("CompletionsReached")
+        .endCondition()
+        .withCompletionTime(completionTime)
+        .endStatus()
+        .build();
   }
 
   private static Job running() {
