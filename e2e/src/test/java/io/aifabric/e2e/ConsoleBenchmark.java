@@ -111,15 +111,7 @@ class ConsoleBenchmark {
     // The chain the console reads for itself, as a network configures it (the escrow on anvil,
     // read every 10 s): its client's classes and threads count in the console's memory.
     try (AnvilChain chain = AnvilChain.start(dir.resolve("anvil.log"))) {
-      String escrow =
-          SettlementNetwork.deployEscrow(
-                  chain,
-                  chain.fundedAccount(10),
-                  List.of(
-                      chain.fundedAccount(1).getAddress(),
-                      chain.fundedAccount(1).getAddress(),
-                      chain.fundedAccount(1).getAddress()))
-              .getContractAddress();
+      String escrow = ConsoleIT.escrowToRead(chain).getContractAddress();
       measure(
           host,
           bed.kubeconfig(TestBed.HOST),

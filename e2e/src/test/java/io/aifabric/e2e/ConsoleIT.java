@@ -92,14 +92,7 @@ class ConsoleIT {
     Path kubeconfig = chart.consoleKubeconfig(RELEASE);
     // A chain with the escrow on it, which the console reads for itself.
     chain = AnvilChain.start(bed.dir().resolve("console-anvil/anvil.log"));
-    escrow =
-        SettlementNetwork.deployEscrow(
-            chain,
-            chain.fundedAccount(10),
-            List.of(
-                chain.fundedAccount(1).getAddress(),
-                chain.fundedAccount(1).getAddress(),
-                chain.fundedAccount(1).getAddress()));
+    escrow = escrowToRead(chain);
     console =
         ConsoleProcess.start(
             kubeconfig,
@@ -112,6 +105,17 @@ class ConsoleIT {
     member = "console-" + UUID.randomUUID().toString().substring(0, 8);
     MemberCluster m = FederationE2E.memberCluster(member, member + "-kubeconfig");
     host.resource(m).create();
+  }
+
+  /** A JobEscrow on the chain with three fresh oracles, for the console to read. */
+  static JobEscrow escrowToRead(AnvilChain chain) throws Exception {
+    return SettlementNetwork.deployEscrow(
+        chain,
+        chain.fundedAccount(10),
+        List.of(
+            chain.fundedAccount(1).getAddress(),
+            chain.fundedAccount(1).getAddress(),
+            chain.fundedAccount(1).getAddress()));
   }
 
   @AfterAll

@@ -363,12 +363,16 @@ final class Federation implements AutoCloseable {
     return found;
   }
 
-  /** Reasons of the Events recorded on an object. */
+  /**
+   * Reasons of the Events recorded on an object (a cluster-scoped object's are in default, where
+   * the operator records them, as Kubernetes does for Nodes).
+   */
   List<String> eventReasons(io.fabric8.kubernetes.api.model.HasMetadata job) {
+    String namespace = job.getMetadata().getNamespace();
     return host
         .v1()
         .events()
-        .inNamespace(job.getMetadata().getNamespace())
+        .inNamespace(namespace == null ? "default" : namespace)
         .list()
         .getItems()
         .stream()

@@ -363,11 +363,7 @@ class PullMemberE2E extends FederatedE2E {
     assertThat(awaitCondition(name, "Joined", "False").getReason()).isEqualTo("AwaitingAgent");
     assertThat(Federation.condition(federation.member(name), "Ready").orElseThrow().getStatus())
         .isEqualTo("False");
-    assertThat(
-            federation.host.v1().events().inNamespace("default").list().getItems().stream()
-                .filter(e -> name.equals(e.getInvolvedObject().getName()))
-                .map(io.fabric8.kubernetes.api.model.Event::getReason))
-        .contains("MemberLost");
+    assertThat(federation.eventReasons(federation.member(name))).contains("MemberLost");
 
     // Restarted with only its stored identity, the agent does not start, and says what it needs.
     assertThatThrownBy(
@@ -414,19 +410,7 @@ class PullMemberE2E extends FederatedE2E {
     Map<String, String> first = PullMembers.firstStart(bed, name);
     Path join = Path.of(first.get(PullMembers.JOIN_KUBECONFIG));
     Path logs = bed.dir().resolve("member-agent-" + name);
-    AIJob job;
-    try (MemberAgentProcess agent =
-        MemberAgentProcess.start(
-            PullMembers.agentKubeconfig(bed), logs.resolve("honest.log"), first)) {
-      awaitCondition(name, "Ready", "True");
-      job =
-          federation.create(
-              PullMembers.inEuWest(
-                  Federation.exampleJob("20-aijob-inference.yaml", ns, "stretched"), "600s"));
-      AIJob running = federation.awaitPhase(job, JobPhase.Running, Duration.ofSeconds(60));
-      assertThat(running.getStatus().getPlacement().getCluster()).isEqualTo(name);
-      agent.kill();
-    }
+    AIJob job = runningWhenItsAgentDies(bed, name, first, logs.resolve("honest.log"), "stretched");
     // Its identity, in the provider's hands: the work's status says the job ran from 2000 to 2030.
     Instant created = Instant.parse(job.getMetadata().getCreationTimestamp());
     MemberWork work = memberWork(name, job);
@@ -469,6 +453,27 @@ class PullMemberE2E extends FederatedE2E {
                       && memberWorkOrNull(name, job) == null);
     }
     federation.host.resources(MemberCluster.class).withName(name).delete();
+  }
+
+  /**
+   * A long job (600 s) running on the pull member through its agent, which is then killed (SIGKILL:
+   * no last report, no goodbye) while the job runs in member-b.
+   */
+  private static AIJob runningWhenItsAgentDies(
+      TestBed bed, String member, Map<String, String> settings, Path log, String jobName)
+      throws Exception {
+    try (MemberAgentProcess agent =
+        MemberAgentProcess.start(PullMembers.agentKubeconfig(bed), log, settings)) {
+      awaitCondition(member, "Ready", "True");
+      AIJob job =
+          federation.create(
+              PullMembers.inEuWest(
+                  Federation.exampleJob("20-aijob-inference.yaml", ns, jobName), "600s"));
+      AIJob running = federation.awaitPhase(job, JobPhase.Running, Duration.ofSeconds(60));
+      assertThat(running.getStatus().getPlacement().getCluster()).isEqualTo(member);
+      agent.kill();
+      return job;
+    }
   }
 
   /** The host token the agent in member-b keeps in its credential Secret. */
@@ -558,19 +563,7 @@ class PullMemberE2E extends FederatedE2E {
     KubernetesClient memberB = bed.client("member-b");
     Map<String, String> first = PullMembers.firstStart(bed, name);
     Path logs = bed.dir().resolve("member-agent-" + name);
-    AIJob job;
-    try (MemberAgentProcess agent =
-        MemberAgentProcess.start(
-            PullMembers.agentKubeconfig(bed), logs.resolve("first.log"), first)) {
-      awaitCondition(name, "Ready", "True");
-      job =
-          federation.create(
-              PullMembers.inEuWest(
-                  Federation.exampleJob("20-aijob-inference.yaml", ns, "moves"), "600s"));
-      AIJob running = federation.awaitPhase(job, JobPhase.Running, Duration.ofSeconds(60));
-      assertThat(running.getStatus().getPlacement().getCluster()).isEqualTo(name);
-      agent.kill();
-    }
+    AIJob job = runningWhenItsAgentDies(bed, name, first, logs.resolve("first.log"), "moves");
     String uid = job.getMetadata().getUid();
     // Past the grace period it is placed again, on the push member of its region.
     AIJob moved =

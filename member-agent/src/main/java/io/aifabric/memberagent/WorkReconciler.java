@@ -80,7 +80,7 @@ public class WorkReconciler implements Reconciler<MemberWork>, Cleaner<MemberWor
         if ("Secret".equals(manifest.getKind())) {
           // The Job's upload URLs, owned by the Job: they go with it (the agent deletes no
           // Secret), and until they exist the kubelet holds its pods back.
-          createIfAbsent(ownedBy(manifest, job.or(() -> jobOf(manifests).map(this::get))));
+          createIfAbsent(ownedBy(manifest, job.or(() -> memberJob(manifests))));
           continue;
         }
         Optional<GenericKubernetesResource> created = createIfAbsent(manifest);
@@ -94,7 +94,7 @@ public class WorkReconciler implements Reconciler<MemberWork>, Cleaner<MemberWor
     }
     if (job.isEmpty()) {
       // Not in the cache: asked once more before it counts as gone (the cache may be behind).
-      job = Optional.ofNullable(jobOf(manifests).map(this::get).orElse(null));
+      job = memberJob(manifests);
     }
     observe(status, job, ctx.getSecondaryResources(Pod.class));
     return write(work, old, status);
@@ -276,6 +276,11 @@ public class WorkReconciler implements Reconciler<MemberWork>, Cleaner<MemberWor
                     .withUid(owner.getMetadata().getUid())
                     .build()));
     return owned;
+  }
+
+  /** The work's Job as the member has it now (asked, not from the cache), if it exists. */
+  private Optional<Job> memberJob(List<GenericKubernetesResource> manifests) {
+    return jobOf(manifests).map(this::get);
   }
 
   private static Optional<GenericKubernetesResource> jobOf(
