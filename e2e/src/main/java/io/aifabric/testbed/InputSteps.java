@@ -1,5 +1,6 @@
 package io.aifabric.testbed;
 
+import io.aifabric.informers.LostConnectionRetry;
 import io.aifabric.protocol.seal.SealedInputManifest;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
@@ -50,26 +51,26 @@ public final class InputSteps implements AutoCloseable {
     this.workDir = workDir;
     this.jar = jar;
     this.informer =
-        member
-            .pods()
-            .inAnyNamespace()
-            .withLabel("app.kubernetes.io/managed-by", "aifabric-operator")
-            .inform(
-                new ResourceEventHandler<>() {
-                  @Override
-                  public void onAdd(Pod pod) {
-                    consider(pod);
-                  }
+        LostConnectionRetry.inform(
+            member
+                .pods()
+                .inAnyNamespace()
+                .withLabel("app.kubernetes.io/managed-by", "aifabric-operator"),
+            new ResourceEventHandler<>() {
+              @Override
+              public void onAdd(Pod pod) {
+                consider(pod);
+              }
 
-                  @Override
-                  public void onUpdate(Pod before, Pod pod) {
-                    consider(pod);
-                  }
+              @Override
+              public void onUpdate(Pod before, Pod pod) {
+                consider(pod);
+              }
 
-                  @Override
-                  public void onDelete(Pod pod, boolean unknownFinalState) {}
-                },
-                0);
+              @Override
+              public void onDelete(Pod pod, boolean unknownFinalState) {}
+            },
+            0);
   }
 
   public static InputSteps start(KubernetesClient member, Path workDir) {

@@ -3,6 +3,7 @@ package io.aifabric.memberagent;
 import io.aifabric.api.v1alpha1.nodereport.NodeReport;
 import io.aifabric.api.v1alpha1.nodereport.NodeReportStatus;
 import io.aifabric.contract.NodeLabels;
+import io.aifabric.informers.LostConnectionRetry;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -52,11 +53,10 @@ public class NodeMarksCopier {
   // After the reporter (default priority, 2500), whose Node informer this reads.
   void start(@Observes @Priority(3000) StartupEvent start) {
     reports =
-        connection
-            .host()
-            .resources(NodeReport.class)
-            .inNamespace(connection.namespace())
-            .inform(new Copy(), RESYNC_MILLIS);
+        LostConnectionRetry.inform(
+            connection.host().resources(NodeReport.class).inNamespace(connection.namespace()),
+            new Copy(),
+            RESYNC_MILLIS);
   }
 
   void stop(@Observes ShutdownEvent stop) {

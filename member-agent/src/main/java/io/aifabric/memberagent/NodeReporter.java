@@ -2,6 +2,7 @@ package io.aifabric.memberagent;
 
 import io.aifabric.api.v1alpha1.nodereport.NodeReport;
 import io.aifabric.api.v1alpha1.nodereport.NodeReportSpec;
+import io.aifabric.informers.LostConnectionRetry;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -66,14 +67,16 @@ public class NodeReporter {
       reported.put(held.getMetadata().getName(), held.getSpec());
     }
     ResourceEventHandler<HasMetadata> marks = new ChangeMark();
-    nodes = member.nodes().inform(cast(marks));
+    nodes = LostConnectionRetry.inform(member.nodes(), cast(marks), 0);
     pods =
-        member
-            .pods()
-            .inAnyNamespace()
-            .withoutField("status.phase", "Succeeded")
-            .withoutField("status.phase", "Failed")
-            .inform(cast(marks));
+        LostConnectionRetry.inform(
+            member
+                .pods()
+                .inAnyNamespace()
+                .withoutField("status.phase", "Succeeded")
+                .withoutField("status.phase", "Failed"),
+            cast(marks),
+            0);
     kubernetesVersion = member.getKubernetesVersion().getGitVersion();
     started = true;
     flush();

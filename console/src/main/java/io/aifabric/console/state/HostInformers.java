@@ -9,6 +9,7 @@ import io.aifabric.console.view.JobEvent;
 import io.aifabric.console.view.JobView;
 import io.aifabric.console.view.MemberView;
 import io.aifabric.console.view.NodeView;
+import io.aifabric.informers.LostConnectionRetry;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -102,6 +103,7 @@ public class HostInformers {
                 remove.accept(obj);
               }
             });
+    informer.exceptionHandler(new LostConnectionRetry());
     // Waits for the first list: the console serves pages once it knows the network.
     informer.run();
     informers.add(informer);

@@ -3,6 +3,7 @@ package io.aifabric.escrow.audit;
 import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.computenode.ComputeNode;
 import io.aifabric.api.v1alpha1.membercluster.MemberCluster;
+import io.aifabric.informers.LostConnectionRetry;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -30,15 +31,16 @@ public class HostView {
   public HostView(KubernetesClient client, ReceiptAdmission admission) {
     this.client = client;
     this.jobs =
-        client
-            .resources(AIJob.class)
-            .inAnyNamespace()
-            .inform(feeding(admission::jobSeen, admission::jobGone));
-    this.members = client.resources(MemberCluster.class).inform();
+        LostConnectionRetry.inform(
+            client.resources(AIJob.class).inAnyNamespace(),
+            feeding(admission::jobSeen, admission::jobGone),
+            0);
+    this.members = LostConnectionRetry.inform(client.resources(MemberCluster.class), null, 0);
     this.nodes =
-        client
-            .resources(ComputeNode.class)
-            .inform(feeding(admission::nodeSeen, admission::nodeGone));
+        LostConnectionRetry.inform(
+            client.resources(ComputeNode.class),
+            feeding(admission::nodeSeen, admission::nodeGone),
+            0);
   }
 
   /** An informer handler that tells the receipt admission what exists. */

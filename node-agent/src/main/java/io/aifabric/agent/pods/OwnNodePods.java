@@ -3,6 +3,7 @@ package io.aifabric.agent.pods;
 import io.aifabric.agent.AgentConfig;
 import io.aifabric.agent.inputs.InputKeyRelease;
 import io.aifabric.agent.receipt.ReceiptPublisher;
+import io.aifabric.informers.LostConnectionRetry;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -46,28 +47,28 @@ public class OwnNodePods {
       return;
     }
     informer =
-        client
-            .get()
-            .pods()
-            .inAnyNamespace()
-            .withLabel(MANAGED_BY, "aifabric-operator")
-            .withField("spec.nodeName", config.nodeName())
-            .inform(
-                new ResourceEventHandler<>() {
-                  @Override
-                  public void onAdd(Pod pod) {
-                    consider(pod);
-                  }
+        LostConnectionRetry.inform(
+            client
+                .get()
+                .pods()
+                .inAnyNamespace()
+                .withLabel(MANAGED_BY, "aifabric-operator")
+                .withField("spec.nodeName", config.nodeName()),
+            new ResourceEventHandler<>() {
+              @Override
+              public void onAdd(Pod pod) {
+                consider(pod);
+              }
 
-                  @Override
-                  public void onUpdate(Pod before, Pod pod) {
-                    consider(pod);
-                  }
+              @Override
+              public void onUpdate(Pod before, Pod pod) {
+                consider(pod);
+              }
 
-                  @Override
-                  public void onDelete(Pod pod, boolean unknownFinalState) {}
-                },
-                0);
+              @Override
+              public void onDelete(Pod pod, boolean unknownFinalState) {}
+            },
+            0);
     LOG.infof("watching aifabric pods on node %s", config.nodeName());
   }
 

@@ -2,6 +2,7 @@ package io.aifabric.extender.service;
 
 import io.aifabric.extender.GpuRequest;
 import io.aifabric.extender.NodeGpus;
+import io.aifabric.informers.LostConnectionRetry;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -75,6 +76,7 @@ public class GpuNodeCache {
   private static <T extends HasMetadata> SharedIndexInformer<T> start(
       SharedIndexInformer<T> informer, ItemStore<T> store, ResourceEventHandler<T> handler) {
     informer.itemStore(store).addEventHandler(handler);
+    informer.exceptionHandler(new LostConnectionRetry());
     informer.run();
     return informer;
   }
