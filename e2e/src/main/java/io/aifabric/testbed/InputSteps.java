@@ -1,6 +1,7 @@
 package io.aifabric.testbed;
 
 import io.aifabric.informers.LostConnectionRetry;
+import io.aifabric.informers.OnAddOrUpdate;
 import io.aifabric.protocol.seal.SealedInputManifest;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
@@ -10,7 +11,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -56,20 +56,7 @@ public final class InputSteps implements AutoCloseable {
                 .pods()
                 .inAnyNamespace()
                 .withLabel("app.kubernetes.io/managed-by", "aifabric-operator"),
-            new ResourceEventHandler<>() {
-              @Override
-              public void onAdd(Pod pod) {
-                consider(pod);
-              }
-
-              @Override
-              public void onUpdate(Pod before, Pod pod) {
-                consider(pod);
-              }
-
-              @Override
-              public void onDelete(Pod pod, boolean unknownFinalState) {}
-            },
+            new OnAddOrUpdate<Pod>(this::consider),
             0);
   }
 

@@ -4,9 +4,9 @@ import io.aifabric.agent.AgentConfig;
 import io.aifabric.agent.inputs.InputKeyRelease;
 import io.aifabric.agent.receipt.ReceiptPublisher;
 import io.aifabric.informers.LostConnectionRetry;
+import io.aifabric.informers.OnAddOrUpdate;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -54,20 +54,7 @@ public class OwnNodePods {
                 .inAnyNamespace()
                 .withLabel(MANAGED_BY, "aifabric-operator")
                 .withField("spec.nodeName", config.nodeName()),
-            new ResourceEventHandler<>() {
-              @Override
-              public void onAdd(Pod pod) {
-                consider(pod);
-              }
-
-              @Override
-              public void onUpdate(Pod before, Pod pod) {
-                consider(pod);
-              }
-
-              @Override
-              public void onDelete(Pod pod, boolean unknownFinalState) {}
-            },
+            new OnAddOrUpdate<Pod>(this::consider),
             0);
     LOG.infof("watching aifabric pods on node %s", config.nodeName());
   }
