@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.aifabric.api.v1alpha1.aijob.AIJob;
 import io.aifabric.api.v1alpha1.aijob.AIJobStatus;
+import io.aifabric.api.v1alpha1.aijob.Funding;
 import io.aifabric.api.v1alpha1.aijob.JobPhase;
 import io.aifabric.api.v1alpha1.aijob.Placement;
 import io.aifabric.api.v1alpha1.aijob.Settlement;
@@ -46,6 +47,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -172,6 +174,48 @@ class ConsoleIT {
     Matcher shown = Pattern.compile("id=\"chain-block\">(\\d+)<").matcher(console.page("/"));
     assertThat(shown.find()).isTrue();
     assertThat(Long.parseLong(shown.group(1))).isGreaterThanOrEqualTo(block);
+  }
+
+  /**
+   * A job's page shows the deposit that funds it as the escrow on the chain holds it — payer,
+   * provider, amount, open or closed — beside what the job's status recorded, read by the console
+   * itself with {@code depositOf}.
+   */
+  @Test
+  void aFundedJobsPageShowsItsDepositAsTheEscrowOnTheChainHoldsIt() throws Exception {
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    String provider = chain.fundedAccount(1).getAddress();
+    long deadline = Instant.now().getEpochSecond() + 86_400;
+    JobEscrow payers =
+        JobEscrow.load(
+            escrow.getContractAddress(),
+            chain.web3j,
+            chain.devAccount(SettlementNetwork.PAYER),
+            AnvilChain.gas());
+    payers
+        .deposit(
+            key,
+            provider,
+            BigInteger.valueOf(deadline),
+            new BigInteger("1500000000000000000")) // 1.5 ETH
+        .send();
+    long escrowJobId =
+        payers.jobIdOf(SettlementNetwork.PAYER, key).send().component2().longValueExact();
+    String name = fundedJob(escrowJobId, provider, "1.2");
+
+    String page = awaitPage("/jobs/" + NS + "/" + name, "deposit-closed");
+
+    assertThat(page)
+        .contains(
+            "id=\"deposit-payer\">" + SettlementNetwork.PAYER.toLowerCase(Locale.ROOT) + "</td>")
+        .contains("id=\"deposit-provider\">" + provider.toLowerCase(Locale.ROOT) + "</td>")
+        .contains("id=\"deposit-amount\">1.5</td>")
+        .contains("id=\"deposit-deadline\">" + Instant.ofEpochSecond(deadline) + "</td>")
+        .contains("id=\"deposit-closed\">no</td>")
+        .doesNotContain("differs")
+        .doesNotContain("less than required")
+        .doesNotContain("deposit-error");
   }
 
   @Test
@@ -464,6 +508,24 @@ class ConsoleIT {
     status.setSettlement(settlement);
     status.setConditions(
         new ArrayList<>(List.of(condition("Settled", true, "Settled", "block-marker-" + name))));
+    job.setStatus(status);
+    host.resource(job).updateStatus();
+    return name;
+  }
+
+  /** A job paid from escrow as the operator leaves it once it found its deposit; its name. */
+  private static String fundedJob(long escrowJobId, String provider, String required)
+      throws java.io.IOException {
+    String name = "funded-" + UUID.randomUUID().toString().substring(0, 8);
+    AIJob job = host.resource(Federation.exampleJob("20-aijob-inference.yaml", NS, name)).create();
+    AIJobStatus status = new AIJobStatus();
+    status.setPhase(JobPhase.Pending);
+    Funding funding = new Funding();
+    funding.setDepositKey("0x" + "2e".repeat(32));
+    funding.setRequired(required);
+    funding.setEscrowJobId(escrowJobId);
+    funding.setProvider(provider);
+    status.setFunding(funding);
     job.setStatus(status);
     host.resource(job).updateStatus();
     return name;

@@ -71,7 +71,7 @@ public class EscrowReads implements ChainFiguresSource {
     try {
       long chainId =
           checked(web3j.ethChainId().send(), "eth_chainId").getChainId().longValueExact();
-      BigInteger block = checked(web3j.ethBlockNumber().send(), "eth_blockNumber").getBlockNumber();
+      BigInteger block = latestBlock();
       // Every figure as of that one block, so that they agree with each other.
       DefaultBlockParameter at = DefaultBlockParameter.valueOf(block);
       BigInteger balance =
@@ -103,6 +103,23 @@ public class EscrowReads implements ChainFiguresSource {
   private <T extends Type> BigInteger call(
       String name, TypeReference<T> returns, DefaultBlockParameter at) throws IOException {
     Function function = new Function(name, List.of(), List.of((TypeReference) returns));
+    return (BigInteger) view(function, at).get(0).getValue();
+  }
+
+  /** True when a chain and an escrow are configured. */
+  boolean configured() {
+    return web3j != null;
+  }
+
+  /** The chain's latest block. */
+  BigInteger latestBlock() throws IOException {
+    return checked(web3j.ethBlockNumber().send(), "eth_blockNumber").getBlockNumber();
+  }
+
+  /** A view function of the escrow at a block: its outputs, decoded. */
+  @SuppressWarnings("rawtypes")
+  List<Type> view(Function function, DefaultBlockParameter at) throws IOException {
+    String name = function.getName();
     var result =
         web3j
             .ethCall(
@@ -119,7 +136,7 @@ public class EscrowReads implements ChainFiguresSource {
       throw new IOException(
           name + " answered " + result.getValue() + ": is " + escrow + " the JobEscrow?");
     }
-    return (BigInteger) values.get(0).getValue();
+    return values;
   }
 
   private static <R extends Response<?>> R checked(R response, String method) throws IOException {

@@ -31,7 +31,16 @@ public record JobView(
     Long blockNumber,
     List<String> settlementRefusals,
     List<Replica> outputs,
-    List<ConditionView> conditions) {
+    List<ConditionView> conditions,
+    Funding funding) {
+
+  /**
+   * What the operator recorded of the deposit that funds the job (its status): the key to deposit
+   * under, the least it must hold (ETH), and once found the escrow's id, provider and deadline.
+   */
+  @TemplateData
+  public record Funding(
+      String depositKey, String required, Long escrowJobId, String provider, String deadline) {}
 
   /** A replica's signed receipt and sealed output. */
   @TemplateData
@@ -84,7 +93,15 @@ public record JobView(
             ? List.of()
             : s.getSettlementRefusal().getReasons(),
         outputs,
-        ConditionView.of(s.getConditions()));
+        ConditionView.of(s.getConditions()),
+        s.getFunding() == null
+            ? null
+            : new Funding(
+                s.getFunding().getDepositKey(),
+                s.getFunding().getRequired(),
+                s.getFunding().getEscrowJobId(),
+                s.getFunding().getProvider(),
+                s.getFunding().getDeadline()));
   }
 
   private static Replica replica(ReplicaOutput o) {

@@ -1,8 +1,10 @@
 package io.aifabric.console.web;
 
 import io.aifabric.console.chain.ChainFiguresSource;
+import io.aifabric.console.chain.DepositSource;
 import io.aifabric.console.state.NetworkState;
 import io.aifabric.console.view.BatchView;
+import io.aifabric.console.view.DepositCheck;
 import io.aifabric.console.view.JobView;
 import io.aifabric.console.view.NodeView;
 import io.aifabric.console.view.TimelineEntry;
@@ -25,6 +27,7 @@ public class ConsolePages {
 
   private final NetworkState state;
   private final ChainFiguresSource chain;
+  private final DepositSource deposits;
   private final Template network;
   private final Template member;
   private final Template node;
@@ -37,6 +40,7 @@ public class ConsolePages {
   ConsolePages(
       NetworkState state,
       ChainFiguresSource chain,
+      DepositSource deposits,
       @Location("network.html") Template network,
       @Location("member.html") Template member,
       @Location("node.html") Template node,
@@ -47,6 +51,7 @@ public class ConsolePages {
       @Location("missing.html") Template missing) {
     this.state = state;
     this.chain = chain;
+    this.deposits = deposits;
     this.network = network;
     this.member = member;
     this.node = node;
@@ -103,9 +108,18 @@ public class ConsolePages {
                   job.data("j", j)
                       .data("batches", batches)
                       .data("settledIn", settledIn.orElse(null))
+                      .data("deposit", depositOf(j).orElse(null))
                       .data("timeline", timeline));
             })
         .orElseGet(() -> missing("job " + namespace + "/" + name));
+  }
+
+  /** The job's deposit as the chain holds it, once the operator has found it. */
+  private Optional<DepositCheck> depositOf(JobView j) {
+    if (j.funding() == null || j.funding().escrowJobId() == null) {
+      return Optional.empty();
+    }
+    return deposits.deposit(j.funding().escrowJobId()).map(d -> DepositCheck.of(j, d));
   }
 
   public Page jobs(String phase) {

@@ -14,6 +14,8 @@ import io.aifabric.api.v1alpha1.settlement.SettlementBatch;
 import io.aifabric.api.v1alpha1.settlement.SettlementBatchStatus;
 import io.aifabric.console.chain.ChainFigures;
 import io.aifabric.console.chain.ChainFiguresSource;
+import io.aifabric.console.chain.DepositSource;
+import io.aifabric.console.chain.EscrowDeposit;
 import io.aifabric.console.state.NetworkState;
 import io.aifabric.console.view.BatchView;
 import io.aifabric.console.view.JobEvent;
@@ -49,7 +51,12 @@ class ConsolePagesTest {
 
   private final NetworkState state = new NetworkState();
   private final AtomicReference<ChainFigures> chain = new AtomicReference<>();
-  private final ConsolePages pages = pages(state, () -> Optional.ofNullable(chain.get()));
+  private final Map<Long, EscrowDeposit> onChain = new java.util.HashMap<>();
+  private final ConsolePages pages =
+      pages(
+          state,
+          () -> Optional.ofNullable(chain.get()),
+          id -> Optional.ofNullable(onChain.get(id)));
 
   @Test
   void theNetworkPageShowsWhatTheChainItselfSaysAndWhyTheLastReadFailed() {
@@ -215,8 +222,128 @@ class ConsolePagesTest {
     assertThat(pages.search("llama").html()).contains("<a href=\"/jobs/ml/llama\">ml/llama</a>");
   }
 
+  private static final String PAYER = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8";
+  private static final String PROVIDER = "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc";
+
+  /** A job that pays from escrow, whose status records its deposit as the operator found it. */
+  private AIJob funded(String name, long escrowJobId, String required) {
+    AIJob paid = job(name, JobPhase.Running, "member-a", 0, null, null);
+    io.aifabric.api.v1alpha1.aijob.Payment payment = new io.aifabric.api.v1alpha1.aijob.Payment();
+    payment.setPayer(PAYER);
+    payment.setEscrow(true);
+    paid.getSpec().setPayment(payment);
+    io.aifabric.api.v1alpha1.aijob.Funding funding = new io.aifabric.api.v1alpha1.aijob.Funding();
+    funding.setDepositKey("0x" + "1f".repeat(32));
+    funding.setRequired(required);
+    funding.setEscrowJobId(escrowJobId);
+    funding.setProvider(PROVIDER);
+    funding.setDeadline("2026-12-07T00:00:00Z");
+    paid.getStatus().setFunding(funding);
+    state.putJob(JobView.of(paid));
+    return paid;
+  }
+
+  @Test
+  void aFundedJobsPageShowsItsDepositAsTheChainHoldsIt() {
+    funded("paid", 4, "1.5");
+    onChain.put(
+        4L,
+        new EscrowDeposit(
+            4,
+            PAYER,
+            PROVIDER.toUpperCase(java.util.Locale.ROOT).replace("0X", "0x"),
+            "2.5",
+            Instant.parse("2026-12-07T00:00:00Z"),
+            false,
+            812,
+            Instant.parse("2026-12-06T07:00:00Z"),
+            null));
+
+    String html = pages.job("ml", "paid").html();
+
+    assertThat(html)
+        .contains("(block 812)")
+        .contains("id=\"deposit-payer\">" + PAYER + "</td>")
+        .contains("id=\"deposit-amount\">2.5</td>")
+        .contains("id=\"deposit-closed\">no</td>")
+        .doesNotContain("differs")
+        .doesNotContain("less than required");
+  }
+
+  @Test
+  void whereTheChainDisagreesWithTheJobsRecordThePageSaysSo() {
+    funded("underpaid", 5, "3");
+    String someoneElse = "0x90f79bf6eb2c4f870365e785982e1f101e93b906";
+    onChain.put(
+        5L,
+        new EscrowDeposit(
+            5,
+            someoneElse,
+            someoneElse,
+            "2.5",
+            Instant.parse("2026-12-07T00:00:00Z"),
+            true,
+            813,
+            Instant.parse("2026-12-06T07:00:00Z"),
+            null));
+
+    String html = pages.job("ml", "underpaid").html();
+
+    assertThat(html)
+        .contains("id=\"deposit-payer\">" + someoneElse + " <strong class=\"not\">differs</strong>")
+        .contains(
+            "id=\"deposit-provider\">" + someoneElse + " <strong class=\"not\">differs</strong>")
+        .contains("id=\"deposit-amount\">2.5 <strong class=\"not\">less than required</strong>")
+        .contains("id=\"deposit-closed\">yes</td>");
+  }
+
+  @Test
+  void aDepositTheChainDidNotAnswerForSaysWhyAsText() {
+    funded("unread", 6, "1");
+    onChain.put(
+        6L,
+        new EscrowDeposit(
+            6,
+            null,
+            null,
+            null,
+            null,
+            false,
+            0,
+            Instant.parse("2026-12-06T07:00:00Z"),
+            "depositOf failed: execution reverted " + SCRIPT));
+
+    String html = pages.job("ml", "unread").html();
+
+    assertThat(html)
+        .contains(
+            "id=\"deposit-error\">The chain was not read: depositOf failed: execution reverted &lt;script&gt;")
+        .doesNotContain(SCRIPT)
+        .doesNotContain("differs");
+  }
+
+  @Test
+  void aJobWithoutARecordedDepositAsksTheChainNothing() {
+    AIJob free = job("free", JobPhase.Running, "member-a", 0, null, null);
+    state.putJob(JobView.of(free));
+    AIJob searching = funded("searching", 7, "1");
+    searching.getStatus().getFunding().setEscrowJobId(null);
+    state.putJob(JobView.of(searching));
+    // A deposit the chain holds under that id: not the job's until the operator has found it.
+    onChain.put(
+        7L,
+        new EscrowDeposit(7, PAYER, PROVIDER, "1", Instant.EPOCH, false, 9, Instant.EPOCH, null));
+
+    assertThat(pages.job("ml", "free").html()).doesNotContain("id=\"funding\"");
+    assertThat(pages.job("ml", "searching").html())
+        .contains("id=\"funding\"")
+        .contains("not found yet")
+        .doesNotContain("(block");
+  }
+
   /** The pages with a Qute engine set up as Quarkus sets it up for text/html templates. */
-  private static ConsolePages pages(NetworkState state, ChainFiguresSource chain) {
+  private static ConsolePages pages(
+      NetworkState state, ChainFiguresSource chain, DepositSource deposits) {
     Engine engine =
         Engine.builder()
             .addDefaults()
@@ -227,6 +354,7 @@ class ConsolePagesTest {
     return new ConsolePages(
         state,
         chain,
+        deposits,
         engine.getTemplate("network.html"),
         engine.getTemplate("member.html"),
         engine.getTemplate("node.html"),
