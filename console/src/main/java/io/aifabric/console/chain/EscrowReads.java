@@ -30,7 +30,7 @@ import org.web3j.protocol.http.HttpService;
  * eth_blockNumber}, {@code eth_getBalance} and {@code eth_call} of two view functions ({@code
  * totalHeld()}, {@code settlementNonce()}) — nothing that needs a key, and the console holds none.
  * Read on a timer, once per refresh period whatever the number of open pages; a page shows the last
- * figures read and when.
+ * figures read and when. {@link EscrowDeposits} reads one job's deposit through it.
  */
 @ApplicationScoped
 public class EscrowReads implements ChainFiguresSource {
