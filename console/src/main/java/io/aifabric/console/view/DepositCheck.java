@@ -11,8 +11,12 @@ import java.math.BigDecimal;
  */
 @TemplateData
 public record DepositCheck(
-    EscrowDeposit onChain, boolean payerAgrees, boolean providerAgrees, boolean coversRequired) {
+    EscrowDeposit onChain,
+    boolean payerDiffers,
+    boolean providerDiffers,
+    boolean lessThanRequired) {
 
+  /** A deposit the chain did not answer for disagrees with nothing: it was not read. */
   public static DepositCheck of(JobView job, EscrowDeposit onChain) {
     if (onChain.error() != null) {
       return new DepositCheck(onChain, false, false, false);
@@ -20,11 +24,11 @@ public record DepositCheck(
     JobView.Funding recorded = job.funding();
     return new DepositCheck(
         onChain,
-        sameAddress(job.payer(), onChain.payer()),
-        sameAddress(recorded.provider(), onChain.provider()),
-        recorded.required() != null
-            && new BigDecimal(onChain.maxAmount()).compareTo(new BigDecimal(recorded.required()))
-                >= 0);
+        !sameAddress(job.payer(), onChain.payer()),
+        !sameAddress(recorded.provider(), onChain.provider()),
+        recorded.required() == null
+            || new BigDecimal(onChain.maxAmount()).compareTo(new BigDecimal(recorded.required()))
+                < 0);
   }
 
   private static boolean sameAddress(String a, String b) {
