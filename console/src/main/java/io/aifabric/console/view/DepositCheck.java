@@ -26,9 +26,19 @@ public record DepositCheck(
         onChain,
         !sameAddress(job.payer(), onChain.payer()),
         !sameAddress(recorded.provider(), onChain.provider()),
-        recorded.required() == null
-            || new BigDecimal(onChain.maxAmount()).compareTo(new BigDecimal(recorded.required()))
-                < 0);
+        lessThan(onChain.maxAmount(), recorded.required()));
+  }
+
+  /**
+   * Whether the deposit falls short of what the record requires; a requirement that is not a number
+   * (the status is writable by more than the operator) cannot be shown to be covered.
+   */
+  private static boolean lessThan(String amount, String required) {
+    try {
+      return required == null || new BigDecimal(amount).compareTo(new BigDecimal(required)) < 0;
+    } catch (NumberFormatException notANumber) {
+      return true;
+    }
   }
 
   private static boolean sameAddress(String a, String b) {

@@ -298,6 +298,31 @@ class ConsolePagesTest {
   }
 
   @Test
+  void aRecordedRequirementThatIsNotANumberIsNotShownAsCovered() {
+    funded("garbled", 8, SCRIPT);
+    onChain.put(
+        8L,
+        new EscrowDeposit(
+            8,
+            PAYER,
+            PROVIDER,
+            "2.5",
+            Instant.parse("2026-12-07T00:00:00Z"),
+            false,
+            814,
+            Instant.parse("2026-12-06T07:00:00Z"),
+            null));
+
+    var page = pages.job("ml", "garbled");
+
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.html())
+        .contains("id=\"deposit-amount\">2.5 <strong class=\"not\">less than required</strong>")
+        .contains("at least &lt;script&gt;")
+        .doesNotContain(SCRIPT);
+  }
+
+  @Test
   void aDepositTheChainDidNotAnswerForSaysWhyAsText() {
     funded("unread", 6, "1");
     onChain.put(
